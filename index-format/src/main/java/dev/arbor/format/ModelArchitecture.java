@@ -1,0 +1,160 @@
+package dev.arbor.format;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Shape of a scoring model; the tensor list (and so the on-disk layout) is derived from it.
+ *
+ * <p>Input: up to {@code sum(windowSizes)} behaviours (item embeddings, oldest slot first) and one
+ * candidate node embedding {@code n}, all of {@code embeddingDim}. The attention-DNN weights each
+ * behaviour {@code b} by an activation unit {@code a = w2 . PReLU(W1 [b; b*n; n] + b1) + b2}; the MLP
+ * model uses {@code a = 1}. Each window is the mean of {@code a*b} over its non-empty slots (zero when
+ * empty). The pooled windows and {@code n} are concatenated and go through the hidden layers
+ * ({@code W x + b} then PReLU) and a linear 2-way output; the score is {@code logit1 - logit0}.
+ */
+public record ModelArchitecture(ModelKind kind, int embeddingDim, int[] windowSizes, int attentionHidden,
+                                int[] mlpHidden) {
+
+    /** TDM's windows over the last 69 behaviours, oldest first. */
+    public static final int[] TDM_WINDOWS = {20, 20, 10, 10, 2, 2, 2, 1, 1, 1};
+    public static final int OUTPUTS = 2;
+
+    public ModelArchitecture {
+        windowSizes = windowSizes.clone();
+        mlpHidden = mlpHidden.clone();
+        check(embeddingDim >= 1 && embeddingDim <= 4096, "embeddingDim must be in [1, 4096], got " + embeddingDim);
+        check(windowSizes.length >= 1 && windowSizes.length <= 256, "window count must be in [1, 256]");
+        for (int w : windowSizes) {
+            check(w >= 1 && w <= 4096, "window size must be in [1, 4096], got " + w);
+        }
+        check(mlpHidden.length >= 1 && mlpHidden.length <= 16, "hidden layer count must be in [1, 16]");
+        for (int h : mlpHidden) {
+            check(h >= 1 && h <= 65536, "hidden layer width must be in [1, 65536], got " + h);
+        }
+        if (kind == ModelKind.ATTENTION_DNN) {
+            check(attentionHidden >= 1 && attentionHidden <= 65536,
+                    "attentionHidden must be in [1, 65536] for the attention-DNN, got " + attentionHidden);
+        } else {
+            check(attentionHidden == 0, "attentionHidden must be 0 for the MLP model, got " + attentionHidden);
+        }
+    }
+
+    /** The paper's attention-DNN: dim 24, 69 behaviours in 10 windows, unit 36, MLP 128-64-24. */
+    public static ModelArchitecture tdmAttentionDnn() {
+        return new ModelArchitecture(ModelKind.ATTENTION_DNN, 24, TDM_WINDOWS, 36, new int[] {128, 64, 24});
+    }
+
+    /** The plain MLP model with the same windows and hidden layers. */
+    public static ModelArchitecture tdmMlp() {
+        return new ModelArchitecture(ModelKind.MLP, 24, TDM_WINDOWS, 0, new int[] {128, 64, 24});
+    }
+
+    public boolean hasAttention() {
+        return kind == ModelKind.ATTENTION_DNN;
+    }
+
+    public int historyLength() {
+        return Arrays.stream(windowSizes).sum();
+    }
+
+    public int windowCount() {
+        return windowSizes.length;
+    }
+
+    /** Width of the first MLP layer's input: pooled windows then the node embedding. */
+    public int mlpInput() {
+        return windowSizes.length * embeddingDim + embeddingDim;
+    }
+
+    /** Window index of each history slot (slot 0 is the oldest). */
+    public int[] windowOfSlot() {
+        int[] w = new int[historyLength()];
+        int slot = 0;
+        for (int i = 0; i < windowSizes.length; i++) {
+            for (int j = 0; j < windowSizes[i]; j++) {
+                w[slot++] = i;
+            }
+        }
+        return w;
+    }
+
+    /**
+     * Tensors in their canonical (on-disk) order. Attention-DNN only: {@code att.w1 [A x 3d]} (columns
+     * ordered [b; b*n; n]), {@code att.b1 [A]}, {@code att.alpha [A]}, {@code att.w2 [A]},
+     * {@code att.b2 [1]}. Both kinds: per hidden layer i {@code mlp<i>.w [h_i x in_i]},
+     * {@code mlp<i>.b [h_i]}, {@code mlp<i>.alpha [h_i]}; then {@code out.w [2 x h_last]},
+     * {@code out.b [2]}.
+     */
+    public List<TensorSpec> tensors() {
+        List<TensorSpec> t = new ArrayList<>();
+        if (hasAttention()) {
+            t.add(new TensorSpec("att.w1", attentionHidden, 3 * embeddingDim));
+            t.add(new TensorSpec("att.b1", 1, attentionHidden));
+            t.add(new TensorSpec("att.alpha", 1, attentionHidden));
+            t.add(new TensorSpec("att.w2", 1, attentionHidden));
+            t.add(new TensorSpec("att.b2", 1, 1));
+        }
+        int in = mlpInput();
+        for (int i = 0; i < mlpHidden.length; i++) {
+            t.add(new TensorSpec("mlp" + i + ".w", mlpHidden[i], in));
+            t.add(new TensorSpec("mlp" + i + ".b", 1, mlpHidden[i]));
+            t.add(new TensorSpec("mlp" + i + ".alpha", 1, mlpHidden[i]));
+            in = mlpHidden[i];
+        }
+        t.add(new TensorSpec("out.w", OUTPUTS, in));
+        t.add(new TensorSpec("out.b", 1, OUTPUTS));
+        return t;
+    }
+
+    /** Index of the named tensor in {@link #tensors()}. */
+    public int tensorIndex(String name) {
+        List<TensorSpec> t = tensors();
+        for (int i = 0; i < t.size(); i++) {
+            if (t.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("model " + kind + " has no tensor " + name);
+    }
+
+    /** Multiply-accumulates to score one candidate, computed the naive (literal) way. */
+    public long naiveMacsPerCandidate() {
+        long macs = 0;
+        int d = embeddingDim;
+        if (hasAttention()) {
+            macs += (long) historyLength() * (attentionHidden * 3L * d + attentionHidden);
+        }
+        int in = mlpInput();
+        for (int h : mlpHidden) {
+            macs += (long) in * h;
+            in = h;
+        }
+        return macs + (long) in * OUTPUTS;
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelArchitecture m && m.kind == kind && m.embeddingDim == embeddingDim
+                && Arrays.equals(m.windowSizes, windowSizes) && m.attentionHidden == attentionHidden
+                && Arrays.equals(m.mlpHidden, mlpHidden);
+    }
+
+    @Override
+    public int hashCode() {
+        return kind.hashCode() * 31 + Arrays.hashCode(windowSizes) * 17 + Arrays.hashCode(mlpHidden) + embeddingDim;
+    }
+
+    @Override
+    public String toString() {
+        return kind + "(dim=" + embeddingDim + ", windows=" + Arrays.toString(windowSizes) + ", attention="
+                + attentionHidden + ", hidden=" + Arrays.toString(mlpHidden) + ")";
+    }
+}

@@ -1,0 +1,72 @@
+package dev.arbor.format;
+
+/**
+ * Constants of the on-disk format; docs/FORMAT.md is the normative description. Every file is framed:
+ * header (magic, codec name, version, segment id), scalar fields, a section table, 64-byte aligned
+ * sections, and a footer (magic, algorithm, CRC32). All numbers are little-endian.
+ */
+public final class SegmentFormat {
+    private SegmentFormat() {
+    }
+
+    public static final int HEADER_MAGIC = 0x41524230; // "0BRA" in LE bytes: 30 42 52 41
+    public static final int FOOTER_MAGIC = ~HEADER_MAGIC;
+    public static final int FOOTER_LENGTH = 16;
+    public static final int CHECKSUM_CRC32 = 0;
+    public static final int SEGMENT_ID_LENGTH = 16;
+    /** Every section starts at a file offset that is a multiple of this, so floats map straight into SIMD loads. */
+    public static final int ALIGNMENT = 64;
+    public static final int SECTION_ENTRY_LENGTH = 24;
+    public static final int MAX_FIELDS = 1024;
+    public static final int MAX_SECTIONS = 1024;
+
+    public static final int VERSION_START = 1;
+    public static final int VERSION_CURRENT = 1;
+
+    /** Index kinds stored in the meta file. */
+    public static final int INDEX_KIND_TREE = 1;
+    /** Reserved for Deep Retrieval's K x D path lattice; no reader accepts it yet. */
+    public static final int INDEX_KIND_PATH_LATTICE = 2;
+
+    public static final String COMMIT_FILE = "commit.arb";
+    public static final String SEGMENT_DIR_PREFIX = "seg-";
+    /** Prefix of anything a writer has not published yet; a later writer deletes such leftovers. */
+    public static final String TEMP_PREFIX = ".tmp-";
+
+    public static final String CODEC_COMMIT = "ArborCommit";
+    public static final int COMMIT_SEGMENT_NAME = 1;
+
+    /** Files of a tree segment, in the order the meta file lists their lengths. */
+    public static final String[] TREE_SEGMENT_FILES = {"tree.arb", "items.arb", "embeddings.arb", "model.arb"};
+    public static final String META_FILE = "meta.arb";
+
+    public static final String CODEC_META = "ArborMeta";
+    public static final int META_FILE_LENGTHS = 1;
+    public static final int META_PROPERTIES = 2;
+
+    public static final String CODEC_TREE = "ArborTree";
+    public static final int TREE_LEAF_ITEMS = 1;
+    public static final int TREE_ITEM_LEAVES = 2;
+    public static final int TREE_NONEMPTY_BITS = 3;
+
+    public static final String CODEC_ITEMS = "ArborItems";
+    public static final int ITEMS_IDS = 1;
+    public static final int ITEMS_SORTED_IDS = 2;
+    public static final int ITEMS_SORTED_ORDINALS = 3;
+
+    public static final String CODEC_EMBEDDINGS = "ArborEmbeddings";
+    public static final int EMBEDDINGS_NODES = 1;
+    public static final int ENCODING_F32 = 0;
+    public static final int ENCODING_BF16 = 1;
+    public static final int ENCODING_I8 = 2;
+
+    public static final String CODEC_MODEL = "ArborModel";
+    /** Tensor {@code i} of {@link ModelArchitecture#tensors()} is section {@code i + 1}. */
+    public static final int MODEL_FIRST_TENSOR = 1;
+    public static final int MODEL_NODE_ATTENTION_TERMS = 100;
+    public static final int MODEL_NODE_MLP_TERMS = 101;
+
+    public static long align(long offset) {
+        return (offset + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.arbor.format;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A tree index in memory, as a trainer or generator produces it and the writer consumes it.
+ *
+ * @param shape          the complete B-ary tree
+ * @param itemIds        external 64-bit id of each item ordinal; distinct
+ * @param itemToLeaf     leaf position (0-based on the leaf level) of each item ordinal; distinct
+ * @param nodeEmbeddings {@code nodeCount x dim} floats, node-id order; a leaf's row is its item's embedding
+ * @param model          the scoring model
+ * @param metadata       build parameters, time and source data, stored verbatim
+ */
+public record TreeIndex(TreeShape shape, long[] itemIds, int[] itemToLeaf, float[] nodeEmbeddings, ModelWeights model,
+                        Map<String, String> metadata) {
+
+    public TreeIndex {
+        int n = shape.itemCount();
+        int dim = model.architecture().embeddingDim();
+        if (itemIds.length != n || itemToLeaf.length != n) {
+            throw new IllegalArgumentException("expected " + n + " item ids and leaves, got " + itemIds.length + " and "
+                    + itemToLeaf.length);
+        }
+        if ((long) shape.nodeCount() * dim != nodeEmbeddings.length) {
+            throw new IllegalArgumentException("expected " + shape.nodeCount() + " x " + dim + " node embedding floats, got "
+                    + nodeEmbeddings.length + " (model and embedding dimensions disagree?)");
+        }
+        boolean[] used = new boolean[shape.leafCount()];
+        for (int i = 0; i < n; i++) {
+            int leaf = itemToLeaf[i];
+            if (leaf < 0 || leaf >= used.length) {
+                throw new IllegalArgumentException("item " + i + " maps to leaf " + leaf + ", outside [0, " + used.length + ")");
+            }
+            if (used[leaf]) {
+                throw new IllegalArgumentException("leaf " + leaf + " holds two items");
+            }
+            used[leaf] = true;
+        }
+        long[] sorted = itemIds.clone();
+        Arrays.sort(sorted);
+        for (int i = 1; i < n; i++) {
+            if (sorted[i] == sorted[i - 1]) {
+                throw new IllegalArgumentException("item id " + sorted[i] + " appears twice");
+            }
+        }
+        metadata = new LinkedHashMap<>(metadata);
+    }
+
+    public int dim() {
+        return model.architecture().embeddingDim();
+    }
+
+    /** Item ordinal on each leaf, -1 for padding leaves. */
+    public int[] leafToItem() {
+        int[] leafItems = new int[shape.leafCount()];
+        Arrays.fill(leafItems, -1);
+        for (int i = 0; i < itemToLeaf.length; i++) {
+            leafItems[itemToLeaf[i]] = i;
+        }
+        return leafItems;
+    }
+}
