@@ -208,8 +208,8 @@ public final class FramedFile {
         return find(tag) != null;
     }
 
-    /** The bytes of section {@code tag}, after checking its type and element count. */
-    public MemorySegment section(int tag, String name, ElementType type, long expectedCount) throws CorruptSegmentException {
+    /** The bytes of a variable-length section {@code tag}, after checking its type. */
+    public MemorySegment section(int tag, String name, ElementType type) throws CorruptSegmentException {
         Section s = find(tag);
         if (s == null) {
             throw new CorruptSegmentException(resource, "section " + name + " (tag " + tag + ") is missing");
@@ -217,11 +217,18 @@ public final class FramedFile {
         if (s.type() != type) {
             throw new CorruptSegmentException(resource, "section " + name + " has type " + s.type() + ", expected " + type);
         }
+        return data.asSlice(s.offset(), s.byteLength());
+    }
+
+    /** The bytes of section {@code tag}, after checking its type and element count. */
+    public MemorySegment section(int tag, String name, ElementType type, long expectedCount) throws CorruptSegmentException {
+        MemorySegment bytes = section(tag, name, type);
+        Section s = find(tag);
         if (s.count() != expectedCount) {
             throw new CorruptSegmentException(resource, "section " + name + " has " + s.count() + " elements, expected "
                     + expectedCount);
         }
-        return data.asSlice(s.offset(), s.byteLength());
+        return bytes;
     }
 
     public Section[] sections() {

@@ -172,10 +172,13 @@ public final class NodeScorer {
         }
     }
 
-    private void scoreChunk(ScoringContext ctx, int[] nodes, int from, int n, float[] out, int outOff) {
+    private void scoreChunk(ScoringContext ctx, int[] nodes, int from, int count, float[] out, int outOff) {
         final int c = CHUNK, d = dim;
+        // Inner layers run on whole blocks of 32 columns (stale columns past count are harmless and
+        // ignored) so the kernels stay on their full-vector path; only count scores are copied out.
+        final int n = (count + 31) & -32;
         float[] x = ctx.columns;
-        for (int col = 0; col < n; col++) {
+        for (int col = 0; col < count; col++) {
             int node = nodes[from + col];
             checkRow(node);
             long row = (long) node * d * Float.BYTES;
@@ -212,8 +215,9 @@ public final class NodeScorer {
             preluRows(cur, hidden[i], n, layerAlpha[i]);
         }
         int last = hidden[hidden.length - 1];
-        Arrays.fill(out, outOff, outOff + n, outputBiasDiff);
-        kernels.gemm(outputDiff, 0, last, 1, last, ctx.layers[hidden.length - 1], 0, c, out, outOff, c, n, true);
+        Arrays.fill(ctx.scores, 0, n, outputBiasDiff);
+        kernels.gemm(outputDiff, 0, last, 1, last, ctx.layers[hidden.length - 1], 0, c, ctx.scores, 0, c, n, true);
+        System.arraycopy(ctx.scores, 0, out, outOff, count);
     }
 
     private static void fillRows(float[] m, int rows, int n, MemorySegment bias) {

@@ -26,6 +26,7 @@ public final class ScoringContext {
     final float[] attentionHidden;
     final float[] attentionWeights;
     final float[][] layers;
+    final float[] scores;
     boolean prepared;
 
     ScoringContext(NodeScorer s) {
@@ -43,6 +44,7 @@ public final class ScoringContext {
         java.util.Arrays.fill(columns, d * chunk, (d + 1) * chunk, 1f);
         attentionHidden = new float[Math.max(1, s.attentionHidden) * chunk];
         attentionWeights = new float[h * chunk];
+        scores = new float[chunk];
         layers = new float[s.hidden.length][];
         for (int i = 0; i < layers.length; i++) {
             layers[i] = new float[s.hidden[i] * chunk];

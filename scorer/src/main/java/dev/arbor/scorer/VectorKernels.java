@@ -2,7 +2,6 @@ package dev.arbor.scorer;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -66,43 +65,56 @@ final class VectorKernels implements Kernels {
             store(c30, c, c0 + 3 * ldc + j, accumulate);
             store(c31, c, c0 + 3 * ldc + j + L, accumulate);
         }
-        for (; j < n; j += L) {
-            VectorMask<Float> mask = S.indexInRange(j, n);
+        for (; j + L <= n; j += L) {
             FloatVector c00 = FloatVector.zero(S), c10 = FloatVector.zero(S);
             FloatVector c20 = FloatVector.zero(S), c30 = FloatVector.zero(S);
             for (int p = 0; p < k; p++) {
-                FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * ldb + j, mask);
+                FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * ldb + j);
                 long ap = a0 + (long) p * Float.BYTES;
                 c00 = b0.fma(FloatVector.broadcast(S, a.get(FLOAT, ap)), c00);
                 c10 = b0.fma(FloatVector.broadcast(S, a.get(FLOAT, ap + rowBytes)), c10);
                 c20 = b0.fma(FloatVector.broadcast(S, a.get(FLOAT, ap + 2 * rowBytes)), c20);
                 c30 = b0.fma(FloatVector.broadcast(S, a.get(FLOAT, ap + 3 * rowBytes)), c30);
             }
-            storeMasked(c00, c, c0 + j, mask, accumulate);
-            storeMasked(c10, c, c0 + ldc + j, mask, accumulate);
-            storeMasked(c20, c, c0 + 2 * ldc + j, mask, accumulate);
-            storeMasked(c30, c, c0 + 3 * ldc + j, mask, accumulate);
+            store(c00, c, c0 + j, accumulate);
+            store(c10, c, c0 + ldc + j, accumulate);
+            store(c20, c, c0 + 2 * ldc + j, accumulate);
+            store(c30, c, c0 + 3 * ldc + j, accumulate);
+        }
+        // Fewer than L columns left: scalar, because masked vector ops allocate when not intrinsified.
+        for (int r = 0; r < 4 && j < n; r++) {
+            scalarTail(a, a0 + r * rowBytes, k, b, bOff, ldb, c, c0 + r * ldc, j, n, accumulate);
         }
     }
 
     private static void gemmRow1(MemorySegment a, long a0, int k, float[] b, int bOff, int ldb, float[] c, int c0, int n,
                                  boolean accumulate) {
-        for (int j = 0; j < n; j += L) {
-            VectorMask<Float> mask = S.indexInRange(j, n);
+        int j = 0;
+        for (; j + L <= n; j += L) {
             FloatVector acc = FloatVector.zero(S);
             for (int p = 0; p < k; p++) {
-                acc = FloatVector.fromArray(S, b, bOff + p * ldb + j, mask).fma(FloatVector.broadcast(S, a.get(FLOAT, a0 + (long) p * Float.BYTES)), acc);
+                acc = FloatVector.fromArray(S, b, bOff + p * ldb + j)
+                        .fma(FloatVector.broadcast(S, a.get(FLOAT, a0 + (long) p * Float.BYTES)), acc);
             }
-            storeMasked(acc, c, c0 + j, mask, accumulate);
+            store(acc, c, c0 + j, accumulate);
+        }
+        scalarTail(a, a0, k, b, bOff, ldb, c, c0, j, n, accumulate);
+    }
+
+    /** Columns {@code from .. n} of one output row, in plain Java. */
+    private static void scalarTail(MemorySegment a, long a0, int k, float[] b, int bOff, int ldb, float[] c, int c0,
+                                   int from, int n, boolean accumulate) {
+        for (int j = from; j < n; j++) {
+            float acc = 0;
+            for (int p = 0; p < k; p++) {
+                acc += a.get(FLOAT, a0 + (long) p * Float.BYTES) * b[bOff + p * ldb + j];
+            }
+            c[c0 + j] = accumulate ? c[c0 + j] + acc : acc;
         }
     }
 
     private static void store(FloatVector v, float[] c, int off, boolean accumulate) {
         (accumulate ? v.add(FloatVector.fromArray(S, c, off)) : v).intoArray(c, off);
-    }
-
-    private static void storeMasked(FloatVector v, float[] c, int off, VectorMask<Float> mask, boolean accumulate) {
-        (accumulate ? v.add(FloatVector.fromArray(S, c, off, mask)) : v).intoArray(c, off, mask);
     }
 
     @Override

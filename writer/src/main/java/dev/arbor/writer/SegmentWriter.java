@@ -231,7 +231,7 @@ public final class SegmentWriter {
 
     private static long nextGeneration(Path indexDir) throws IOException {
         try (Stream<Path> entries = Files.list(indexDir)) {
-            return entries.mapToLong(SegmentWriter::generationOf).max().orElse(0) + 1;
+            return Math.max(0, entries.mapToLong(SegmentWriter::generationOf).max().orElse(0)) + 1;
         }
     }
 

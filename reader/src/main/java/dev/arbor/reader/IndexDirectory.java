@@ -1,0 +1,75 @@
+package dev.arbor.reader;
+
+import static dev.arbor.format.SegmentFormat.*;
+
+import dev.arbor.format.CorruptSegmentException;
+import dev.arbor.format.ElementType;
+import dev.arbor.format.FramedFile;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/** An index directory: segments plus the commit file that names the live one. */
+public final class IndexDirectory {
+    private IndexDirectory() {
+    }
+
+    /** What {@code commit.arb} says: the generation and the live segment's directory and id. */
+    public record Commit(long generation, String segmentName, byte[] segmentId) {
+    }
+
+    /** Reads and fully verifies the commit file (it is tiny, so the CRC is always checked). */
+    public static Commit readCommit(Path indexDir) throws IOException {
+        Path file = indexDir.resolve(COMMIT_FILE);
+        if (!Files.isDirectory(indexDir)) {
+            throw new NoSuchFileException(indexDir.toString(), null, "not an index directory");
+        }
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null,
+                    "no commit: the directory holds no published segment (was the writer interrupted?)");
+        }
+        try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            MemorySegment data = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            FramedFile f = FramedFile.open(data, file.toString(), CODEC_COMMIT, VERSION_START, VERSION_CURRENT, null);
+            f.checkIntegrity();
+            long generation = f.field(0, "generation");
+            byte[] name = f.section(COMMIT_SEGMENT_NAME, "segmentName", ElementType.U8).toArray(ValueLayout.JAVA_BYTE);
+            String segmentName = new String(name, StandardCharsets.UTF_8);
+            if (!segmentName.equals(SEGMENT_DIR_PREFIX + generation)) {
+                throw new CorruptSegmentException(file.toString(), "names segment \"" + segmentName
+                        + "\" but generation " + generation);
+            }
+            return new Commit(generation, segmentName, f.segmentId());
+        }
+    }
+
+    /** Opens the live segment (cheap checks), making sure it is the one the commit names. */
+    public static TreeSegment openLatest(Path indexDir) throws IOException {
+        return open(indexDir, false);
+    }
+
+    /** Opens the live segment and verifies every checksum. */
+    public static TreeSegment openLatestVerified(Path indexDir) throws IOException {
+        return open(indexDir, true);
+    }
+
+    private static TreeSegment open(Path indexDir, boolean verify) throws IOException {
+        Commit commit = readCommit(indexDir);
+        Path dir = indexDir.resolve(commit.segmentName());
+        TreeSegment segment = verify ? TreeSegment.openVerified(dir) : TreeSegment.open(dir);
+        byte[] id = segment.files()[0].segmentId();
+        if (!Arrays.equals(id, commit.segmentId())) {
+            segment.close();
+            throw new CorruptSegmentException(dir.toString(), "segment id differs from the one in " + COMMIT_FILE);
+        }
+        return segment;
+    }
+}

@@ -1,0 +1,277 @@
+package dev.arbor.reader;
+
+import static dev.arbor.format.SegmentFormat.*;
+
+import dev.arbor.format.CorruptSegmentException;
+import dev.arbor.format.ElementType;
+import dev.arbor.format.FramedFile;
+import dev.arbor.format.ModelArchitecture;
+import dev.arbor.format.ModelKind;
+import dev.arbor.format.Properties;
+import dev.arbor.format.TensorSpec;
+import dev.arbor.format.TreeShape;
+import dev.arbor.scorer.Kernels;
+import dev.arbor.scorer.ModelTensors;
+import dev.arbor.scorer.NodeScorer;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An open, memory-mapped tree segment: zero-copy views of the tree, item ids, embeddings and model.
+ *
+ * <p>{@link #open} checks every file's frame (header, version, segment id, section table, footer) and
+ * that the files agree with each other (counts, dimensions, sizes), so no stored count or offset can
+ * steer a read outside its region. It does not read the payload; {@link #checkIntegrity()} verifies
+ * every CRC32 (run it once when a segment arrives on a machine). Thread-safe for reads; {@link #close()}
+ * unmaps deterministically, after which any access fails instead of touching freed memory.
+ */
+public final class TreeSegment implements AutoCloseable {
+    private static final ValueLayout.OfInt INT = FramedFile.INT;
+    private static final ValueLayout.OfLong LONG = FramedFile.LONG;
+
+    private final Path directory;
+    private final Arena arena;
+    private final FramedFile[] files;
+    private final long[] fileLengths;
+    private final Map<String, String> properties;
+    private final TreeShape shape;
+    private final MemorySegment leafItems, itemLeaves, nonEmpty, itemIds, sortedIds, sortedOrdinals, embeddings;
+    private final ModelTensors model;
+    private final NodeScorer scorer;
+
+    private TreeSegment(Path directory, Arena arena) throws IOException {
+        this.directory = directory;
+        this.arena = arena;
+        String metaName = resource(META_FILE);
+        FramedFile meta = FramedFile.open(map(META_FILE), metaName, CODEC_META, VERSION_START, VERSION_CURRENT, null);
+        byte[] segmentId = meta.segmentId();
+        int kind = meta.intField(0, "indexKind", 0, Integer.MAX_VALUE);
+        if (kind != INDEX_KIND_TREE) {
+            throw new CorruptSegmentException(metaName, "index kind " + kind + " is not supported (this reader supports "
+                    + INDEX_KIND_TREE + " = tree; " + INDEX_KIND_PATH_LATTICE + " = path lattice is reserved)");
+        }
+        int fileCount = meta.intField(1, "fileCount", TREE_SEGMENT_FILES.length, TREE_SEGMENT_FILES.length);
+        MemorySegment lengths = meta.section(META_FILE_LENGTHS, "fileLengths", ElementType.I64, fileCount);
+        MemorySegment props = meta.section(META_PROPERTIES, "properties", ElementType.U8);
+        try {
+            this.properties = Properties.decode(props.toArray(ValueLayout.JAVA_BYTE));
+        } catch (IllegalArgumentException e) {
+            throw new CorruptSegmentException(metaName, "properties: " + e.getMessage());
+        }
+        files = new FramedFile[fileCount + 1];
+        fileLengths = new long[fileCount + 1];
+        String[] codecs = {CODEC_TREE, CODEC_ITEMS, CODEC_EMBEDDINGS, CODEC_MODEL};
+        for (int i = 0; i < fileCount; i++) {
+            MemorySegment data = map(TREE_SEGMENT_FILES[i]);
+            long expected = lengths.getAtIndex(LONG, i);
+            if (data.byteSize() != expected) {
+                throw new CorruptSegmentException(resource(TREE_SEGMENT_FILES[i]), "file is " + data.byteSize()
+                        + " bytes, the segment's meta file says " + expected + ": truncated or replaced");
+            }
+            files[i] = FramedFile.open(data, resource(TREE_SEGMENT_FILES[i]), codecs[i], VERSION_START, VERSION_CURRENT,
+                    segmentId);
+            fileLengths[i] = data.byteSize();
+        }
+        files[fileCount] = meta;
+        fileLengths[fileCount] = Files.size(directory.resolve(META_FILE));
+
+        FramedFile tree = files[0], items = files[1], emb = files[2], modelFile = files[3];
+        int branching = tree.intField(0, "branching", 2, 1024);
+        int levels = tree.intField(1, "levels", 1, 64);
+        int itemCount = tree.intField(2, "itemCount", 1, Integer.MAX_VALUE);
+        try {
+            this.shape = new TreeShape(branching, levels, itemCount);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptSegmentException(tree.resource(), "inconsistent tree: " + e.getMessage());
+        }
+        leafItems = tree.section(TREE_LEAF_ITEMS, "leafItems", ElementType.I32, shape.leafCount());
+        itemLeaves = tree.section(TREE_ITEM_LEAVES, "itemLeaves", ElementType.I32, itemCount);
+        nonEmpty = tree.section(TREE_NONEMPTY_BITS, "nonEmptyBits", ElementType.I64, (shape.nodeCount() + 63L) >>> 6);
+        items.intField(0, "itemCount", itemCount, itemCount);
+        itemIds = items.section(ITEMS_IDS, "itemIds", ElementType.I64, itemCount);
+        sortedIds = items.section(ITEMS_SORTED_IDS, "sortedIds", ElementType.I64, itemCount);
+        sortedOrdinals = items.section(ITEMS_SORTED_ORDINALS, "sortedOrdinals", ElementType.I32, itemCount);
+
+        ModelArchitecture arch = readArchitecture(modelFile);
+        emb.intField(0, "nodeCount", shape.nodeCount(), shape.nodeCount());
+        emb.intField(1, "dim", arch.embeddingDim(), arch.embeddingDim());
+        int encoding = emb.intField(2, "encoding", 0, Integer.MAX_VALUE);
+        if (encoding != ENCODING_F32) {
+            throw new CorruptSegmentException(emb.resource(), "embedding encoding " + encoding
+                    + " is not supported (this reader supports " + ENCODING_F32 + " = float32)");
+        }
+        embeddings = emb.section(EMBEDDINGS_NODES, "nodeEmbeddings", ElementType.F32,
+                (long) shape.nodeCount() * arch.embeddingDim());
+        List<TensorSpec> specs = arch.tensors();
+        MemorySegment[] tensors = new MemorySegment[specs.size()];
+        for (int i = 0; i < tensors.length; i++) {
+            tensors[i] = modelFile.section(MODEL_FIRST_TENSOR + i, specs.get(i).name(), ElementType.F32, specs.get(i).size());
+        }
+        model = new ModelTensors(arch, tensors);
+        scorer = new NodeScorer(model, embeddings, Kernels.best());
+    }
+
+    /** Opens the segment in {@code directory} with the cheap checks only. */
+    public static TreeSegment open(Path directory) throws IOException {
+        Arena arena = Arena.ofShared();
+        try {
+            return new TreeSegment(directory, arena);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** Opens and then verifies every checksum; the segment is closed again if a check fails. */
+    public static TreeSegment openVerified(Path directory) throws IOException {
+        TreeSegment segment = open(directory);
+        try {
+            segment.checkIntegrity();
+            return segment;
+        } catch (IOException | RuntimeException e) {
+            segment.close();
+            throw e;
+        }
+    }
+
+    private static ModelArchitecture readArchitecture(FramedFile f) throws CorruptSegmentException {
+        int kindCode = f.intField(0, "modelKind", 0, Integer.MAX_VALUE);
+        ModelKind kind = null;
+        for (ModelKind k : ModelKind.values()) {
+            if (k.code == kindCode) {
+                kind = k;
+            }
+        }
+        if (kind == null) {
+            throw new CorruptSegmentException(f.resource(), "unknown model kind " + kindCode);
+        }
+        int dim = f.intField(1, "dim", 1, 4096);
+        int attention = f.intField(2, "attentionHidden", 0, 65536);
+        int windows = f.intField(3, "windowCount", 1, 256);
+        int layers = f.intField(4, "hiddenLayerCount", 1, 16);
+        int[] windowSizes = new int[windows];
+        for (int i = 0; i < windows; i++) {
+            windowSizes[i] = f.intField(5 + i, "windowSize" + i, 1, 4096);
+        }
+        int[] hidden = new int[layers];
+        for (int i = 0; i < layers; i++) {
+            hidden[i] = f.intField(5 + windows + i, "hidden" + i, 1, 65536);
+        }
+        try {
+            return new ModelArchitecture(kind, dim, windowSizes, attention, hidden);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptSegmentException(f.resource(), "invalid model architecture: " + e.getMessage());
+        }
+    }
+
+    private MemorySegment map(String name) throws IOException {
+        Path file = directory.resolve(name);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+        } catch (NoSuchFileException e) {
+            throw new CorruptSegmentException(file.toString(), "file is missing", e);
+        }
+    }
+
+    private String resource(String name) {
+        return directory.resolve(name).toString();
+    }
+
+    /** Verifies the CRC32 of every file; the error names the file that fails. */
+    public void checkIntegrity() throws CorruptSegmentException {
+        for (FramedFile f : files) {
+            f.checkIntegrity();
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public TreeShape shape() {
+        return shape;
+    }
+
+    public int itemCount() {
+        return shape.itemCount();
+    }
+
+    public ModelArchitecture architecture() {
+        return model.architecture();
+    }
+
+    public ModelTensors model() {
+        return model;
+    }
+
+    public NodeScorer scorer() {
+        return scorer;
+    }
+
+    public Map<String, String> properties() {
+        return properties;
+    }
+
+    public FramedFile[] files() {
+        return files.clone();
+    }
+
+    public long[] fileLengths() {
+        return fileLengths.clone();
+    }
+
+    /** Node embeddings, {@code nodeCount x dim} little-endian floats, 64-byte aligned in the file. */
+    public MemorySegment embeddings() {
+        return embeddings;
+    }
+
+    public long itemId(int ordinal) {
+        return itemIds.getAtIndex(LONG, ordinal);
+    }
+
+    /** Ordinal of external item id {@code id}, or -1; a binary search over the mapped sorted ids. */
+    public int ordinalOf(long id) {
+        long lo = 0, hi = shape.itemCount() - 1L;
+        while (lo <= hi) {
+            long mid = (lo + hi) >>> 1;
+            long v = sortedIds.getAtIndex(LONG, mid);
+            if (v < id) {
+                lo = mid + 1;
+            } else if (v > id) {
+                hi = mid - 1;
+            } else {
+                return sortedOrdinals.getAtIndex(INT, mid);
+            }
+        }
+        return -1;
+    }
+
+    /** Leaf position (0-based on the leaf level) of item {@code ordinal}. */
+    public int leafOf(int ordinal) {
+        return itemLeaves.getAtIndex(INT, ordinal);
+    }
+
+    /** Item ordinal on leaf position {@code leaf}, or -1 for a padding leaf. */
+    public int itemAtLeaf(int leaf) {
+        return leafItems.getAtIndex(INT, leaf);
+    }
+
+    /** Whether any item lies under {@code node}. */
+    public boolean nonEmpty(int node) {
+        return (nonEmpty.getAtIndex(LONG, node >>> 6) & (1L << node)) != 0;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.arbor.reader;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.arbor.format.FramedFile;
+import dev.arbor.format.ModelKind;
+import dev.arbor.format.TensorSpec;
+import dev.arbor.format.TreeIndex;
+import dev.arbor.synth.SyntheticIndex;
+import dev.arbor.writer.SegmentWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Everything written reads back identically, for several branchings and item counts that are not powers of B. */
+class SegmentRoundTripTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @CsvSource({"2,1,MLP", "2,1000,ATTENTION_DNN", "2,1025,MLP", "4,3,ATTENTION_DNN", "4,1001,MLP", "16,17,MLP",
+            "16,4099,ATTENTION_DNN"})
+    void everyArrayReadsBackAsWritten(int branching, int items, ModelKind kind) throws Exception {
+        TreeIndex index = SyntheticIndex.generate(items, branching, kind, 7);
+        Path segDir = SegmentWriter.write(dir, index);
+        assertEquals(dir.resolve("seg-1"), segDir);
+        try (TreeSegment s = IndexDirectory.openLatestVerified(dir)) {
+            assertEquals(index.shape(), s.shape());
+            assertEquals(index.model().architecture(), s.architecture());
+            int[] leafItems = index.leafToItem();
+            for (int leaf = 0; leaf < leafItems.length; leaf++) {
+                assertEquals(leafItems[leaf], s.itemAtLeaf(leaf));
+            }
+            for (int i = 0; i < items; i++) {
+                assertEquals(index.itemIds()[i], s.itemId(i));
+                assertEquals(index.itemToLeaf()[i], s.leafOf(i));
+                assertEquals(i, s.ordinalOf(index.itemIds()[i]));
+                assertEquals(-1, s.ordinalOf(index.itemIds()[i] + 1), "ids are sparse: neighbours are unknown");
+            }
+            assertEquals(-1, s.ordinalOf(Long.MIN_VALUE));
+            float[] emb = index.nodeEmbeddings();
+            for (int i = 0; i < emb.length; i++) {
+                assertEquals(Float.floatToRawIntBits(emb[i]), Float.floatToRawIntBits(s.embeddings().getAtIndex(FramedFile.FLOAT, i)));
+            }
+            List<TensorSpec> specs = s.architecture().tensors();
+            for (int t = 0; t < specs.size(); t++) {
+                float[] expected = index.model().tensors()[t];
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(expected[i], s.model().tensors()[t].getAtIndex(FramedFile.FLOAT, i), specs.get(t).name());
+                }
+                assertEquals(0, s.model().tensors()[t].address() % 64, "tensor " + specs.get(t).name() + " is 64-byte aligned");
+            }
+            assertEquals(0, s.embeddings().address() % 64, "embeddings are 64-byte aligned");
+            // The non-empty bit of a node is set exactly when some item lies below it.
+            for (int node = 0; node < s.shape().nodeCount(); node++) {
+                assertEquals(hasItemBelow(index, node), s.nonEmpty(node), "node " + node);
+            }
+            assertEquals("synthetic", s.properties().get("source"));
+            assertNotNull(s.properties().get("created"));
+        }
+        // A second write makes a new generation and the commit moves to it.
+        SegmentWriter.write(dir, index);
+        assertEquals(2, IndexDirectory.readCommit(dir).generation());
+        assertTrue(Files.isDirectory(dir.resolve("seg-1")), "the previous segment is kept for readers still on it");
+    }
+
+    private static boolean hasItemBelow(TreeIndex index, int node) {
+        var shape = index.shape();
+        int first = node, last = node;
+        while (first < shape.firstLeaf()) {
+            first = shape.firstChild(first);
+            last = shape.firstChild(last) + shape.branching() - 1;
+        }
+        int[] leafItems = index.leafToItem();
+        for (int n = first; n <= last; n++) {
+            if (leafItems[n - shape.firstLeaf()] >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,127 @@
+package dev.arbor.search;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.arbor.format.ModelKind;
+import dev.arbor.format.TreeIndex;
+import dev.arbor.reader.IndexDirectory;
+import dev.arbor.reader.TreeSegment;
+import dev.arbor.synth.SyntheticIndex;
+import dev.arbor.writer.SegmentWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class BeamSearchTest {
+    @TempDir
+    Path dir;
+
+    private TreeSegment open(int items, int branching, ModelKind kind) throws Exception {
+        SegmentWriter.write(dir, SyntheticIndex.generate(items, branching, kind, 3));
+        return IndexDirectory.openLatest(dir);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"2,3000,ATTENTION_DNN", "2,3000,MLP", "4,1001,MLP", "16,700,ATTENTION_DNN"})
+    void beamCoveringEveryNodeEqualsBruteForce(int branching, int items, ModelKind kind) throws Exception {
+        try (TreeSegment segment = open(items, branching, kind)) {
+            BeamSearcher searcher = new BeamSearcher(segment);
+            SearchContext ctx = searcher.newContext();
+            SplittableRandom r = new SplittableRandom(5);
+            TreeIndex index = SyntheticIndex.generate(items, branching, kind, 3);
+            for (int q = 0; q < 5; q++) {
+                long[] history = SyntheticIndex.sampleHistory(index, 30, 4, r);
+                ctx.reset().history(history, history.length);
+                ctx.exclude(history[0]).filter((ordinal, id) -> ordinal % 7 != 3);
+                int k = 50;
+                SearchResult beam = new SearchResult(k), brute = new SearchResult(k);
+                searcher.search(ctx, k, segment.shape().leafCount(), beam);
+                searcher.bruteForce(ctx, k, brute);
+                assertEquals(k, brute.count());
+                assertEquals(brute.count(), beam.count());
+                for (int i = 0; i < k; i++) {
+                    assertEquals(brute.itemId(i), beam.itemId(i), "rank " + i);
+                    assertEquals(brute.score(i), beam.score(i));
+                    assertNotEquals(history[0], beam.itemId(i), "excluded item returned");
+                    assertNotEquals(3, beam.ordinal(i) % 7, "filtered item returned");
+                    if (i > 0) {
+                        assertTrue(beam.score(i) <= beam.score(i - 1), "results are best first");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void narrowBeamFindsMostOfTheTopOnStructuredData() throws Exception {
+        try (TreeSegment segment = open(20_000, 2, ModelKind.MLP)) {
+            BeamSearcher searcher = new BeamSearcher(segment);
+            SearchContext ctx = searcher.newContext();
+            TreeIndex index = SyntheticIndex.generate(20_000, 2, ModelKind.MLP, 3);
+            SplittableRandom r = new SplittableRandom(9);
+            int k = 50, hits = 0, total = 0;
+            SearchResult beam = new SearchResult(k), brute = new SearchResult(k);
+            for (int q = 0; q < 20; q++) {
+                long[] history = SyntheticIndex.sampleHistory(index, 40, 5, r);
+                ctx.reset().history(history, history.length);
+                searcher.search(ctx, k, 100, beam);
+                assertTrue(ctx.scoredNodes() < segment.itemCount() / 4, "beam search scores a fraction of the tree");
+                searcher.bruteForce(ctx, k, brute);
+                java.util.Set<Long> truth = new java.util.HashSet<>();
+                for (int i = 0; i < brute.count(); i++) {
+                    truth.add(brute.itemId(i));
+                }
+                for (int i = 0; i < beam.count(); i++) {
+                    hits += truth.contains(beam.itemId(i)) ? 1 : 0;
+                }
+                total += brute.count();
+            }
+            assertTrue(hits > 0.5 * total, "recall@50 of beam 100 against brute force was " + hits + "/" + total);
+        }
+    }
+
+    @Test
+    void searchAllocatesNothingAfterWarmUp() throws Exception {
+        try (TreeSegment segment = open(5000, 2, ModelKind.ATTENTION_DNN)) {
+            BeamSearcher searcher = new BeamSearcher(segment);
+            SearchContext ctx = searcher.newContext();
+            TreeIndex index = SyntheticIndex.generate(5000, 2, ModelKind.ATTENTION_DNN, 3);
+            long[] history = SyntheticIndex.sampleHistory(index, 69, 4, new SplittableRandom(1));
+            SearchResult result = new SearchResult(20);
+            for (int i = 0; i < 300; i++) {
+                ctx.reset().history(history, history.length).exclude(history[68]);
+                searcher.search(ctx, 20, 40, result);
+            }
+            var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long before = mx.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 200; i++) {
+                ctx.reset().history(history, history.length).exclude(history[68]);
+                searcher.search(ctx, 20, 40, result);
+            }
+            long perSearch = (mx.getCurrentThreadAllocatedBytes() - before) / 200;
+            assertTrue(perSearch < 16, "a search allocated " + perSearch + " bytes");
+            assertEquals(20, result.count());
+        }
+    }
+
+    @Test
+    void badArgumentsGiveClearErrors() throws Exception {
+        try (TreeSegment segment = open(100, 2, ModelKind.MLP)) {
+            BeamSearcher searcher = new BeamSearcher(segment);
+            SearchContext ctx = searcher.newContext();
+            var e = assertThrows(IllegalArgumentException.class, () -> ctx.history(new long[] {42}, 1));
+            assertTrue(e.getMessage().contains("unknown item id 42"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> searcher.search(ctx, 10, 5, new SearchResult(10)));
+            assertThrows(IllegalArgumentException.class, () -> searcher.search(ctx, 0, 5, new SearchResult(10)));
+            assertThrows(IllegalArgumentException.class, () -> searcher.search(ctx, 20, 50, new SearchResult(10)));
+            // An empty history is allowed: the model then sees only the candidate.
+            SearchResult all = new SearchResult(500);
+            searcher.search(ctx.reset(), 500, 500, all);
+            assertEquals(100, all.count(), "k beyond the item count returns every item");
+        }
+    }
+}
