@@ -30,7 +30,8 @@ import java.util.Map;
  *
  * <p>{@link #open} checks every file's frame (header, version, segment id, section table, footer) and
  * that the files agree with each other (counts, dimensions, sizes), so no stored count or offset can
- * steer a read outside its region. It does not read the payload; {@link #checkIntegrity()} verifies
+ * steer a read outside its region; the small meta file's CRC is verified too. It does not read the
+ * other files' payload; {@link #checkIntegrity()} verifies
  * every CRC32 (run it once when a segment arrives on a machine). Thread-safe for reads; {@link #close()}
  * unmaps deterministically, after which any access fails instead of touching freed memory.
  */
@@ -53,6 +54,8 @@ public final class TreeSegment implements AutoCloseable {
         this.arena = arena;
         String metaName = resource(META_FILE);
         FramedFile meta = FramedFile.open(map(META_FILE), metaName, CODEC_META, VERSION_START, VERSION_CURRENT, null);
+        // The meta file is tiny and is the root of trust for the segment id and file lengths: always verify it.
+        meta.checkIntegrity();
         byte[] segmentId = meta.segmentId();
         int kind = meta.intField(0, "indexKind", 0, Integer.MAX_VALUE);
         if (kind != INDEX_KIND_TREE) {
