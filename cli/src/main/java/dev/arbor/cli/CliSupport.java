@@ -1,0 +1,55 @@
+package dev.arbor.cli;
+
+import dev.arbor.format.ModelKind;
+import java.util.Arrays;
+
+/** Parsing helpers shared by commands. */
+final class CliSupport {
+    private CliSupport() {
+    }
+
+    static ModelKind modelKind(String name) {
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "attention", "attention-dnn", "attention_dnn" -> ModelKind.ATTENTION_DNN;
+            case "mlp", "dnn" -> ModelKind.MLP;
+            default -> throw new IllegalArgumentException("--model must be attention or mlp, got \"" + name + "\"");
+        };
+    }
+
+    /** Parses "1,2,3" into ids, naming the bad element. */
+    static long[] parseIds(String option, String text) {
+        if (text == null || text.isBlank()) {
+            return new long[0];
+        }
+        String[] parts = text.split(",");
+        long[] ids = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                ids[i] = Long.parseLong(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(option + ": element " + (i + 1) + " \"" + parts[i].trim()
+                        + "\" is not an item id (a 64-bit integer)");
+            }
+        }
+        return ids;
+    }
+
+    static String hex(byte[] bytes) {
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
+    static String human(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return u == 0 ? bytes + " B" : String.format("%.1f %s", v, units[u]);
+    }
+
+    static String ints(int[] a) {
+        return Arrays.toString(a);
+    }
+}
