@@ -71,6 +71,7 @@ final class LineParser {
                     budget.skip(e);
                 }
             }
+            progress.finished(p.lineNumber);
         }
     }
 

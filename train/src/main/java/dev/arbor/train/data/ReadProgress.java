@@ -30,6 +30,7 @@ final class ReadProgress implements AutoCloseable {
     private long lastPlainNanos;
     private boolean plainPrinted;
     private long lines;
+    private boolean complete;
 
     ReadProgress(String label, long totalBytes, PrintStream err, boolean terminal, LongSupplier nanoClock) {
         this.label = label;
@@ -58,12 +59,12 @@ final class ReadProgress implements AutoCloseable {
         }
         if (terminal) {
             if (bar == null) {
-                bar = new ProgressBarBuilder().setTaskName("reading " + label).setInitialMax(Math.max(1, totalBytes / MIB))
-                        .setUnit(" MiB", 1).setConsumer(new ConsoleProgressBarConsumer(err)).showSpeed()
+                bar = new ProgressBarBuilder().setTaskName("reading " + label)
+                        .setInitialMax(Math.max(1, totalBytes / MIB)).setUnit(" MiB", 1).setConsumer(new ConsoleProgressBarConsumer(err)).showSpeed()
                         .startsFrom(0, Duration.ofNanos(elapsed)).build();
             }
             bar.stepTo(bytesRead / MIB);
-            bar.setExtraMessage(String.format(Locale.ROOT, "%,d lines", linesRead));
+            bar.setExtraMessage(String.format(Locale.ROOT, " %,d lines", linesRead));
         } else if (!plainPrinted || now - lastPlainNanos >= PLAIN_INTERVAL.toNanos()) {
             err.printf(Locale.ROOT, "reading %s: %d%% (%,d of %,d MiB, %,d lines, %ds)%n", label,
                     Math.min(100, bytesRead * 100 / totalBytes), bytesRead / MIB, totalBytes / MIB, linesRead,
@@ -73,15 +74,27 @@ final class ReadProgress implements AutoCloseable {
         }
     }
 
-    /** Finishes the bar, or the plain lines with a last one, if anything was shown at all. */
+    /** Marks the file as read to its end, {@code linesRead} lines in all; prints nothing. */
+    void finished(long linesRead) {
+        lines = linesRead;
+        complete = true;
+    }
+
+    /**
+     * Ends the bar, or the plain lines with a last one, if anything was shown at all. A read that failed part-way
+     * (never {@link #finished}) says where it stopped rather than claiming to be done.
+     */
     @Override
     public void close() {
         long seconds = (nanoClock.getAsLong() - startNanos) / 1_000_000_000L;
         if (bar != null) {
-            bar.stepTo(totalBytes / MIB);
+            if (complete) {
+                bar.stepTo(bar.getMax());
+            }
             bar.close();
         } else if (plainPrinted) {
-            err.printf(Locale.ROOT, "reading %s: done (%,d lines, %ds)%n", label, lines, seconds);
+            err.printf(Locale.ROOT, complete ? "reading %s: done (%,d lines, %ds)%n"
+                    : "reading %s: stopped after %,d lines (%ds)%n", label, lines, seconds);
         }
     }
 }
