@@ -85,7 +85,7 @@ public final class InteractionLog {
         }
     }
 
-    /** Stable sort of {@code order[from, to)} by timestamp; runs that are already in order (the usual case) cost one pass. */
+    /** Stable sort of {@code order[from, to)} by timestamp; a run already in order (the usual case) costs one pass. */
     private void sortByTime(int[] order, int from, int to) {
         for (int k = from + 1; k < to; k++) {
             if (timestamps[order[k]] < timestamps[order[k - 1]]) {

@@ -25,7 +25,8 @@ public final class InteractionLogs {
      * <ul>
      *   <li>{@link DataFormat#TAOBAO}: a CSV file, or a folder holding {@code UserBehavior.csv} or exactly one CSV;</li>
      *   <li>{@link DataFormat#MOVIELENS}: {@code ratings.csv} + {@code movies.csv};</li>
-     *   <li>{@link DataFormat#ML_100K}: {@code u.data} (or a split like {@code u1.base}) + {@code u.item} + {@code u.genre};</li>
+     *   <li>{@link DataFormat#ML_100K}: {@code u.data} (or a split like {@code u1.base}), {@code u.item},
+     *       {@code u.genre};</li>
      *   <li>{@link DataFormat#ML_1M}: {@code ratings.csv.gz} (or {@code ratings.csv}) + {@code movies.dat};</li>
      *   <li>{@link DataFormat#CSV}: a CSV file.</li>
      * </ul>

@@ -60,7 +60,8 @@ final class ReadProgress implements AutoCloseable {
         if (terminal) {
             if (bar == null) {
                 bar = new ProgressBarBuilder().setTaskName("reading " + label)
-                        .setInitialMax(Math.max(1, totalBytes / MIB)).setUnit(" MiB", 1).setConsumer(new ConsoleProgressBarConsumer(err)).showSpeed()
+                        .setInitialMax(Math.max(1, totalBytes / MIB)).setUnit(" MiB", 1)
+                        .setConsumer(new ConsoleProgressBarConsumer(err)).showSpeed()
                         .startsFrom(0, Duration.ofNanos(elapsed)).build();
             }
             bar.stepTo(bytesRead / MIB);

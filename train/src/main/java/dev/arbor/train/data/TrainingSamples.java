@@ -26,7 +26,10 @@ public final class TrainingSamples {
         this.positions = positions;
     }
 
-    /** The samples of {@code users} (user ordinals of {@code log}) whose targets have at least {@code minHistory} earlier behaviours. */
+    /**
+     * The samples of {@code users} (user ordinals of {@code log}) whose targets have at least {@code minHistory}
+     * earlier behaviours.
+     */
     public static TrainingSamples of(InteractionLog log, int[] users, int minHistory) {
         if (minHistory < 1) {
             throw new IllegalArgumentException("minHistory must be >= 1, got " + minHistory);
@@ -87,7 +90,7 @@ public final class TrainingSamples {
         return batch;
     }
 
-    /** The user whose sequence holds position {@code p}; every user has at least one interaction, so offsets strictly increase. */
+    /** The user whose sequence holds position {@code p}; offsets strictly increase, as no user is empty. */
     private int userOf(int p) {
         int i = Arrays.binarySearch(log.userOffsets(), p);
         return i >= 0 ? i : -i - 2;
