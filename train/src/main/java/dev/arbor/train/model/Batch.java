@@ -47,6 +47,8 @@ public final class Batch {
         }
         if (groups == groupStart.length - 1) {
             groupStart = Arrays.copyOf(groupStart, groupStart.length * 2);
+        }
+        if ((groups + 1) * historyLength > histories.length) {
             histories = Arrays.copyOf(histories, histories.length * 2);
         }
         System.arraycopy(history, 0, histories, groups * historyLength, historyLength);

@@ -31,6 +31,11 @@ final class Worker {
     private final int[] widths;
     private final int[] windowOfSlot;
     private final int windows;
+    /**
+     * False with BatchNorm: the mean subtraction cancels a hidden layer's bias, so its gradient is zero and
+     * is left exactly zero rather than float noise, which Adam would scale up to steps of the full rate.
+     */
+    private final boolean hiddenBiasTrained;
 
     // The current history: its non-empty slots, compacted.
     private final int[] slotOffset;
@@ -73,6 +78,7 @@ final class Worker {
         d = a.embeddingDim();
         att = a.attentionHidden();
         windows = a.windowCount();
+        hiddenBiasTrained = !model.options().batchNorm();
         histWidth = windows * d;
         in0 = a.mlpInput();
         widths = a.mlpHidden();
@@ -240,7 +246,9 @@ final class Worker {
             Arrays.fill(dCand, 0f);
             Kernels.outer(dW0, in0, histWidth, h0, d, dz, zo, emb, nOff);
             Kernels.gemvTransposed(w0, in0, histWidth, h0, d, dz, zo, dCand, 0);
-            Kernels.axpy(1f, dz, zo, dB0, 0, h0);
+            if (hiddenBiasTrained) {
+                Kernels.axpy(1f, dz, zo, dB0, 0, h0);
+            }
             if (attention) {
                 attend(nOff);
                 historyPartBackward(dz, zo, g);
@@ -416,7 +424,9 @@ final class Worker {
         float[] dIn = a.grad[l - 1];
         for (int q = p0; q < p1; q++) {
             Kernels.outer(g.dense[wi], cols, 0, rows, cols, dz, q * rows, in, q * cols);
-            Kernels.axpy(1f, dz, q * rows, g.dense[bi], 0, rows);
+            if (output || hiddenBiasTrained) {
+                Kernels.axpy(1f, dz, q * rows, g.dense[bi], 0, rows);
+            }
             Arrays.fill(dIn, q * cols, (q + 1) * cols, 0f);
             Kernels.gemvTransposed(p[wi], cols, 0, rows, cols, dz, q * rows, dIn, q * cols);
         }
