@@ -10,10 +10,10 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * End to end on a synthetic task that only learnt embeddings can solve: rows fall into clusters, a history
- * holds rows of one cluster, and a candidate is positive when it belongs to the same cluster. The table
- * starts random, so the model must pull each cluster together through the embedding gradients of both
- * history and candidate rows.
+ * End to end on a synthetic task that only learnt embeddings can solve: behaviours and candidates fall
+ * into clusters, a history holds behaviours of one cluster, and a candidate is positive when it belongs
+ * to the same cluster. Behaviours and candidates use disjoint rows (as items and the internal tree nodes
+ * do), and the table starts random, so both the history and the candidate embedding gradients must work.
  */
 class LearningTest {
 
@@ -25,7 +25,7 @@ class LearningTest {
     void learnsClusterMembership(ModelKind kind, boolean batchNorm) {
         ModelArchitecture arch = new ModelArchitecture(kind, 8, new int[] {3, 2, 1},
                 kind == ModelKind.ATTENTION_DNN ? 8 : 0, new int[] {16, 8});
-        TrainableModel m = TrainableModel.create(arch, CLUSTERS * PER_CLUSTER,
+        TrainableModel m = TrainableModel.create(arch, 2 * CLUSTERS * PER_CLUSTER,
                 TrainableModel.Options.defaults().withBatchNorm(batchNorm), 17);
         SplittableRandom r = new SplittableRandom(23);
         Batch eval = sample(arch, 200, r);
@@ -35,7 +35,7 @@ class LearningTest {
                 trainer.step(sample(arch, 32, r));
             }
         }
-        double[] after = evaluate(m, eval); System.out.println("DBG " + kind + " " + java.util.Arrays.toString(before) + " -> " + java.util.Arrays.toString(after));
+        double[] after = evaluate(m, eval);
         assertTrue(after[0] < 0.25 * before[0], "loss " + before[0] + " -> " + after[0]);
         assertTrue(after[1] > 0.95, "accuracy " + before[1] + " -> " + after[1]);
     }
@@ -52,7 +52,7 @@ class LearningTest {
             b.addHistory(history);
             for (int k = 0; k < 4; k++) {
                 int other = (c + 1 + r.nextInt(CLUSTERS - 1)) % CLUSTERS;
-                b.addCandidate(row(k < 2 ? c : other, r), k < 2 ? 1 : 0);
+                b.addCandidate(CLUSTERS * PER_CLUSTER + row(k < 2 ? c : other, r), k < 2 ? 1 : 0);
             }
         }
         return b;
