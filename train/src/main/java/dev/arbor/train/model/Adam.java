@@ -1,0 +1,70 @@
+package dev.arbor.train.model;
+
+/**
+ * Adam state for a model: dense Adam over every parameter tensor and lazy (sparse) Adam over the
+ * embedding table. Lazy Adam updates the moments and values of only the rows a batch touched, with the
+ * global step's bias correction (as TensorFlow's LazyAdam); a dense update would cost a pass over the
+ * whole table (a row per tree node) each step and decay the moments of rows the batch did not see.
+ * Memory: two floats of moments per parameter and per embedding-table float.
+ */
+final class Adam {
+
+    private AdamConfig config;
+    private final float[][] m;
+    private final float[][] v;
+    private final float[] embeddingM;
+    private final float[] embeddingV;
+    private long step;
+
+    Adam(TrainableModel model, AdamConfig config) {
+        this.config = config;
+        m = new float[model.parameterCount()][];
+        v = new float[model.parameterCount()][];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = new float[model.parameter(i).length];
+            v[i] = new float[model.parameter(i).length];
+        }
+        embeddingM = new float[model.embeddings().length];
+        embeddingV = new float[model.embeddings().length];
+    }
+
+    AdamConfig config() {
+        return config;
+    }
+
+    void setConfig(AdamConfig config) {
+        this.config = config;
+    }
+
+    /** One step against gradients {@code g}. */
+    void apply(TrainableModel model, Gradients g) {
+        step++;
+        float b1 = config.beta1();
+        float b2 = config.beta2();
+        float lr = (float) (config.learningRate() * Math.sqrt(1 - Math.pow(b2, step)) / (1 - Math.pow(b1, step)));
+        for (int i = 0; i < m.length; i++) {
+            float[] w = model.parameter(i);
+            update(w, 0, m[i], v[i], g.dense[i], 0, w.length, lr);
+        }
+        RowGradients rows = g.embeddings;
+        int d = rows.dim();
+        float[] table = model.embeddings();
+        for (int s = 0; s < rows.size(); s++) {
+            update(table, rows.row(s) * d, embeddingM, embeddingV, rows.values(), s * d, d, lr);
+        }
+    }
+
+    /** Adam on {@code w[wo .. wo + n)} (moments at the same offsets) with the bias-corrected rate {@code lr}. */
+    private void update(float[] w, int wo, float[] m, float[] v, float[] grad, int go, int n, float lr) {
+        float b1 = config.beta1();
+        float b2 = config.beta2();
+        float eps = config.epsilon();
+        for (int i = 0; i < n; i++) {
+            float gi = grad[go + i];
+            int j = wo + i;
+            m[j] = b1 * m[j] + (1 - b1) * gi;
+            v[j] = b2 * v[j] + (1 - b2) * gi * gi;
+            w[j] -= lr * m[j] / ((float) Math.sqrt(v[j]) + eps);
+        }
+    }
+}
