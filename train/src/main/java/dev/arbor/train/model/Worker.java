@@ -189,6 +189,9 @@ final class Worker {
      */
     void backwardInput(int[] history, int ho, int[] cand, int co, int count, Activations a, int pairBase,
                        Gradients g) {
+        if (count == 0) {
+            return; // a history without candidates has no loss, and its rows must not count as touched
+        }
         loadHistory(history, ho);
         float[] emb = model.embeddings();
         float[] w0 = p[model.mlpW[0]];
@@ -225,12 +228,11 @@ final class Worker {
             }
             g.embeddings.add(row, 1f, dCand, 0);
         }
-        if (!attention && count > 0) {
-            historyPartBackward(dzSum, 0, g);
-            poolBackward();
-        }
         if (attention) {
             attentionUnit.finish(g, dSlot);
+        } else {
+            historyPartBackward(dzSum, 0, g);
+            poolBackward();
         }
         for (int k = 0; k < slots; k++) {
             g.embeddings.add(slotOffset[k] / d, 1f, dSlot, k * d);
