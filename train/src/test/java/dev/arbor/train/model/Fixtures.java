@@ -26,7 +26,7 @@ final class Fixtures {
     /**
      * Groups over a 6-slot history: one with an empty slot and the empty middle window whose first
      * candidate is also one of its behaviours, one full, one without candidates (its rows 12 and 13 are
-     * used nowhere else), one with a single behaviour; labels mixed.
+     * used nowhere else), one with a single behaviour, one with an empty history; labels mixed.
      */
     static Batch smallBatch() {
         Batch b = new Batch(6);
@@ -42,6 +42,8 @@ final class Fixtures {
         b.addCandidate(10, 0);
         b.addCandidate(6, 1);
         b.addCandidate(1, 0);
+        b.addHistory(new int[] {-1, -1, -1, -1, -1, -1});
+        b.addCandidate(4, 1);
         return b;
     }
 
