@@ -59,7 +59,8 @@ final class RowGradients {
 
     /** {@code grad[row] += scale * x[xo .. xo + dim)}. */
     void add(int row, float scale, float[] x, int xo) {
-        Kernels.axpy(scale, x, xo, values, offsetOf(row), dim);
+        int offset = offsetOf(row); // first: it may replace values
+        Kernels.axpy(scale, x, xo, values, offset, dim);
     }
 
     /** Adds every touched row of {@code other} into this one. */

@@ -16,10 +16,9 @@ import java.util.function.IntConsumer;
  *
  * <p>Data parallel: the batch's groups are split into contiguous chunks of about equal pair counts, one
  * per thread; each thread accumulates into its own gradient buffers, which are summed in thread order
- * before the optimiser step, so a run is deterministic for a given thread count (bit for bit with one
- * thread). The caller's thread works the first chunk. With BatchNorm the pass runs a layer at a time with
- * the statistics reduced over all threads in between; without it each thread does its whole share in one
- * go.
+ * before the optimiser step, so a run is reproducible bit for bit for a given thread count. The caller's
+ * thread works the first chunk. With BatchNorm the pass runs a layer at a time with the statistics
+ * reduced over all threads in between; without it each thread does its whole share in one go.
  *
  * <p>Not thread-safe; {@link #close()} stops the worker threads.
  */

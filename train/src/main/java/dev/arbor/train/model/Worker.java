@@ -11,13 +11,12 @@ import java.util.Arrays;
  * part works a layer at a time over a range of pairs, so BatchNorm statistics can be reduced over the
  * whole batch between layers.
  *
- * <p>Forward of the input part, for candidate {@code n} and behaviour {@code b} in slot {@code s}:
- * {@code h = W1[:, b] b + b1 + W1[:, n] n + W1[:, bn] (b*n)} (the first two terms are per slot, the third
- * per candidate, only the last per pair), {@code a = w2 . PReLU(h) + b2}, pooled window
- * {@code w = scale_w sum_{s in w} a_s b_s} with {@code scale_w = 1 / (non-empty slots of w)}, and
- * {@code z0 = W0[:, hist] pooled + W0[:, n] n + b0}. For the MLP kind {@code a = 1}, so the pooled vector
- * and {@code W0[:, hist] pooled + b0} are per group. The backward pass recomputes {@code h} instead of
- * keeping it for the whole batch ({@code pairs x slots x A} floats).
+ * <p>Forward of the input part, for candidate {@code n}: the {@link Attention} unit's weight {@code a_k}
+ * for each non-empty slot k, pooled window {@code w = scale_w sum_{k in w} a_k b_k} with
+ * {@code scale_w = 1 / (non-empty slots of w)}, and {@code z0 = W0[:, hist] pooled + W0[:, n] n + b0}. For
+ * the MLP kind {@code a = 1}, so the pooled vector and {@code W0[:, hist] pooled + b0} are per group. The
+ * backward pass recomputes the attention forward instead of keeping the unit's activations for the whole
+ * batch ({@code pairs x slots x A} floats).
  */
 final class Worker {
 
@@ -25,7 +24,6 @@ final class Worker {
     private final float[][] p;
     private final boolean attention;
     private final int d;
-    private final int att;
     private final int histWidth;
     private final int in0;
     private final int[] widths;
@@ -43,17 +41,11 @@ final class Worker {
     private int slots;
     private final float[] windowScale;
 
-    // Attention scratch; a "k" index is a compacted non-empty slot.
-    private final float[] slotPre;
-    private final float[] candPre;
-    private final float[] hidden;
+    /** Null for the MLP kind. */
+    private final Attention attentionUnit;
+    /** Per compacted slot k: its pooling weight {@code a_k} and that weight's gradient. */
     private final float[] weight;
-    private final float[] product;
-    private final float[] unit;
-    private final float[] dUnit;
-    private final float[] dSlotPre;
-    private final float[] dCandPre;
-    private final float[] dProduct;
+    private final float[] dWeight;
 
     private final float[] pooled;
     private final float[] dPooled;
@@ -76,7 +68,6 @@ final class Worker {
         }
         attention = a.hasAttention();
         d = a.embeddingDim();
-        att = a.attentionHidden();
         windows = a.windowCount();
         hiddenBiasTrained = !model.options().batchNorm();
         histWidth = windows * d;
@@ -87,16 +78,9 @@ final class Worker {
         slotOffset = new int[h];
         slotWindow = new int[h];
         windowScale = new float[windows];
-        slotPre = new float[h * att];
-        candPre = new float[att];
-        hidden = new float[h * att];
+        attentionUnit = attention ? new Attention(model) : null;
         weight = new float[h];
-        product = new float[d];
-        unit = new float[att];
-        dUnit = new float[att];
-        dSlotPre = new float[h * att];
-        dCandPre = new float[att];
-        dProduct = new float[d];
+        dWeight = new float[h];
         pooled = new float[histWidth];
         dPooled = new float[histWidth];
         base = new float[widths[0]];
@@ -144,12 +128,7 @@ final class Worker {
             }
         }
         if (attention) {
-            // slotPre[k] = W1[:, b] b_k + b1, shared by every candidate of the group.
-            float[] w1 = p[model.attW1];
-            for (int k = 0; k < slots; k++) {
-                System.arraycopy(p[model.attB1], 0, slotPre, k * att, att);
-                Kernels.gemv(w1, 3 * d, 0, att, d, model.embeddings(), slotOffset[k], slotPre, k * att);
-            }
+            attentionUnit.load(slotOffset, slots);
         } else {
             Arrays.fill(weight, 0, slots, 1f);
             pool();
@@ -166,25 +145,9 @@ final class Worker {
         }
     }
 
-    /** Attention weights of every slot for the candidate at {@code nOff}, keeping each unit's input {@code h}, then pooling. */
+    /** Attention weights of every slot for the candidate at {@code nOff}, then pooling. */
     private void attend(int nOff) {
-        float[] emb = model.embeddings();
-        float[] w1 = p[model.attW1];
-        float[] alpha = p[model.attAlpha];
-        float[] w2 = p[model.attW2];
-        float b2 = p[model.attB2][0];
-        Arrays.fill(candPre, 0f);
-        Kernels.gemv(w1, 3 * d, 2 * d, att, d, emb, nOff, candPre, 0);
-        for (int k = 0; k < slots; k++) {
-            int ho = k * att;
-            for (int j = 0; j < att; j++) {
-                hidden[ho + j] = slotPre[ho + j] + candPre[j];
-            }
-            Kernels.multiply(emb, slotOffset[k], emb, nOff, product, 0, d);
-            Kernels.gemv(w1, 3 * d, d, att, d, product, 0, hidden, ho);
-            Kernels.prelu(hidden, ho, alpha, unit, 0, att);
-            weight[k] = Kernels.dot(w2, 0, unit, 0, att) + b2;
-        }
+        attentionUnit.forward(nOff, weight);
         pool();
     }
 
@@ -226,6 +189,9 @@ final class Worker {
      */
     void backwardInput(int[] history, int ho, int[] cand, int co, int count, Activations a, int pairBase,
                        Gradients g) {
+        if (count == 0) {
+            return; // a history without candidates has no loss, and its rows must not count as touched
+        }
         loadHistory(history, ho);
         float[] emb = model.embeddings();
         float[] w0 = p[model.mlpW[0]];
@@ -234,9 +200,7 @@ final class Worker {
         float[] dz = a.grad[0];
         int h0 = widths[0];
         Arrays.fill(dSlot, 0, slots * d, 0f);
-        if (attention) {
-            Arrays.fill(dSlotPre, 0, slots * att, 0f);
-        } else {
+        if (!attention) {
             Arrays.fill(dzSum, 0f);
         }
         for (int c = 0; c < count; c++) {
@@ -252,24 +216,23 @@ final class Worker {
             if (attention) {
                 attend(nOff);
                 historyPartBackward(dz, zo, g);
-                attentionBackward(nOff, g);
+                poolBackward();
+                for (int k = 0; k < slots; k++) {
+                    int w = slotWindow[k];
+                    dWeight[k] = windowScale[w] * Kernels.dot(dPooled, w * d, emb, slotOffset[k], d);
+                }
+                attentionUnit.backward(nOff, dWeight, g, dCand);
             } else {
                 // The MLP kind's pooled vector is the group's, so its gradient only needs the summed dz.
                 Kernels.axpy(1f, dz, zo, dzSum, 0, h0);
             }
             g.embeddings.add(row, 1f, dCand, 0);
         }
-        if (!attention && count > 0) {
+        if (attention) {
+            attentionUnit.finish(g, dSlot);
+        } else {
             historyPartBackward(dzSum, 0, g);
             poolBackward();
-        }
-        if (attention) {
-            float[] w1 = p[model.attW1];
-            float[] dW1 = g.dense[model.attW1];
-            for (int k = 0; k < slots; k++) {
-                Kernels.outer(dW1, 3 * d, 0, att, d, dSlotPre, k * att, emb, slotOffset[k]);
-                Kernels.gemvTransposed(w1, 3 * d, 0, att, d, dSlotPre, k * att, dSlot, k * d);
-            }
         }
         for (int k = 0; k < slots; k++) {
             g.embeddings.add(slotOffset[k] / d, 1f, dSlot, k * d);
@@ -289,45 +252,6 @@ final class Worker {
             int w = slotWindow[k];
             Kernels.axpy(weight[k] * windowScale[w], dPooled, w * d, dSlot, k * d, d);
         }
-    }
-
-    /** Back through pooling and the activation unit for one candidate (after {@link #attend}). */
-    private void attentionBackward(int nOff, Gradients g) {
-        float[] emb = model.embeddings();
-        float[] w1 = p[model.attW1];
-        float[] alpha = p[model.attAlpha];
-        float[] w2 = p[model.attW2];
-        float[] dW1 = g.dense[model.attW1];
-        float[] dAlpha = g.dense[model.attAlpha];
-        float[] dW2 = g.dense[model.attW2];
-        float[] dB2 = g.dense[model.attB2];
-        poolBackward();
-        Arrays.fill(dCandPre, 0f);
-        for (int k = 0; k < slots; k++) {
-            int w = slotWindow[k];
-            int bOff = slotOffset[k];
-            int ho = k * att;
-            float da = windowScale[w] * Kernels.dot(dPooled, w * d, emb, bOff, d);
-            dB2[0] += da;
-            Kernels.prelu(hidden, ho, alpha, unit, 0, att);
-            Kernels.axpy(da, unit, 0, dW2, 0, att);
-            Arrays.fill(dUnit, 0f);
-            Kernels.axpy(da, w2, 0, dUnit, 0, att);
-            Kernels.preluBackward(hidden, ho, alpha, dUnit, 0, dAlpha, att);
-            Kernels.axpy(1f, dUnit, 0, dSlotPre, ho, att);
-            Kernels.axpy(1f, dUnit, 0, dCandPre, 0, att);
-            Kernels.multiply(emb, bOff, emb, nOff, product, 0, d);
-            Kernels.outer(dW1, 3 * d, d, att, d, dUnit, 0, product, 0);
-            Arrays.fill(dProduct, 0f);
-            Kernels.gemvTransposed(w1, 3 * d, d, att, d, dUnit, 0, dProduct, 0);
-            for (int i = 0; i < d; i++) {
-                dSlot[k * d + i] += dProduct[i] * emb[nOff + i];
-                dCand[i] += dProduct[i] * emb[bOff + i];
-            }
-        }
-        Kernels.outer(dW1, 3 * d, 2 * d, att, d, dCandPre, 0, emb, nOff);
-        Kernels.gemvTransposed(w1, 3 * d, 2 * d, att, d, dCandPre, 0, dCand, 0);
-        Kernels.axpy(1f, dCandPre, 0, g.dense[model.attB1], 0, att);
     }
 
     /** Adds pairs {@code [p0, p1)} of hidden layer {@code l}'s dense output into {@link #sum} and {@link #sumSq}. */
@@ -367,7 +291,7 @@ final class Worker {
                     pre[o + i] = gamma[i] * x + beta[i];
                 }
             }
-            Kernels.prelu(pre, o, alpha, a.act[l], o, h);
+            Kernels.prelu(pre, o, alpha, 0, 1, a.act[l], o, h);
         }
     }
 
@@ -444,7 +368,7 @@ final class Worker {
         boolean bn = model.options().batchNorm();
         for (int q = p0; q < p1; q++) {
             int o = q * h;
-            Kernels.preluBackward(a.pre[l], o, alpha, a.grad[l], o, dAlpha, h);
+            Kernels.preluBackward(a.pre[l], o, alpha, 0, 1, a.grad[l], o, dAlpha, h);
             if (bn) {
                 float[] dGamma = g.dense[model.bnGamma[l]];
                 float[] dBeta = g.dense[model.bnBeta[l]];

@@ -24,8 +24,9 @@ final class Fixtures {
     }
 
     /**
-     * Three groups over a 6-slot history: one with an empty slot and the empty middle window whose first
-     * candidate is also one of its behaviours, one full, one with a single behaviour; labels mixed.
+     * Groups over a 6-slot history: one with an empty slot and the empty middle window whose first
+     * candidate is also one of its behaviours, one full, one without candidates (its rows 12 and 13 are
+     * used nowhere else), one with a single behaviour, one with an empty history; labels mixed.
      */
     static Batch smallBatch() {
         Batch b = new Batch(6);
@@ -36,14 +37,20 @@ final class Fixtures {
         b.addHistory(new int[] {1, 2, 4, 6, 8, 10});
         b.addCandidate(2, 0);
         b.addCandidate(3, 1);
+        b.addHistory(new int[] {12, 13, 12, -1, 13, 12});
         b.addHistory(new int[] {-1, -1, 6, -1, -1, -1});
         b.addCandidate(10, 0);
         b.addCandidate(6, 1);
         b.addCandidate(1, 0);
+        b.addHistory(new int[] {-1, -1, -1, -1, -1, -1});
+        b.addCandidate(4, 1);
         return b;
     }
 
-    /** Random groups: each slot empty with probability 0.3, some histories' first window left empty. */
+    /**
+     * Random groups: each slot empty with probability 0.3, every third history's first window empty, every
+     * fifth group without candidates.
+     */
     static Batch randomBatch(ModelArchitecture arch, int rows, int groups, int candidates, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int h = arch.historyLength();
@@ -56,7 +63,7 @@ final class Fixtures {
                 history[s] = empty ? -1 : r.nextInt(rows);
             }
             b.addHistory(history);
-            for (int c = 0; c < candidates; c++) {
+            for (int c = 0; c < (g % 5 == 4 ? 0 : candidates); c++) {
                 b.addCandidate(r.nextInt(rows), r.nextInt(2));
             }
         }

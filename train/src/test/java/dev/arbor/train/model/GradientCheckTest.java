@@ -66,9 +66,12 @@ class GradientCheckTest {
         for (int q = 0; q < batch.pairCount(); q++) {
             touched.add(batch.rows()[q]);
         }
-        for (int s = 0; s < batch.groupCount() * batch.historyLength(); s++) {
-            if (batch.histories()[s] >= 0) {
-                touched.add(batch.histories()[s]);
+        for (int grp = 0; grp < batch.groupCount(); grp++) {
+            for (int s = 0; s < batch.historyLength() && batch.groupStart(grp + 1) > batch.groupStart(grp); s++) {
+                int row = batch.histories()[grp * batch.historyLength() + s];
+                if (row >= 0) {
+                    touched.add(row);
+                }
             }
         }
         RowGradients rows = g.embeddings;
