@@ -1,0 +1,137 @@
+package dev.arbor.train.tree;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * SIMD kernels of balanced k-means over column-major blocks ({@code x[offset + k * stride + i]} is dimension
+ * {@code k} of item {@code i}). Vectors run across items, so every operation is lane-wise and a result does
+ * not depend on the vector width: builds are reproducible across machines.
+ *
+ * <p>Loops step over whole vectors and may read up to {@link #LANES}{@code - 1} items past {@code count}; the
+ * caller pads its arrays by {@link #LANES} and ignores what lands in the excess lanes.
+ */
+final class ColumnKernels {
+
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    static final int LANES = FLOATS.length();
+
+    static {
+        if (INTS.length() != LANES) {
+            throw new IllegalStateException("float and int vectors of the preferred shape differ in lanes");
+        }
+    }
+
+    private ColumnKernels() {
+    }
+
+    /**
+     * For each of {@code count} items, the nearest and second-nearest open cluster by the score
+     * {@code norms[j] + x . scaled[j]}; with {@code scaled = -2 * centroid} and {@code norms = |centroid|^2}
+     * that is the squared distance less {@code |x|^2}. Ties go to the lower cluster index.
+     */
+    static void nearestTwo(float[] x, int offset, int stride, int count, int dim, float[] scaled, float[] norms,
+                           boolean[] open, float[] first, float[] second, int[] nearest) {
+        int clusters = norms.length;
+        for (int i = 0; i < count; i += LANES) {
+            FloatVector best = FloatVector.broadcast(FLOATS, Float.POSITIVE_INFINITY);
+            FloatVector runnerUp = best;
+            IntVector arg = IntVector.zero(INTS);
+            for (int j = 0; j < clusters; j++) {
+                if (!open[j]) {
+                    continue;
+                }
+                FloatVector score = FloatVector.broadcast(FLOATS, norms[j]);
+                int c = j * dim;
+                for (int k = 0; k < dim; k++) {
+                    score = FloatVector.fromArray(FLOATS, x, offset + k * stride + i)
+                            .fma(FloatVector.broadcast(FLOATS, scaled[c + k]), score);
+                }
+                VectorMask<Float> closer = score.lt(best);
+                runnerUp = runnerUp.min(best.max(score));
+                best = best.min(score);
+                arg = arg.blend(j, closer.cast(INTS));
+            }
+            best.intoArray(first, i);
+            runnerUp.intoArray(second, i);
+            arg.intoArray(nearest, i);
+        }
+    }
+
+    /** Lowers {@code nearest[i]} to the squared distance of item {@code i} to {@code centroid[c .. c+dim)}. */
+    static void lowerSquaredDistance(float[] x, int stride, int count, int dim, float[] centroid, int c,
+                                     float[] nearest) {
+        for (int i = 0; i < count; i += LANES) {
+            FloatVector sum = FloatVector.zero(FLOATS);
+            for (int k = 0; k < dim; k++) {
+                FloatVector diff = FloatVector.fromArray(FLOATS, x, k * stride + i).sub(centroid[c + k]);
+                sum = diff.fma(diff, sum);
+            }
+            sum.min(FloatVector.fromArray(FLOATS, nearest, i)).intoArray(nearest, i);
+        }
+    }
+
+    /**
+     * Sums the items of each cluster per dimension into {@code sums[j * dim + k]}. Each item position within
+     * a tile of {@code tile} items has its own accumulator lane in {@code partial}; the lanes are then folded
+     * pairwise in a fixed order.
+     *
+     * @param tile    a power of two, at least {@link #LANES}
+     * @param partial scratch of at least {@code clusters * dim * tile} floats
+     */
+    static void clusterSums(float[] x, int stride, int count, int dim, int[] labels, int clusters, int tile,
+                            float[] partial, float[] sums) {
+        // Accumulator lanes: a power of two covering the tile (or the count when smaller), so the fold pairs the
+        // same items whatever the vector width; lanes beyond the count only ever add exact zeros.
+        int used = Math.min(tile, count);
+        int width = Integer.highestOneBit(used);
+        if (width < used) {
+            width <<= 1;
+        }
+        width = Math.max(width, LANES);
+        int blocks = clusters * dim;
+        Arrays.fill(partial, 0, blocks * width, 0f);
+        for (int base = 0; base < count; base += tile) {
+            int len = Math.min(tile, count - base);
+            for (int i = 0; i < len; i += LANES) {
+                VectorMask<Integer> valid = INTS.indexInRange(i, len);
+                IntVector label = IntVector.fromArray(INTS, labels, base + i);
+                for (int j = 0; j < clusters; j++) {
+                    VectorMask<Float> member = label.eq(j).and(valid).cast(FLOATS);
+                    if (!member.anyTrue()) {
+                        continue;
+                    }
+                    for (int k = 0; k < dim; k++) {
+                        int a = (j * dim + k) * width + i;
+                        FloatVector.fromArray(FLOATS, partial, a)
+                                .add(FloatVector.fromArray(FLOATS, x, k * stride + base + i), member)
+                                .intoArray(partial, a);
+                    }
+                }
+            }
+        }
+        for (int half = width >>> 1; half >= 1; half >>>= 1) {
+            for (int b = 0; b < blocks; b++) {
+                int a = b * width;
+                if (half >= LANES) {
+                    for (int i = 0; i < half; i += LANES) {
+                        FloatVector.fromArray(FLOATS, partial, a + i)
+                                .add(FloatVector.fromArray(FLOATS, partial, a + half + i))
+                                .intoArray(partial, a + i);
+                    }
+                } else {
+                    for (int i = 0; i < half; i++) {
+                        partial[a + i] += partial[a + half + i];
+                    }
+                }
+            }
+        }
+        for (int b = 0; b < blocks; b++) {
+            sums[b] = partial[b * width];
+        }
+    }
+}
