@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code arbor} command. */
 @Command(name = "arbor", mixinStandardHelpOptions = true, version = "arbor 0.1.0",
         description = "Tree-based deep retrieval: build, inspect and search Arbor segments.",
-        subcommands = {SynthCommand.class, InspectCommand.class, CheckCommand.class, SearchCommand.class})
+        subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class, SynthCommand.class, InspectCommand.class,
+                CheckCommand.class, SearchCommand.class})
 public final class ArborCli {
 
     public static void main(String[] args) {

@@ -10,16 +10,15 @@ import dev.arbor.train.model.TrainableModel;
 import dev.arbor.train.tree.BalancedKMeansTree;
 import dev.arbor.train.tree.CategoryTreeInit;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 
 /**
  * TDM's alternation, end to end: the first tree from item categories, then for each round train the
- * model on the current tree and re-cluster the learnt item embeddings into a new balanced tree. Returns
- * the index after each training round, so the first (category) tree can be compared with learnt ones.
+ * model on the current tree and re-cluster the learnt item embeddings into a new balanced tree. Each
+ * round's index is handed out, so the first (category) tree can be compared with learnt ones.
  */
 public final class TdmPipeline {
 
@@ -51,8 +50,9 @@ public final class TdmPipeline {
     private TdmPipeline() {
     }
 
-    public static List<Round> run(InteractionLog log, DataSplit split, Options options, Map<String, String> source,
-                                  PrintStream out) {
+    /** Runs every round, handing each trained index to {@code onRound} as soon as it exists. */
+    public static void run(InteractionLog log, DataSplit split, Options options, Map<String, String> source,
+                           PrintStream out, Consumer<Round> onRound) {
         int items = log.numItems(), d = options.architecture().embeddingDim();
         TreeShape shape = TreeShape.forItems(options.branching(), items);
         TrainingSamples samples = split.trainingSamples(options.minHistory());
@@ -64,7 +64,6 @@ public final class TdmPipeline {
         int[] itemToLeaf = CategoryTreeInit.build(shape, log.itemCategories(), seed);
         TrainableModel model = TrainableModel.create(options.architecture(), shape.nodeCount(),
                 TrainableModel.Options.defaults().withBatchNorm(options.batchNorm()), seed);
-        List<Round> rounds = new ArrayList<>();
         String tree = "category";
         for (int round = 0; round < options.rounds(); round++) {
             if (round > 0) {
@@ -84,9 +83,8 @@ public final class TdmPipeline {
                     new TdmTrainer.Config(cfg.epochs(), cfg.samplesPerEpoch(), cfg.batchSamples(), cfg.learningRate(),
                             cfg.threads(), seed + 1000L * round), out);
             double seconds = (System.nanoTime() - t) / 1e9;
-            rounds.add(new Round(toIndex(log, shape, itemToLeaf, model, options, source, tree, round), seconds, loss, tree));
+            onRound.accept(new Round(toIndex(log, shape, itemToLeaf, model, options, source, tree, round), seconds, loss, tree));
         }
-        return rounds;
     }
 
     /** The serving index: node embeddings from the model's table, with empty subtrees zeroed as the format says. */

@@ -1,0 +1,114 @@
+package dev.arbor.cli;
+
+import dev.arbor.reader.IndexDirectory;
+import dev.arbor.reader.TreeSegment;
+import dev.arbor.train.data.DataFormat;
+import dev.arbor.train.data.DataSplit;
+import dev.arbor.train.data.InteractionLog;
+import dev.arbor.train.data.InteractionLogs;
+import dev.arbor.train.data.SplitOptions;
+import dev.arbor.train.eval.Evaluator;
+import dev.arbor.train.eval.Histories;
+import dev.arbor.train.eval.ItemCf;
+import dev.arbor.train.eval.TwoTower;
+import dev.arbor.train.eval.TwoTowerOptions;
+import dev.arbor.train.tdm.SegmentQuality;
+import dev.arbor.train.tdm.TrainJob;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "eval", description = "Quality table of a trained segment on its data split (read from the segment), with baselines.")
+final class EvalCommand implements Callable<Integer> {
+    static final int[] DEFAULT_KS = {10, 50, 200};
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", description = "Index directory.")
+    Path dir;
+
+    @Option(names = "--beam", defaultValue = "200", description = "Beam width; raised to the largest K (default: ${DEFAULT-VALUE}).")
+    int beam;
+
+    @Option(names = "--baselines", description = "Also fit and evaluate Item-CF and the product DNN on the same split.")
+    boolean baselines;
+
+    /** Which baselines to fit next to a segment. */
+    enum Baselines { NONE, ITEM_CF, ALL }
+
+    @Option(names = "--data", description = "Override the data path recorded in the segment.")
+    Path data;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        try (TreeSegment segment = IndexDirectory.openLatestVerified(dir)) {
+            Map<String, String> p = segment.properties();
+            Path path = data != null ? data : Path.of(required(p, TrainJob.SOURCE_PATH));
+            DataFormat format = DataFormat.fromId(required(p, TrainJob.SOURCE_FORMAT));
+            InteractionLog log = InteractionLogs.read(path, format);
+            checkSameItems(segment, log);
+            SplitOptions split = new SplitOptions(Long.parseLong(required(p, TrainJob.SPLIT_SEED)),
+                    Integer.parseInt(required(p, TrainJob.SPLIT_VALIDATION)), Integer.parseInt(required(p, TrainJob.SPLIT_TEST)));
+            DataSplit dataSplit = DataSplit.of(log, split);
+            out.printf("%s: %s tree, %s; %,d test users of %s%n", dir, p.getOrDefault("tree", "?"), segment.architecture(),
+                    dataSplit.test().size(), path);
+            QualityPrinter printer = new QualityPrinter(out, DEFAULT_KS);
+            printer.segment(label(segment, p.getOrDefault("tree", "?")), SegmentQuality.measure(segment, dataSplit.test(), beam,
+                    new Evaluator().withKs(DEFAULT_KS), DEFAULT_KS), 0);
+            baselines(printer, dataSplit, baselines ? Baselines.ALL : Baselines.NONE);
+        }
+        return 0;
+    }
+
+    static String label(TreeSegment segment, String tree) {
+        return "TDM " + segment.architecture().kind().name().toLowerCase(Locale.ROOT) + ", " + tree + " tree";
+    }
+
+    /** Fits the chosen baselines on the split's training data and prints their rows for its test users. */
+    static void baselines(QualityPrinter printer, DataSplit split, Baselines which) {
+        if (which == Baselines.NONE) {
+            return;
+        }
+        Evaluator evaluator = new Evaluator().withKs(DEFAULT_KS);
+        long t = System.nanoTime();
+        ItemCf itemCf = ItemCf.fit(Histories.of(split, true), ItemCf.DEFAULT_NEIGHBOURS, Runtime.getRuntime().availableProcessors());
+        printer.row("Item-CF", "", String.format(Locale.ROOT, "fit %.1f s", (System.nanoTime() - t) / 1e9),
+                evaluator.evaluate(itemCf, split.test()));
+        if (which == Baselines.ALL) {
+            t = System.nanoTime();
+            TwoTower tower = TwoTower.train(split, TwoTowerOptions.DEFAULTS);
+            printer.row("Product DNN (two-tower)", "", String.format(Locale.ROOT, "fit %.1f s", (System.nanoTime() - t) / 1e9),
+                    evaluator.evaluate(tower, split.test()));
+        }
+    }
+
+    private String required(Map<String, String> p, String key) {
+        String v = p.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException(dir + ": the segment has no property " + key
+                    + " (was it written by arbor train?)");
+        }
+        return v;
+    }
+
+    private static void checkSameItems(TreeSegment segment, InteractionLog log) {
+        long[] ids = log.itemIds();
+        if (ids.length != segment.itemCount()) {
+            throw new IllegalArgumentException("the data has " + ids.length + " items, the segment " + segment.itemCount()
+                    + ": not the data it was trained on");
+        }
+        for (int i = 0; i < ids.length; i++) {
+            if (segment.itemId(i) != ids[i]) {
+                throw new IllegalArgumentException("item ordinal " + i + " is id " + ids[i] + " in the data but "
+                        + segment.itemId(i) + " in the segment: not the data it was trained on");
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.arbor.cli;
+
+import dev.arbor.train.eval.QualityReport;
+import dev.arbor.train.tdm.SegmentQuality;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** Prints quality tables in one Markdown layout for every command. */
+final class QualityPrinter {
+    private final PrintWriter out;
+    private final int[] ks;
+    private boolean headerPrinted;
+
+    QualityPrinter(PrintWriter out, int[] ks) {
+        this.out = out;
+        this.ks = ks;
+    }
+
+    void row(String model, String fidelity, String seconds, QualityReport report) {
+        if (!headerPrinted) {
+            out.println(new QualityReport(ks).tableHeader("model", "fidelity", "time"));
+            headerPrinted = true;
+        }
+        out.println(report.tableRow(model, fidelity, seconds));
+        out.flush();
+    }
+
+    void segment(String label, SegmentQuality q, double trainSeconds) {
+        row(label + ", brute force", "", trainSeconds > 0 ? String.format(Locale.ROOT, "train %.0f s", trainSeconds) : "",
+                q.bruteForce());
+        row(label + ", beam " + q.beamWidth(), String.format(Locale.ROOT, "%.1f%%", 100 * q.fidelity()),
+                String.format(Locale.ROOT, "eval %.1f s", q.beamSeconds()), q.beam());
+    }
+}

@@ -1,0 +1,61 @@
+package dev.arbor.cli;
+
+import dev.arbor.format.ModelArchitecture;
+import dev.arbor.format.ModelKind;
+import dev.arbor.train.tdm.TdmPipeline;
+import dev.arbor.train.tdm.TdmTrainer;
+import picocli.CommandLine.Option;
+
+/** Model, tree and training options of TDM; shared by train and quickstart. */
+final class TrainOptions {
+    @Option(names = "--model", defaultValue = "attention", description = "attention (TDM attention-DNN) or mlp (DNN baseline).")
+    String model;
+
+    @Option(names = "--branching", defaultValue = "2", description = "Tree branching factor (default: ${DEFAULT-VALUE}).")
+    int branching;
+
+    @Option(names = "--rounds", defaultValue = "2", description = "Training rounds; each after the first re-clusters the tree (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--epochs", defaultValue = "1", description = "Epochs per round (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--samples-per-epoch", defaultValue = "0", description = "Cap on samples per epoch, 0 = all (default: ${DEFAULT-VALUE}).")
+    int samplesPerEpoch;
+
+    @Option(names = "--batch", defaultValue = "100", description = "Samples per optimiser step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "0.002", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
+    float learningRate;
+
+    @Option(names = "--negative-scale", defaultValue = "0.1", description = "Multiplier on the paper's per-level negatives (default: ${DEFAULT-VALUE}).")
+    double negativeScale;
+
+    @Option(names = "--frequency-negatives", description = "Draw negatives by item frequency instead of uniformly.")
+    boolean frequencyNegatives;
+
+    @Option(names = "--start-level", defaultValue = "1", description = "First tree level that gets samples (default: ${DEFAULT-VALUE}).")
+    int startLevel;
+
+    @Option(names = "--batch-norm", description = "BatchNorm in the MLP, folded into the weights when written.")
+    boolean batchNorm;
+
+    @Option(names = "--min-history", defaultValue = "4", description = "Behaviours needed before a target is a sample (default: ${DEFAULT-VALUE}).")
+    int minHistory;
+
+    @Option(names = "--threads", description = "Training threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Seed of initialisation and sampling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    TdmPipeline.Options pipeline() {
+        ModelKind kind = CliSupport.modelKind(model);
+        ModelArchitecture arch = kind == ModelKind.ATTENTION_DNN ? ModelArchitecture.tdmAttentionDnn() : ModelArchitecture.tdmMlp();
+        int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        return new TdmPipeline.Options(arch, branching, rounds,
+                new TdmTrainer.Config(epochs, samplesPerEpoch, batch, learningRate, workers, seed), negativeScale,
+                frequencyNegatives, startLevel, batchNorm, minHistory);
+    }
+}
