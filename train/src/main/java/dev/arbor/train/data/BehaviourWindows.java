@@ -1,5 +1,6 @@
 package dev.arbor.train.data;
 
+import dev.arbor.format.ModelArchitecture;
 import java.util.Arrays;
 
 /**
@@ -18,7 +19,7 @@ public final class BehaviourWindows {
     /** Item ordinal of an empty slot. */
     public static final int PADDING = -1;
 
-    private static final int[] SIZES = {20, 20, 10, 10, 2, 2, 2, 1, 1, 1};
+    private static final int[] SIZES = ModelArchitecture.TDM_WINDOWS.clone();
     private static final int[] STARTS = new int[COUNT + 1];
     private static final int[] WINDOW_OF_SLOT = new int[SLOTS];
 

@@ -87,6 +87,16 @@ public final class Batch {
         return pairs;
     }
 
+    /** Candidate row of pair {@code pair}. */
+    public int row(int pair) {
+        return rows[java.util.Objects.checkIndex(pair, pairs)];
+    }
+
+    /** Label of pair {@code pair}. */
+    public int label(int pair) {
+        return labels[java.util.Objects.checkIndex(pair, pairs)];
+    }
+
     /** Histories, {@link #historyLength()} slots per group. */
     int[] histories() {
         return histories;

@@ -3,6 +3,7 @@ package dev.arbor.train.tdm;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.TreeIndex;
 import dev.arbor.format.TreeShape;
+import dev.arbor.train.data.BehaviourWindows;
 import dev.arbor.train.data.DataSplit;
 import dev.arbor.train.data.InteractionLog;
 import dev.arbor.train.data.TrainingSamples;
@@ -39,6 +40,10 @@ public final class TdmPipeline {
         public Options {
             if (rounds < 1) {
                 throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+            }
+            if (!java.util.Arrays.equals(architecture.windowSizes(), BehaviourWindows.sizes())) {
+                throw new IllegalArgumentException("the model's windows " + java.util.Arrays.toString(architecture.windowSizes())
+                        + " differ from the training samples' " + java.util.Arrays.toString(BehaviourWindows.sizes()));
             }
         }
     }
