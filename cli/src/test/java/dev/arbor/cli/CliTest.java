@@ -1,0 +1,84 @@
+package dev.arbor.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line end to end, on a slice of the bundled MovieLens data. */
+class CliTest {
+    private static final Path BUNDLED = Path.of("..", "data", "ml-latest-small");
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run arbor(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = ArborCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path slice(int ratings) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("ml-slice"));
+        List<String> lines = Files.readAllLines(BUNDLED.resolve("ratings.csv"));
+        Files.write(data.resolve("ratings.csv"), lines.subList(0, ratings + 1));
+        Files.copy(BUNDLED.resolve("movies.csv"), data.resolve("movies.csv"));
+        return data;
+    }
+
+    @Test
+    void trainPublishesASegmentThatEvalInspectAndSearchRead() throws Exception {
+        Path data = slice(4000);
+        Path index = dir.resolve("index");
+        Run train = arbor("train", "--data", data.toString(), "--format", "movielens", "--model", "mlp", "--rounds", "2",
+                "--samples-per-epoch", "400", "--test-users", "5", "--validation-users", "2", "--eval-beam", "50",
+                "-o", index.toString());
+        assertEquals(0, train.code(), train.err());
+        assertTrue(train.out().contains("| model |") && train.out().contains("category tree, beam 200"), train.out());
+        assertTrue(train.out().contains("learnt (round 1) tree"), train.out());
+
+        Run eval = arbor("eval", index.toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("brute force") && eval.out().contains("5 test users"), eval.out());
+
+        Run inspect = arbor("inspect", index.toString());
+        assertEquals(0, inspect.code(), inspect.err());
+        assertTrue(inspect.out().contains("source.format          movielens"), inspect.out());
+
+        Run search = arbor("search", index.toString(), "--history", "1,3,6", "-k", "5", "--beam", "20");
+        assertEquals(0, search.code(), search.err());
+        assertTrue(search.out().contains("5 results"), search.out());
+        assertEquals(0, arbor("check", index.toString()).code());
+    }
+
+    @Test
+    void brokenCsvLineIsReportedWithFileAndLine() throws Exception {
+        Path csv = dir.resolve("log.csv");
+        Files.write(csv, List.of("1,10,3,100", "1,11,3,101", "2,10,3,102", "2,x,3,103", "3,12,4,104"));
+        Run run = arbor("train", "--data", csv.toString(), "--format", "csv", "-o", dir.resolve("out").toString());
+        assertEquals(1, run.code());
+        assertTrue(run.err().contains(csv + ":4:"), run.err());
+        assertFalse(Files.exists(dir.resolve("out").resolve("commit.arb")), "nothing published");
+    }
+
+    @Test
+    void badFlagsAndArgumentsGiveUsageErrors() {
+        Run unknown = arbor("search", "x", "--history", "1", "--bem", "3");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("Unknown option: '--bem'"), unknown.err());
+        Run model = arbor("synth", "--items", "10", "--model", "transformer", "-o", dir.toString());
+        assertEquals(2, model.code());
+        assertTrue(model.err().contains("--model must be attention or mlp"), model.err());
+        Run noCommit = arbor("inspect", dir.toString());
+        assertEquals(1, noCommit.code());
+        assertTrue(noCommit.err().contains("commit.arb") && noCommit.err().contains("no commit"), noCommit.err());
+    }
+}
