@@ -73,7 +73,7 @@ class CliTest {
     void badFlagsAndArgumentsGiveUsageErrors() {
         Run unknown = arbor("search", "x", "--history", "1", "--bem", "3");
         assertEquals(2, unknown.code());
-        assertTrue(unknown.err().contains("Unknown option: '--bem'"), unknown.err());
+        assertTrue(unknown.err().contains("Unknown options: '--bem'") && unknown.err().contains("Possible solutions: --beam"), unknown.err());
         Run model = arbor("synth", "--items", "10", "--model", "transformer", "-o", dir.toString());
         assertEquals(2, model.code());
         assertTrue(model.err().contains("--model must be attention or mlp"), model.err());
