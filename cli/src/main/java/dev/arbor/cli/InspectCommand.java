@@ -47,7 +47,14 @@ final class InspectCommand implements Callable<Integer> {
                         files[i].storedChecksum(), files[i].version());
                 total += lengths[i];
             }
-            out.printf("  %-16s %12s%n", "total", CliSupport.human(total));
+            long payload = 0;
+            for (FramedFile f : files) {
+                for (FramedFile.Section section : f.sections()) {
+                    payload += section.byteLength();
+                }
+            }
+            out.printf("  %-16s %12s  (payload %,d bytes; framing, tables and alignment add %,d bytes: %.5fx)%n", "total",
+                    CliSupport.human(total), payload, total - payload, (double) total / payload);
             out.println("properties");
             s.properties().forEach((k, v) -> out.printf("  %-22s %s%n", k, v));
             out.printf("open time    %.3f ms (header, footer and structure checks; no payload read)%n", openNanos / 1e6);
