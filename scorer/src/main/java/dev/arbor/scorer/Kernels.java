@@ -21,15 +21,6 @@ public interface Kernels {
     void gemm(MemorySegment a, long aOffset, int lda, int m, int k, float[] b, int bOff, int ldb, float[] c, int cOff,
               int ldc, int n, boolean accumulate);
 
-    /**
-     * A dense layer, PReLU and a dot product fused, for the attention unit: for each column {@code j < n},
-     * {@code out[outOff + j] = bias + sum_u w[u] * PReLU_u(sum_p a[u][p] * b[p][j])} with per-row slopes
-     * {@code alpha[u]}, {@code u < m}, {@code p < k}. Fusing keeps the {@code m x n} hidden activations in
-     * registers instead of writing them out and reading them back twice.
-     */
-    void gemmPreluDot(MemorySegment a, long aOffset, int lda, int m, int k, float[] b, int bOff, int ldb,
-                      MemorySegment alpha, MemorySegment w, float bias, float[] out, int outOff, int n);
-
     /** {@code y[yOff + i] += alpha * x[xOff + i]} for {@code i < length}. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int length);
 

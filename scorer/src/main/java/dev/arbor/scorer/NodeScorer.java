@@ -190,10 +190,15 @@ public final class NodeScorer {
         float[] h1 = ctx.layers[0];
         if (architecture.hasAttention()) {
             int a = attentionHidden;
-            float[] aw = ctx.attentionWeights;
+            float[] hid = ctx.attentionHidden, aw = ctx.attentionWeights;
             for (int j = 0; j < v; j++) {
-                kernels.gemmPreluDot(ctx.slotWeightsSegment, (long) j * a * (d + 1) * Float.BYTES, d + 1, a, d + 1, x, 0, c,
-                        attAlpha, attW2, attB2, aw, j * c, n);
+                kernels.gemm(ctx.slotWeightsSegment, (long) j * a * (d + 1) * Float.BYTES, d + 1, a, d + 1, x, 0, c,
+                        hid, 0, c, n, false);
+                for (int u = 0; u < a; u++) {
+                    kernels.prelu(hid, u * c, n, attAlpha.get(FLOAT, (long) u * Float.BYTES));
+                }
+                Arrays.fill(aw, j * c, j * c + n, attB2);
+                kernels.gemm(attW2, 0, a, 1, a, hid, 0, c, aw, j * c, c, n, true);
             }
             fillRows(h1, h0, n, layerB[0]);
             kernels.gemm(ctx.pooledWeightsSegment, 0, v, h0, v, aw, 0, c, h1, 0, c, n, true);

@@ -29,26 +29,6 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void gemmPreluDot(MemorySegment a, long aOffset, int lda, int m, int k, float[] b, int bOff, int ldb,
-                             MemorySegment alpha, MemorySegment w, float bias, float[] out, int outOff, int n) {
-        for (int j = 0; j < n; j++) {
-            float acc = bias;
-            for (int u = 0; u < m; u++) {
-                long au = aOffset + (long) u * lda * Float.BYTES;
-                float h = 0;
-                for (int p = 0; p < k; p++) {
-                    h += a.get(FLOAT, au + (long) p * Float.BYTES) * b[bOff + p * ldb + j];
-                }
-                if (h < 0) {
-                    h *= alpha.get(FLOAT, (long) u * Float.BYTES);
-                }
-                acc += w.get(FLOAT, (long) u * Float.BYTES) * h;
-            }
-            out[outOff + j] = acc;
-        }
-    }
-
-    @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int length) {
         for (int i = 0; i < length; i++) {
             y[yOff + i] += alpha * x[xOff + i];

@@ -23,6 +23,7 @@ public final class ScoringContext {
     final MemorySegment firstLayerBiasSegment;
     /** (d+1) x CHUNK: the chunk's node embeddings, one column per candidate, then a row of ones. */
     final float[] columns;
+    final float[] attentionHidden;
     final float[] attentionWeights;
     final float[][] layers;
     final float[] scores;
@@ -41,6 +42,7 @@ public final class ScoringContext {
         firstLayerBiasSegment = MemorySegment.ofArray(firstLayerBias);
         columns = new float[(d + 1) * chunk];
         java.util.Arrays.fill(columns, d * chunk, (d + 1) * chunk, 1f);
+        attentionHidden = new float[Math.max(1, s.attentionHidden) * chunk];
         attentionWeights = new float[h * chunk];
         scores = new float[chunk];
         layers = new float[s.hidden.length][];

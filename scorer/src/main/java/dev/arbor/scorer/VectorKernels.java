@@ -15,7 +15,6 @@ import static dev.arbor.scorer.ScalarKernels.FLOAT;
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final ScalarKernels SCALAR = new ScalarKernels();
 
     @Override
     public void gemm(MemorySegment a, long aOffset, int lda, int m, int k, float[] b, int bOff, int ldb, float[] c,
@@ -116,74 +115,6 @@ final class VectorKernels implements Kernels {
 
     private static void store(FloatVector v, float[] c, int off, boolean accumulate) {
         (accumulate ? v.add(FloatVector.fromArray(S, c, off)) : v).intoArray(c, off);
-    }
-
-    @Override
-    public void gemmPreluDot(MemorySegment a, long aOffset, int lda, int m, int k, float[] b, int bOff, int ldb,
-                             MemorySegment alpha, MemorySegment w, float bias, float[] out, int outOff, int n) {
-        long rowBytes = (long) lda * Float.BYTES;
-        int j = 0;
-        for (; j + 2 * L <= n; j += 2 * L) {
-            FloatVector o0 = FloatVector.broadcast(S, bias), o1 = o0;
-            int u = 0;
-            for (; u + 4 <= m; u += 4) {
-                long a0 = aOffset + u * rowBytes;
-                FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-                FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-                FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-                FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-                for (int p = 0; p < k; p++) {
-                    int bp = bOff + p * ldb + j;
-                    FloatVector b0 = FloatVector.fromArray(S, b, bp);
-                    FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-                    long ap = a0 + (long) p * Float.BYTES;
-                    FloatVector x0 = FloatVector.broadcast(S, a.get(FLOAT, ap));
-                    FloatVector x1 = FloatVector.broadcast(S, a.get(FLOAT, ap + rowBytes));
-                    FloatVector x2 = FloatVector.broadcast(S, a.get(FLOAT, ap + 2 * rowBytes));
-                    FloatVector x3 = FloatVector.broadcast(S, a.get(FLOAT, ap + 3 * rowBytes));
-                    c00 = b0.fma(x0, c00);
-                    c01 = b1.fma(x0, c01);
-                    c10 = b0.fma(x1, c10);
-                    c11 = b1.fma(x1, c11);
-                    c20 = b0.fma(x2, c20);
-                    c21 = b1.fma(x2, c21);
-                    c30 = b0.fma(x3, c30);
-                    c31 = b1.fma(x3, c31);
-                }
-                long ub = (long) u * Float.BYTES;
-                o0 = accumulate(o0, c00, alpha, w, ub);
-                o1 = accumulate(o1, c01, alpha, w, ub);
-                o0 = accumulate(o0, c10, alpha, w, ub + 4);
-                o1 = accumulate(o1, c11, alpha, w, ub + 4);
-                o0 = accumulate(o0, c20, alpha, w, ub + 8);
-                o1 = accumulate(o1, c21, alpha, w, ub + 8);
-                o0 = accumulate(o0, c30, alpha, w, ub + 12);
-                o1 = accumulate(o1, c31, alpha, w, ub + 12);
-            }
-            for (; u < m; u++) {
-                long au = aOffset + u * rowBytes;
-                FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
-                for (int p = 0; p < k; p++) {
-                    int bp = bOff + p * ldb + j;
-                    FloatVector x = FloatVector.broadcast(S, a.get(FLOAT, au + (long) p * Float.BYTES));
-                    c0 = FloatVector.fromArray(S, b, bp).fma(x, c0);
-                    c1 = FloatVector.fromArray(S, b, bp + L).fma(x, c1);
-                }
-                o0 = accumulate(o0, c0, alpha, w, (long) u * Float.BYTES);
-                o1 = accumulate(o1, c1, alpha, w, (long) u * Float.BYTES);
-            }
-            o0.intoArray(out, outOff + j);
-            o1.intoArray(out, outOff + j + L);
-        }
-        if (j < n) {
-            SCALAR.gemmPreluDot(a, aOffset, lda, m, k, b, bOff + j, ldb, alpha, w, bias, out, outOff + j, n - j);
-        }
-    }
-
-    /** {@code o + w[u] * PReLU_u(h)} with the unit's slope and weight at byte offset {@code unitBytes}. */
-    private static FloatVector accumulate(FloatVector o, FloatVector h, MemorySegment alpha, MemorySegment w, long unitBytes) {
-        FloatVector activated = h.blend(h.mul(alpha.get(FLOAT, unitBytes)), h.lt(0f));
-        return activated.fma(FloatVector.broadcast(S, w.get(FLOAT, unitBytes)), o);
     }
 
     @Override
