@@ -196,6 +196,7 @@ final class TwoTowerTrainer {
         }
     }
 
+    /** Draws the batch's shared negatives from the sampling distribution. */
     void sampleNegatives() {
         double total = cumulative[cumulative.length - 1];
         for (int j = 0; j < negatives.length; j++) {
