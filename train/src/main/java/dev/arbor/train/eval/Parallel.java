@@ -91,7 +91,7 @@ final class Parallel implements AutoCloseable {
         }
     }
 
-    /** The part {@code [from, to)} of {@code [0, n)} that worker {@code worker} owns in an even split. */
+    /** Where worker {@code worker}'s share of an even split of {@code [0, n)} starts; it ends where the next one starts. */
     int from(int worker, int n) {
         return (int) ((long) n * worker / workers);
     }
