@@ -53,7 +53,7 @@ final class Dense {
         }
     }
 
-    /** {@code y = Wᵀx + b} for samples {@code from .. from + count} of {@code x} (rows of {@code in}) into {@code y}. */
+    /** {@code y = Wᵀx + b} for samples {@code from .. from + count}; {@code x} has rows of {@code in} floats. */
     void forward(MemorySegment x, int from, int count, float[] y) {
         for (int s = from; s < from + count; s++) {
             System.arraycopy(params, in * out, y, s * out, out);

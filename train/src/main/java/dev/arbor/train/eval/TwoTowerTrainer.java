@@ -345,7 +345,7 @@ final class TwoTowerTrainer {
             outputAdam.update(o.params, lo * dim, outputGrad, lo * dim, (hi - lo) * dim, stepSize);
         }
 
-        // Negatives: negativeGradT = Uᵀ (dim × n) · G (n × M), G the negatives' logit gradients; a range of rows here.
+        // Negatives: negativeGradT = Uᵀ (dim × n) · G (n × M), G the negatives' logit gradients; some rows here.
         int m = negatives.length;
         lo = parallel.from(worker, dim);
         hi = parallel.from(worker + 1, dim);
