@@ -45,7 +45,8 @@ public final class BaselineReport {
         run(a, System.out);
     }
 
-    private static void run(Arguments a, PrintStream out) throws IOException {
+    /** Reads the data set, splits it, fits and evaluates each baseline, and prints the table to {@code out}. */
+    static void run(Arguments a, PrintStream out) throws IOException {
         long readStart = System.nanoTime();
         InteractionLog log = InteractionLogs.read(a.path, a.format);
         DataSplit split = DataSplit.of(log, SplitOptions.withSeed(a.seed));
@@ -85,7 +86,7 @@ public final class BaselineReport {
     }
 
     /** The parsed command line. */
-    private record Arguments(Path path, DataFormat format, long seed, int neighbours, TwoTowerOptions tower,
+    record Arguments(Path path, DataFormat format, long seed, int neighbours, TwoTowerOptions tower,
             boolean validation, boolean keepInput) {
 
         static Arguments parse(String[] args) {

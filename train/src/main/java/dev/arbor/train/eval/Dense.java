@@ -1,15 +1,19 @@
 package dev.arbor.train.eval;
 
 import dev.arbor.scorer.Kernels;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * A fully connected layer {@code y = Wᵀx + b}. Its parameters are one row-major array of {@code in + 1} rows of
- * {@code out} values: row {@code p < in} holds the weights from input {@code p}, row {@code in} the bias. Both the
- * forward pass (one axpy per input) and the input gradient (one dot per input) then run over contiguous rows, and a
- * gradient array of the same layout lets threads own disjoint rows: each row's gradient is summed over the batch in
- * sample order, so the result is the same on any number of threads.
+ * A fully connected layer {@code y = Wᵀx + b} that works on blocks of samples with the GEMM kernel. Its parameters
+ * are one row-major array of {@code in + 1} rows of {@code out} values: row {@code p < in} holds the weights from
+ * input {@code p}, row {@code in} the bias. A gradient array of the same layout lets threads own disjoint rows.
+ *
+ * <p>Inputs and outputs are row-major blocks, one row per sample. The GEMM kernel takes its left operand as a
+ * {@link MemorySegment}, so the callers hand over segment views of their float arrays. Every output element of the
+ * kernel is one fused multiply-add chain in a fixed order, whichever rows a call covers, so results do not depend on
+ * how the samples or rows are split between threads.
  */
 final class Dense {
 
@@ -19,16 +23,20 @@ final class Dense {
     final int out;
     /** Weights then bias, {@code (in + 1) × out} row-major. */
     final float[] params;
+    /** The weights transposed, {@code out × in}, as of the last {@link #transpose()}. */
+    private final float[] transposed;
 
     /** A layer with Glorot-uniform weights and zero bias. */
     Dense(int in, int out, SplittableRandom random) {
         this.in = in;
         this.out = out;
         this.params = new float[(in + 1) * out];
+        this.transposed = new float[in * out];
         double limit = Math.sqrt(6.0 / (in + out));
         for (int i = 0; i < in * out; i++) {
             params[i] = (float) ((2 * random.nextDouble() - 1) * limit);
         }
+        transpose();
     }
 
     /** The number of parameter rows: {@code in} weight rows and the bias row. */
@@ -36,36 +44,45 @@ final class Dense {
         return in + 1;
     }
 
-    /** {@code y[yOff ..] = Wᵀ x[xOff ..] + b}. */
-    void forward(float[] x, int xOff, float[] y, int yOff) {
-        System.arraycopy(params, in * out, y, yOff, out);
+    /** Copies the weights into the transposed copy that {@link #backward} reads; call it after the weights change. */
+    void transpose() {
         for (int p = 0; p < in; p++) {
-            float xp = x[xOff + p];
-            if (xp != 0) {
-                K.axpy(xp, params, p * out, y, yOff, out);
+            for (int j = 0; j < out; j++) {
+                transposed[j * in + p] = params[p * out + j];
             }
         }
     }
 
-    /** {@code dx[dxOff ..] = W dy[dyOff ..]}: the gradient of the input from that of the output. */
-    void backward(float[] dy, int dyOff, float[] dx, int dxOff) {
-        for (int p = 0; p < in; p++) {
-            dx[dxOff + p] = Dot.dot(params, p * out, dy, dyOff, out);
+    /** {@code y = Wᵀx + b} for samples {@code from .. from + count}; {@code x} has rows of {@code in} floats. */
+    void forward(MemorySegment x, int from, int count, float[] y) {
+        for (int s = from; s < from + count; s++) {
+            System.arraycopy(params, in * out, y, s * out, out);
         }
+        K.gemm(x, (long) from * in * Float.BYTES, in, count, in, params, 0, out, y, from * out, out, out, true);
+    }
+
+    /** {@code dx = W dy} for samples {@code from .. from + count}: the input gradient from the output gradient. */
+    void backward(MemorySegment dy, int from, int count, float[] dx) {
+        K.gemm(dy, (long) from * out * Float.BYTES, out, count, out, transposed, 0, in, dx, from * in, in, in, false);
     }
 
     /**
-     * Writes parameter row {@code row}'s gradient summed over a batch of {@code n} samples into
-     * {@code grad[row * out ..]}: {@code Σ_s x_s[row] dy_s} for a weight row, {@code Σ_s dy_s} for the bias row.
-     * Sample {@code s} has its input at {@code xs[s * xStride ..]} and output gradient at {@code dys[s * dyStride ..]}.
+     * Writes the gradients of parameter rows {@code rowFrom .. rowTo} summed over a batch of {@code n} samples into
+     * {@code grad} (same layout as {@link #params}): {@code Σ_s x_s[row] dy_s} for a weight row and
+     * {@code Σ_s dy_s} for the bias row. {@code xT} holds the inputs transposed, input {@code p} of sample {@code s}
+     * at float {@code p * xTStride + s}; {@code dys} holds the output gradients, one row of {@code out} per sample.
      */
-    void gradientRow(int row, int n, float[] xs, int xStride, float[] dys, int dyStride, float[] grad) {
-        int g = row * out;
-        Arrays.fill(grad, g, g + out, 0f);
-        for (int s = 0; s < n; s++) {
-            float coefficient = row == in ? 1f : xs[s * xStride + row];
-            if (coefficient != 0) {
-                K.axpy(coefficient, dys, s * dyStride, grad, g, out);
+    void gradientRows(int rowFrom, int rowTo, int n, MemorySegment xT, int xTStride, float[] dys, float[] grad) {
+        int weightRows = Math.min(rowTo, in) - rowFrom;
+        if (weightRows > 0) {
+            K.gemm(xT, (long) rowFrom * xTStride * Float.BYTES, xTStride, weightRows, n, dys, 0, out, grad,
+                    rowFrom * out, out, out, false);
+        }
+        if (rowTo > in) {
+            int g = in * out;
+            Arrays.fill(grad, g, g + out, 0f);
+            for (int s = 0; s < n; s++) {
+                K.axpy(1f, dys, s * out, grad, g, out);
             }
         }
     }

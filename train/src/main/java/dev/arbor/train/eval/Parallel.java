@@ -79,7 +79,8 @@ final class Parallel implements AutoCloseable {
                 f.get();
             } catch (ExecutionException e) {
                 if (failure == null) {
-                    failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                    failure = e.getCause() instanceof RuntimeException re ? re
+                            : new IllegalStateException(e.getCause());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -91,7 +92,7 @@ final class Parallel implements AutoCloseable {
         }
     }
 
-    /** The part {@code [from, to)} of {@code [0, n)} that worker {@code worker} owns in an even split. */
+    /** Where worker {@code worker}'s share of an even split of {@code [0, n)} starts (and the previous one's ends). */
     int from(int worker, int n) {
         return (int) ((long) n * worker / workers);
     }

@@ -3,7 +3,10 @@ package dev.arbor.train.eval;
 import dev.arbor.scorer.Kernels;
 import dev.arbor.train.data.BehaviourWindows;
 import dev.arbor.train.data.DataSplit;
+import dev.arbor.train.data.InteractionLog;
+import dev.arbor.train.data.InteractionLogBuilder;
 import dev.arbor.train.data.TrainingSamples;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -60,11 +63,47 @@ public final class TwoTower implements Recommender {
 
     /**
      * Trains a model on the sliding-window samples of {@code split}'s training users. Held-out users do not train
-     * it: their input halves reach the model only as inputs at recommendation time.
+     * it: their input halves reach the model only as inputs at recommendation time. For a log without timestamps the
+     * windows slide over each training user's history in a seeded random order (see {@link #orderless}).
      */
     public static TwoTower train(DataSplit split, TwoTowerOptions options) {
-        TrainingSamples samples = split.trainingSamples(options.minHistory());
-        return train(samples, split.log().numItems(), options);
+        InteractionLog log = split.log();
+        TrainingSamples samples = log.hasTimestamps() ? split.trainingSamples(options.minHistory())
+                : TrainingSamples.of(orderless(log, options.seed()), split.trainUsers(), options.minHistory());
+        return train(samples, log.numItems(), options);
+    }
+
+    /**
+     * {@code log} with every user's history in a random order given by {@code seed}, and the same user and item
+     * ordinals. A log without timestamps has no order, and {@link DataSplit} shuffles the held-out users' histories
+     * accordingly; sliding windows over the file order instead would teach the model whatever order the file happens
+     * to have (MovieLens-1M's rows follow one closely enough to drive the training loss far below anything shuffled
+     * histories allow, and the model then fails on the held-out users).
+     */
+    static InteractionLog orderless(InteractionLog log, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] offsets = log.userOffsets();
+        int[] rank = new int[log.size()];
+        for (int u = 0; u < log.numUsers(); u++) {
+            for (int k = offsets[u]; k < offsets[u + 1]; k++) {
+                int j = offsets[u] + random.nextInt(k - offsets[u] + 1);
+                rank[k] = rank[j];
+                rank[j] = k - offsets[u];
+            }
+        }
+        // Rows go in in their original order, so items and users get their original ordinals; the timestamps the
+        // builder sorts by are the random ranks.
+        InteractionLogBuilder builder = new InteractionLogBuilder(true);
+        int[] seen = new int[log.numUsers()];
+        for (int i = 0; i < log.size(); i++) {
+            int u = log.userOrdinals()[i];
+            builder.add(log.userIds()[u], log.itemIds()[log.itemOrdinals()[i]], rank[offsets[u] + seen[u]++]);
+        }
+        InteractionLog shuffled = builder.build();
+        if (!Arrays.equals(shuffled.itemIds(), log.itemIds()) || !Arrays.equals(shuffled.userIds(), log.userIds())) {
+            throw new IllegalStateException("re-reading the log changed its ordinals");
+        }
+        return shuffled;
     }
 
     /** Trains a model for {@code numItems} items on {@code samples} (shuffled in place every epoch). */
@@ -76,7 +115,8 @@ public final class TwoTower implements Recommender {
 
     /**
      * Per-sample activations of the user tower for a batch of up to {@code capacity} samples, laid out flat:
-     * sample {@code s} owns {@code [s * width, (s + 1) * width)} of each array.
+     * sample {@code s} owns {@code [s * width, (s + 1) * width)} of each array. The segments view the arrays for
+     * the GEMM kernel.
      */
     static final class Activations {
         final int[] history;
@@ -87,6 +127,9 @@ public final class TwoTower implements Recommender {
         final float[] preActivation;
         final float[] hiddenOut;
         final float[] user;
+        final MemorySegment pooledSegment;
+        final MemorySegment hiddenOutSegment;
+        final MemorySegment userSegment;
 
         Activations(TwoTower model, int capacity) {
             history = new int[capacity * BehaviourWindows.SLOTS];
@@ -95,11 +138,25 @@ public final class TwoTower implements Recommender {
             preActivation = new float[capacity * model.hidden];
             hiddenOut = new float[capacity * model.hidden];
             user = new float[capacity * model.dim];
+            pooledSegment = MemorySegment.ofArray(pooled);
+            hiddenOutSegment = MemorySegment.ofArray(hiddenOut);
+            userSegment = MemorySegment.ofArray(user);
         }
     }
 
-    /** Runs the user tower for sample {@code s} of {@code a}, whose {@code history} slots are already filled. */
-    void userTower(Activations a, int s) {
+    /** Runs the user tower for samples {@code from .. from + count} of {@code a}, whose history slots are filled. */
+    void userTower(Activations a, int from, int count) {
+        for (int s = from; s < from + count; s++) {
+            pool(a, s);
+        }
+        hiddenLayer.forward(a.pooledSegment, from, count, a.preActivation);
+        System.arraycopy(a.preActivation, from * hidden, a.hiddenOut, from * hidden, count * hidden);
+        K.prelu(a.hiddenOut, from * hidden, count * hidden, LEAK);
+        outputLayer.forward(a.hiddenOutSegment, from, count, a.user);
+    }
+
+    /** Pools sample {@code s}'s history into the mean input embedding of each window. */
+    private void pool(Activations a, int s) {
         int windows = BehaviourWindows.COUNT;
         int xOff = s * windows * dim;
         Arrays.fill(a.pooled, xOff, xOff + windows * dim, 0f);
@@ -119,18 +176,13 @@ public final class TwoTower implements Recommender {
                 a.pooled[j] *= inverse;
             }
         }
-        int hOff = s * hidden;
-        hiddenLayer.forward(a.pooled, xOff, a.preActivation, hOff);
-        System.arraycopy(a.preActivation, hOff, a.hiddenOut, hOff, hidden);
-        K.prelu(a.hiddenOut, hOff, hidden, LEAK);
-        outputLayer.forward(a.hiddenOut, hOff, a.user, s * dim);
     }
 
     /** The user vector for a user whose history is {@code input} (item ordinals, most recent last). */
     public float[] userVector(int[] input) {
         Activations a = scratch.get();
         BehaviourWindows.history(input, 0, input.length, a.history, 0);
-        userTower(a, 0);
+        userTower(a, 0, 1);
         return Arrays.copyOf(a.user, dim);
     }
 

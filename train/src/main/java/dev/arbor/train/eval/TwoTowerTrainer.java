@@ -3,6 +3,7 @@ package dev.arbor.train.eval;
 import dev.arbor.scorer.Kernels;
 import dev.arbor.train.data.BehaviourWindows;
 import dev.arbor.train.data.TrainingSamples;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -16,10 +17,12 @@ import java.util.concurrent.TimeUnit;
  * corrected by {@code -log(M q)} (the "logQ" correction), which makes the sampled softmax an estimate of the full
  * softmax over all items rather than of a popularity-skewed one; a negative equal to the target is masked out.
  *
- * <p>A step has two parallel phases. First each sample's forward and backward pass, which write only that sample's
- * slots. Then the parameter gradients: every parameter row (a layer row, or an embedding row the batch touched) is
- * owned by one worker, which sums the row's terms in sample order and applies Adam to it. No two threads write the
- * same memory and every sum has a fixed order, so training is deterministic for a seed whatever the thread count.
+ * <p>A step has three parallel phases. First each sample's forward and backward pass, which write only that
+ * sample's slots. Then the parameter gradients: every parameter row (a layer row, or an embedding row the batch
+ * touched) is owned by one worker, which sums the row's terms in sample order and applies Adam to it; the item rows
+ * come last, in a phase of their own, because they need the negatives' gradients that the second phase sums column
+ * by column. No two threads write the same memory and every sum has a fixed order, so training is deterministic for
+ * a seed whatever the thread count.
  */
 final class TwoTowerTrainer {
 
@@ -28,6 +31,8 @@ final class TwoTowerTrainer {
     private static final int SLOTS = BehaviourWindows.SLOTS;
     /** Exponent of the negative-sampling distribution: between uniform (0) and popularity (1), as in word2vec. */
     private static final double SAMPLING_POWER = 0.75;
+    /** Samples per block of the forward and backward pass: enough rows for the GEMM kernel's 4-row tiles. */
+    private static final int BLOCK = 16;
 
     private final TwoTower model;
     private final TwoTowerOptions options;
@@ -43,11 +48,27 @@ final class TwoTowerTrainer {
     private final float[] logQ;
     private final SplittableRandom random;
 
+    /** The negatives' item vectors, {@code M × dim}, and transposed, {@code dim × M}. */
+    private final float[] negativeVectors;
+    private final float[] negativeVectorsT;
+    /** Per draw {@code j}, {@code Σ_s dlogit_sj u_s}, transposed ({@code dim × M}). */
+    private final float[] negativeGradT;
     private final double[] losses;
+    /** Per sample: the target's then the negatives' logits, overwritten by their gradients. */
     private final float[] dLogits;
     private final float[] dUser;
-    private final float[] dPreActivation;
+    private final float[] dHiddenOut;
     private final float[] dPooled;
+    private final MemorySegment dLogitsSegment;
+    private final MemorySegment dUserSegment;
+    private final MemorySegment dHiddenOutSegment;
+    /** Layer inputs transposed, {@code width × batchSize}, for the weight gradients. */
+    private final float[] pooledT;
+    private final float[] hiddenOutT;
+    private final float[] userT;
+    private final MemorySegment pooledTSegment;
+    private final MemorySegment hiddenOutTSegment;
+    private final MemorySegment userTSegment;
 
     final float[] hiddenGrad;
     final float[] outputGrad;
@@ -73,11 +94,23 @@ final class TwoTowerTrainer {
         this.targets = new int[b];
         this.negatives = new int[m];
         this.random = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
+        this.negativeVectors = new float[m * dim];
+        this.negativeVectorsT = new float[dim * m];
+        this.negativeGradT = new float[dim * m];
         this.losses = new double[b];
         this.dLogits = new float[b * logits];
         this.dUser = new float[b * dim];
-        this.dPreActivation = new float[b * hidden];
+        this.dHiddenOut = new float[b * hidden];
         this.dPooled = new float[b * WINDOWS * dim];
+        this.dLogitsSegment = MemorySegment.ofArray(dLogits);
+        this.dUserSegment = MemorySegment.ofArray(dUser);
+        this.dHiddenOutSegment = MemorySegment.ofArray(dHiddenOut);
+        this.pooledT = new float[WINDOWS * dim * b];
+        this.hiddenOutT = new float[hidden * b];
+        this.userT = new float[dim * b];
+        this.pooledTSegment = MemorySegment.ofArray(pooledT);
+        this.hiddenOutTSegment = MemorySegment.ofArray(hiddenOutT);
+        this.userTSegment = MemorySegment.ofArray(userT);
         this.hiddenGrad = new float[model.hiddenLayer.params.length];
         this.outputGrad = new float[model.outputLayer.params.length];
         this.inputGrad = new EmbeddingGradient(model.numItems, dim, Math.min(model.numItems, b * SLOTS));
@@ -163,6 +196,7 @@ final class TwoTowerTrainer {
         }
     }
 
+    /** Draws the batch's shared negatives from the sampling distribution. */
     void sampleNegatives() {
         double total = cumulative[cumulative.length - 1];
         for (int j = 0; j < negatives.length; j++) {
@@ -193,21 +227,28 @@ final class TwoTowerTrainer {
             itemGrad.touch(item);
         }
         step++;
-        float stepSize = Adam.stepSize(options.learningRate(), step);
-        parallel.forWorkers(worker -> gradients(parallel, worker, n, apply ? stepSize : 0f));
+        float stepSize = apply ? Adam.stepSize(options.learningRate(), step) : 0f;
+        parallel.forWorkers(worker -> layerAndInputGradients(parallel, worker, n, stepSize));
+        // Item rows take the negatives' gradients, whose columns other workers summed in the phase before.
+        parallel.forWorkers(worker -> itemGradients(parallel, worker, n, stepSize));
         return loss;
     }
 
     /**
-     * The forward and backward passes of the first {@code n} samples of the batch buffers, in parallel; returns the
-     * summed loss (the parameters are not touched).
+     * The forward and backward passes of the first {@code n} samples of the batch buffers, in parallel blocks of
+     * samples; returns the summed loss (the parameters are not touched).
      */
     double forwardBackward(Parallel parallel, int n) {
-        parallel.forChunks(n, 8, (worker, from, to) -> {
-            for (int s = from; s < to; s++) {
-                losses[s] = forwardBackward(s, n);
+        model.hiddenLayer.transpose();
+        model.outputLayer.transpose();
+        int m = negatives.length;
+        for (int j = 0; j < m; j++) {
+            System.arraycopy(model.itemEmbeddings, negatives[j] * dim, negativeVectors, j * dim, dim);
+            for (int k = 0; k < dim; k++) {
+                negativeVectorsT[k * m + j] = negativeVectors[j * dim + k];
             }
-        });
+        }
+        parallel.forChunks(n, BLOCK, (worker, from, to) -> forwardBackward(from, to - from, n));
         double loss = 0;
         for (int s = 0; s < n; s++) {
             loss += losses[s];
@@ -215,96 +256,109 @@ final class TwoTowerTrainer {
         return loss;
     }
 
-    /** Forward and backward pass of sample {@code s} of a batch of {@code n}; returns its loss. */
-    private double forwardBackward(int s, int n) {
+    /** Forward and backward pass of samples {@code from .. from + count} of a batch of {@code n}. */
+    private void forwardBackward(int from, int count, int n) {
         TwoTower.Activations a = activations;
-        model.userTower(a, s);
-        float[] items = model.itemEmbeddings;
-        int uOff = s * dim;
-        int lOff = s * logits;
-        int target = targets[s];
-        dLogits[lOff] = Dot.dot(a.user, uOff, items, target * dim, dim) - logQ[target];
-        float max = dLogits[lOff];
-        for (int j = 0; j < negatives.length; j++) {
-            int item = negatives[j];
-            float logit = item == target ? Float.NEGATIVE_INFINITY
-                    : Dot.dot(a.user, uOff, items, item * dim, dim) - logQ[item];
-            dLogits[lOff + 1 + j] = logit;
-            max = Math.max(max, logit);
+        model.userTower(a, from, count);
+        int m = negatives.length;
+        // Negative logits u · v_j for the whole block: (count × dim) · (dim × M).
+        K.gemm(a.userSegment, (long) from * dim * Float.BYTES, dim, count, dim, negativeVectorsT, 0, m, dLogits,
+                from * logits + 1, logits, m, false);
+        for (int s = from; s < from + count; s++) {
+            losses[s] = softmax(s, n);
         }
-        double sum = 0;
-        for (int j = 0; j < logits; j++) {
-            sum += Math.exp(dLogits[lOff + j] - max);
+        // du = Σ_j dlogit_j v_j: the negatives' part for the block at once, then each target's part.
+        K.gemm(dLogitsSegment, ((long) from * logits + 1) * Float.BYTES, logits, count, m, negativeVectors, 0, dim,
+                dUser, from * dim, dim, dim, false);
+        for (int s = from; s < from + count; s++) {
+            K.axpy(dLogits[s * logits], model.itemEmbeddings, targets[s] * dim, dUser, s * dim, dim);
         }
-        double loss = Math.log(sum) + max - dLogits[lOff];
-        // Softmax minus one-hot, scaled by 1/n for the batch mean; then du = Σ_j dlogit_j v_j.
-        Arrays.fill(dUser, uOff, uOff + dim, 0f);
-        for (int j = 0; j < logits; j++) {
-            float g = (float) (Math.exp(dLogits[lOff + j] - max) / sum - (j == 0 ? 1 : 0)) / n;
-            dLogits[lOff + j] = g;
-            if (g != 0) {
-                K.axpy(g, items, (j == 0 ? target : negatives[j - 1]) * dim, dUser, uOff, dim);
-            }
-        }
-        int hOff = s * hidden;
-        model.outputLayer.backward(dUser, uOff, dPreActivation, hOff);
-        for (int j = hOff; j < hOff + hidden; j++) {
+        model.outputLayer.backward(dUserSegment, from, count, dHiddenOut);
+        for (int j = from * hidden; j < (from + count) * hidden; j++) {
             if (a.preActivation[j] < 0) {
-                dPreActivation[j] *= TwoTower.LEAK;
+                dHiddenOut[j] *= TwoTower.LEAK;
             }
         }
-        model.hiddenLayer.backward(dPreActivation, hOff, dPooled, s * WINDOWS * dim);
-        return loss;
+        model.hiddenLayer.backward(dHiddenOutSegment, from, count, dPooled);
+        int batch = options.batchSize();
+        for (int s = from; s < from + count; s++) {
+            transposeInto(a.pooled, s, WINDOWS * dim, pooledT, batch);
+            transposeInto(a.hiddenOut, s, hidden, hiddenOutT, batch);
+            transposeInto(a.user, s, dim, userT, batch);
+        }
+    }
+
+    /** Writes row {@code s} of a {@code width}-wide row-major block into column {@code s} of {@code transposed}. */
+    private static void transposeInto(float[] rows, int s, int width, float[] transposed, int columns) {
+        for (int p = 0; p < width; p++) {
+            transposed[p * columns + s] = rows[s * width + p];
+        }
     }
 
     /**
-     * Worker {@code worker}'s share of the parameter gradients of a batch of {@code n}, each followed by its Adam
-     * update when {@code stepSize} is not 0.
+     * Sample {@code s}'s loss from its negative logits, which {@link #dLogits} holds; leaves there the gradients of
+     * the batch's mean loss by the target's and the negatives' logits.
      */
-    private void gradients(Parallel parallel, int worker, int n, float stepSize) {
-        TwoTower.Activations a = activations;
+    private double softmax(int s, int n) {
+        int lOff = s * logits;
+        int target = targets[s];
+        dLogits[lOff] = Dot.dot(activations.user, s * dim, model.itemEmbeddings, target * dim, dim) - logQ[target];
+        float max = dLogits[lOff];
+        for (int j = 0; j < negatives.length; j++) {
+            int item = negatives[j];
+            float logit = item == target ? Float.NEGATIVE_INFINITY : dLogits[lOff + 1 + j] - logQ[item];
+            dLogits[lOff + 1 + j] = logit;
+            max = Math.max(max, logit);
+        }
+        double loss = max - dLogits[lOff];
+        double sum = 0;
+        for (int j = 0; j < logits; j++) {
+            float e = (float) Math.exp(dLogits[lOff + j] - max);
+            dLogits[lOff + j] = e;
+            sum += e;
+        }
+        // Softmax minus one-hot, scaled by 1/n for the batch mean.
+        for (int j = 0; j < logits; j++) {
+            dLogits[lOff + j] = (float) ((dLogits[lOff + j] / sum - (j == 0 ? 1 : 0)) / n);
+        }
+        return loss + Math.log(sum);
+    }
+
+    /**
+     * Worker {@code worker}'s share of the layer and input-embedding gradients of a batch of {@code n}, each row
+     * followed by its Adam update unless {@code stepSize} is 0, and of the negatives' summed gradients.
+     */
+    private void layerAndInputGradients(Parallel parallel, int worker, int n, float stepSize) {
+        int batch = options.batchSize();
         Dense h = model.hiddenLayer;
-        for (int r = parallel.from(worker, h.rows()); r < parallel.from(worker + 1, h.rows()); r++) {
-            h.gradientRow(r, n, a.pooled, WINDOWS * dim, dPreActivation, hidden, hiddenGrad);
-            if (stepSize != 0) {
-                hiddenAdam.update(h.params, r * hidden, hiddenGrad, r * hidden, hidden, stepSize);
-            }
+        int lo = parallel.from(worker, h.rows());
+        int hi = parallel.from(worker + 1, h.rows());
+        h.gradientRows(lo, hi, n, pooledTSegment, batch, dHiddenOut, hiddenGrad);
+        if (stepSize != 0) {
+            hiddenAdam.update(h.params, lo * hidden, hiddenGrad, lo * hidden, (hi - lo) * hidden, stepSize);
         }
         Dense o = model.outputLayer;
-        for (int r = parallel.from(worker, o.rows()); r < parallel.from(worker + 1, o.rows()); r++) {
-            o.gradientRow(r, n, a.hiddenOut, hidden, dUser, dim, outputGrad);
-            if (stepSize != 0) {
-                outputAdam.update(o.params, r * dim, outputGrad, r * dim, dim, stepSize);
-            }
+        lo = parallel.from(worker, o.rows());
+        hi = parallel.from(worker + 1, o.rows());
+        o.gradientRows(lo, hi, n, hiddenOutTSegment, batch, dUser, outputGrad);
+        if (stepSize != 0) {
+            outputAdam.update(o.params, lo * dim, outputGrad, lo * dim, (hi - lo) * dim, stepSize);
         }
 
-        // Item (candidate-side) embeddings: target rows get dlogit_0 u_s, negative rows dlogit_j u_s.
-        int lo = parallel.from(worker, itemGrad.count);
-        int hi = parallel.from(worker + 1, itemGrad.count);
-        Arrays.fill(itemGrad.grad, lo * dim, hi * dim, 0f);
-        for (int s = 0; s < n; s++) {
-            int r = itemGrad.slot[targets[s]];
-            if (r >= lo && r < hi) {
-                K.axpy(dLogits[s * logits], a.user, s * dim, itemGrad.grad, r * dim, dim);
-            }
+        // Negatives: negativeGradT = Uᵀ (dim × n) · G (n × M), G the negatives' logit gradients; some rows here.
+        int m = negatives.length;
+        lo = parallel.from(worker, dim);
+        hi = parallel.from(worker + 1, dim);
+        if (hi > lo) {
+            K.gemm(userTSegment, (long) lo * batch * Float.BYTES, batch, hi - lo, n, dLogits, 1, logits,
+                    negativeGradT, lo * m, m, m, false);
         }
-        for (int j = 0; j < negatives.length; j++) {
-            int r = itemGrad.slot[negatives[j]];
-            if (r >= lo && r < hi) {
-                for (int s = 0; s < n; s++) {
-                    float g = dLogits[s * logits + 1 + j];
-                    if (g != 0) {
-                        K.axpy(g, a.user, s * dim, itemGrad.grad, r * dim, dim);
-                    }
-                }
-            }
-        }
-        applyRows(itemGrad, lo, hi, model.itemEmbeddings, itemAdam, stepSize);
 
         // Input (history-side) embeddings: each behaviour gets its window's pooled gradient over the window count.
         lo = parallel.from(worker, inputGrad.count);
         hi = parallel.from(worker + 1, inputGrad.count);
         Arrays.fill(inputGrad.grad, lo * dim, hi * dim, 0f);
+        TwoTower.Activations a = activations;
         for (int s = 0; s < n; s++) {
             for (int slot = 0; slot < SLOTS; slot++) {
                 int item = a.history[s * SLOTS + slot];
@@ -320,6 +374,32 @@ final class TwoTowerTrainer {
             }
         }
         applyRows(inputGrad, lo, hi, model.inputEmbeddings, inputAdam, stepSize);
+    }
+
+    /**
+     * Worker {@code worker}'s share of the item (candidate-side) embedding rows: a target row gets
+     * {@code dlogit_s0 u_s} from each sample it is the target of, a negative's row its draws' column sums.
+     */
+    private void itemGradients(Parallel parallel, int worker, int n, float stepSize) {
+        int lo = parallel.from(worker, itemGrad.count);
+        int hi = parallel.from(worker + 1, itemGrad.count);
+        Arrays.fill(itemGrad.grad, lo * dim, hi * dim, 0f);
+        for (int s = 0; s < n; s++) {
+            int r = itemGrad.slot[targets[s]];
+            if (r >= lo && r < hi) {
+                K.axpy(dLogits[s * logits], activations.user, s * dim, itemGrad.grad, r * dim, dim);
+            }
+        }
+        int m = negatives.length;
+        for (int j = 0; j < m; j++) {
+            int r = itemGrad.slot[negatives[j]];
+            if (r >= lo && r < hi) {
+                for (int k = 0; k < dim; k++) {
+                    itemGrad.grad[r * dim + k] += negativeGradT[k * m + j];
+                }
+            }
+        }
+        applyRows(itemGrad, lo, hi, model.itemEmbeddings, itemAdam, stepSize);
     }
 
     private void applyRows(EmbeddingGradient g, int lo, int hi, float[] table, Adam adam, float stepSize) {

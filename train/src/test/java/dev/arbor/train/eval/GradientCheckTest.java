@@ -6,6 +6,7 @@ import dev.arbor.train.data.BehaviourWindows;
 import dev.arbor.train.data.InteractionLog;
 import dev.arbor.train.data.InteractionLogBuilder;
 import dev.arbor.train.data.TrainingSamples;
+import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
@@ -35,45 +36,53 @@ class GradientCheckTest {
     @Test
     void denseLayer() {
         SplittableRandom random = new SplittableRandom(11);
-        Dense layer = new Dense(6, 4, random);
+        int in = 6;
+        int out = 5;
+        int n = 3;
+        Dense layer = new Dense(in, out, random);
         for (int i = 0; i < layer.params.length; i++) {
             layer.params[i] = (float) random.nextGaussian();
         }
-        int n = 2;
-        float[] xs = new float[n * 6];
-        float[] cs = new float[n * 4];
-        for (int i = 0; i < xs.length; i++) {
-            xs[i] = (float) random.nextGaussian();
-        }
-        for (int i = 0; i < cs.length; i++) {
-            cs[i] = (float) random.nextGaussian();
-        }
+        layer.transpose();
+        float[] xs = gaussian(n * in, random);
+        float[] cs = gaussian(n * out, random);
         // loss = Σ_s c_s · y_s, so dL/dy_s = c_s.
         DoubleSupplier loss = () -> {
+            float[] y = new float[n * out];
+            layer.forward(MemorySegment.ofArray(xs), 0, n, y);
             double sum = 0;
-            float[] y = new float[4];
-            for (int s = 0; s < n; s++) {
-                layer.forward(xs, s * 6, y, 0);
-                for (int j = 0; j < 4; j++) {
-                    sum += cs[s * 4 + j] * y[j];
-                }
+            for (int i = 0; i < y.length; i++) {
+                sum += cs[i] * y[i];
             }
             return sum;
         };
-        float[] grad = new float[layer.params.length];
-        for (int r = 0; r < layer.rows(); r++) {
-            layer.gradientRow(r, n, xs, 6, cs, 4, grad);
+        float[] xT = new float[in * n];
+        for (int s = 0; s < n; s++) {
+            for (int p = 0; p < in; p++) {
+                xT[p * n + s] = xs[s * in + p];
+            }
         }
+        float[] grad = new float[layer.params.length];
+        // Rows in two ranges, as two workers would split them.
+        layer.gradientRows(0, 4, n, MemorySegment.ofArray(xT), n, cs, grad);
+        layer.gradientRows(4, layer.rows(), n, MemorySegment.ofArray(xT), n, cs, grad);
         for (int i = 0; i < grad.length; i++) {
             assertClose(grad[i], numeric(layer.params, i, loss), "param " + i);
         }
-        float[] dx = new float[n * 6];
-        for (int s = 0; s < n; s++) {
-            layer.backward(cs, s * 4, dx, s * 6);
-        }
+        float[] dx = new float[n * in];
+        layer.backward(MemorySegment.ofArray(cs), 0, 2, dx);
+        layer.backward(MemorySegment.ofArray(cs), 2, 1, dx);
         for (int i = 0; i < xs.length; i++) {
             assertClose(dx[i], numeric(xs, i, loss), "input " + i);
         }
+    }
+
+    private static float[] gaussian(int size, SplittableRandom random) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = (float) random.nextGaussian();
+        }
+        return a;
     }
 
     @Test
