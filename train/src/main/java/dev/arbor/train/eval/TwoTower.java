@@ -63,47 +63,10 @@ public final class TwoTower implements Recommender {
 
     /**
      * Trains a model on the sliding-window samples of {@code split}'s training users. Held-out users do not train
-     * it: their input halves reach the model only as inputs at recommendation time. For a log without timestamps the
-     * windows slide over each training user's history in a seeded random order (see {@link #orderless}).
+     * it: their input halves reach the model only as inputs at recommendation time.
      */
     public static TwoTower train(DataSplit split, TwoTowerOptions options) {
-        InteractionLog log = split.log();
-        TrainingSamples samples = log.hasTimestamps() ? split.trainingSamples(options.minHistory())
-                : TrainingSamples.of(orderless(log, options.seed()), split.trainUsers(), options.minHistory());
-        return train(samples, log.numItems(), options);
-    }
-
-    /**
-     * {@code log} with every user's history in a random order given by {@code seed}, and the same user and item
-     * ordinals. A log without timestamps has no order, and {@link DataSplit} shuffles the held-out users' histories
-     * accordingly; sliding windows over the file order instead would teach the model whatever order the file happens
-     * to have (MovieLens-1M's rows follow one closely enough to drive the training loss far below anything shuffled
-     * histories allow, and the model then fails on the held-out users).
-     */
-    static InteractionLog orderless(InteractionLog log, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        int[] offsets = log.userOffsets();
-        int[] rank = new int[log.size()];
-        for (int u = 0; u < log.numUsers(); u++) {
-            for (int k = offsets[u]; k < offsets[u + 1]; k++) {
-                int j = offsets[u] + random.nextInt(k - offsets[u] + 1);
-                rank[k] = rank[j];
-                rank[j] = k - offsets[u];
-            }
-        }
-        // Rows go in in their original order, so items and users get their original ordinals; the timestamps the
-        // builder sorts by are the random ranks.
-        InteractionLogBuilder builder = new InteractionLogBuilder(true);
-        int[] seen = new int[log.numUsers()];
-        for (int i = 0; i < log.size(); i++) {
-            int u = log.userOrdinals()[i];
-            builder.add(log.userIds()[u], log.itemIds()[log.itemOrdinals()[i]], rank[offsets[u] + seen[u]++]);
-        }
-        InteractionLog shuffled = builder.build();
-        if (!Arrays.equals(shuffled.itemIds(), log.itemIds()) || !Arrays.equals(shuffled.userIds(), log.userIds())) {
-            throw new IllegalStateException("re-reading the log changed its ordinals");
-        }
-        return shuffled;
+        return train(split.trainingSamples(options.minHistory()), split.log().numItems(), options);
     }
 
     /** Trains a model for {@code numItems} items on {@code samples} (shuffled in place every epoch). */

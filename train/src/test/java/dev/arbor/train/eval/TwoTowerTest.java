@@ -98,31 +98,4 @@ class TwoTowerTest {
         int[] expected = TopK.of(scores, 50, 7);
         assertEquals(1.0, Metrics.fidelity(model.recommend(input, 7), expected), 1e-12);
     }
-
-    @Test
-    void trainsOnHistoriesInRandomOrderWhenTheLogHasNoTimestamps() {
-        InteractionLogBuilder b = new InteractionLogBuilder(false);
-        for (int u = 0; u < 30; u++) {
-            for (int k = 0; k < 40; k++) {
-                b.add(100 + u, 1000 + (u + k) % 60);
-            }
-        }
-        InteractionLog log = b.build();
-        InteractionLog shuffled = TwoTower.orderless(log, 7);
-
-        assertTrue(shuffled.hasTimestamps());
-        assertArrayEquals(log.itemIds(), shuffled.itemIds());
-        assertArrayEquals(log.userIds(), shuffled.userIds());
-        int moved = 0;
-        for (int u = 0; u < log.numUsers(); u++) {
-            int[] before = log.sequence(u);
-            int[] after = shuffled.sequence(u);
-            moved += Arrays.equals(before, after) ? 0 : 1;
-            Arrays.sort(before);
-            Arrays.sort(after);
-            assertArrayEquals(before, after, "user " + u + " keeps the same items");
-        }
-        assertEquals(log.numUsers(), moved);
-        assertArrayEquals(TwoTower.orderless(log, 7).sequenceItems(), shuffled.sequenceItems());
-    }
 }
