@@ -1,9 +1,12 @@
 package dev.arbor.train.tree;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,6 +22,8 @@ final class ColumnKernels {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     static final int LANES = FLOATS.length();
+    /** Shuffles moving lane {@code i + h} to lane {@code i}, for {@code h = LANES/2, LANES/4, ..., 1}. */
+    private static final List<VectorShuffle<Float>> FOLD_SHIFTS = foldShifts();
 
     static {
         if (INTS.length() != LANES) {
@@ -27,6 +32,15 @@ final class ColumnKernels {
     }
 
     private ColumnKernels() {
+    }
+
+    private static List<VectorShuffle<Float>> foldShifts() {
+        List<VectorShuffle<Float>> shifts = new ArrayList<>();
+        for (int half = LANES / 2; half >= 1; half /= 2) {
+            int h = half;
+            shifts.add(VectorShuffle.fromOp(FLOATS, i -> (i + h) % LANES));
+        }
+        return List.copyOf(shifts);
     }
 
     /**
@@ -63,12 +77,12 @@ final class ColumnKernels {
     }
 
     /** Lowers {@code nearest[i]} to the squared distance of item {@code i} to {@code centroid[c .. c+dim)}. */
-    static void lowerSquaredDistance(float[] x, int stride, int count, int dim, float[] centroid, int c,
-                                     float[] nearest) {
+    static void lowerSquaredDistance(float[] x, int offset, int stride, int count, int dim, float[] centroid,
+                                     int c, float[] nearest) {
         for (int i = 0; i < count; i += LANES) {
             FloatVector sum = FloatVector.zero(FLOATS);
             for (int k = 0; k < dim; k++) {
-                FloatVector diff = FloatVector.fromArray(FLOATS, x, k * stride + i).sub(centroid[c + k]);
+                FloatVector diff = FloatVector.fromArray(FLOATS, x, offset + k * stride + i).sub(centroid[c + k]);
                 sum = diff.fma(diff, sum);
             }
             sum.min(FloatVector.fromArray(FLOATS, nearest, i)).intoArray(nearest, i);
@@ -83,8 +97,8 @@ final class ColumnKernels {
      * @param tile    a power of two, at least {@link #LANES}
      * @param partial scratch of at least {@code clusters * dim * tile} floats
      */
-    static void clusterSums(float[] x, int stride, int count, int dim, int[] labels, int clusters, int tile,
-                            float[] partial, float[] sums) {
+    static void clusterSums(float[] x, int offset, int stride, int count, int dim, int[] labels, int clusters,
+                            int tile, float[] partial, float[] sums) {
         // Accumulator lanes: a power of two covering the tile (or the count when smaller), so the fold pairs the
         // same items whatever the vector width; lanes beyond the count only ever add exact zeros.
         int used = Math.min(tile, count);
@@ -108,30 +122,37 @@ final class ColumnKernels {
                     for (int k = 0; k < dim; k++) {
                         int a = (j * dim + k) * width + i;
                         FloatVector.fromArray(FLOATS, partial, a)
-                                .add(FloatVector.fromArray(FLOATS, x, k * stride + base + i), member)
+                                .add(FloatVector.fromArray(FLOATS, x, offset + k * stride + base + i), member)
                                 .intoArray(partial, a);
                     }
                 }
             }
         }
-        for (int half = width >>> 1; half >= 1; half >>>= 1) {
-            for (int b = 0; b < blocks; b++) {
-                int a = b * width;
-                if (half >= LANES) {
-                    for (int i = 0; i < half; i += LANES) {
-                        FloatVector.fromArray(FLOATS, partial, a + i)
-                                .add(FloatVector.fromArray(FLOATS, partial, a + half + i))
-                                .intoArray(partial, a + i);
-                    }
-                } else {
-                    for (int i = 0; i < half; i++) {
-                        partial[a + i] += partial[a + half + i];
-                    }
+        for (int b = 0; b < blocks; b++) {
+            int a = b * width;
+            for (int half = width >>> 1; half >= LANES; half >>>= 1) {
+                for (int i = 0; i < half; i += LANES) {
+                    FloatVector.fromArray(FLOATS, partial, a + i)
+                            .add(FloatVector.fromArray(FLOATS, partial, a + half + i))
+                            .intoArray(partial, a + i);
                 }
             }
+            // The last halvings within one vector: lane i adds lane i + half, as the scalar fold would.
+            FloatVector folded = FloatVector.fromArray(FLOATS, partial, a);
+            for (VectorShuffle<Float> shift : FOLD_SHIFTS) {
+                folded = folded.add(folded.rearrange(shift));
+            }
+            sums[b] = folded.lane(0);
         }
-        for (int b = 0; b < blocks; b++) {
-            sums[b] = partial[b * width];
+    }
+
+    /** {@code to[toOffset + i] = from[fromOffset + index[indexOffset + i]]} for {@code i < count}; writes nothing else. */
+    static void gather(float[] from, int fromOffset, int[] index, int indexOffset, int count, float[] to,
+                       int toOffset) {
+        for (int i = 0; i < count; i += LANES) {
+            VectorMask<Float> inRange = FLOATS.indexInRange(i, count);
+            FloatVector.fromArray(FLOATS, from, fromOffset, index, indexOffset + i, inRange)
+                    .intoArray(to, toOffset + i, inRange);
         }
     }
 }
