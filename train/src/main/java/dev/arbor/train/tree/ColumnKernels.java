@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * SIMD kernels of balanced k-means over column-major blocks ({@code x[offset + k * stride + i]} is dimension
  * {@code k} of item {@code i}). Vectors run across items, so every operation is lane-wise and a result does
- * not depend on the vector width: builds are reproducible across machines.
+ * not depend on the vector width: a build gives the same tree on AVX2, AVX-512 or NEON.
  *
  * <p>Loops step over whole vectors and may read up to {@link #LANES}{@code - 1} items past {@code count}; the
  * caller pads its arrays by {@link #LANES} and ignores what lands in the excess lanes.
@@ -89,16 +89,37 @@ final class ColumnKernels {
         }
     }
 
+    /** Sums every item per dimension into {@code totals[k]}; see {@link #clusterSums} for the order. */
+    static void columnSums(float[] x, int offset, int stride, int count, int dim, int tile, float[] partial,
+                           float[] totals) {
+        foldedSums(x, offset, stride, count, dim, null, 1, tile, partial, totals);
+    }
+
     /**
      * Sums the items of each cluster per dimension into {@code sums[j * dim + k]}. Each item position within
      * a tile of {@code tile} items has its own accumulator lane in {@code partial}; the lanes are then folded
-     * pairwise in a fixed order.
+     * pairwise in a fixed order. The last cluster is not accumulated but taken as {@code totals} (from
+     * {@link #columnSums}) less the others, which halves the work for two clusters.
      *
      * @param tile    a power of two, at least {@link #LANES}
-     * @param partial scratch of at least {@code clusters * dim * tile} floats
+     * @param partial scratch of at least {@code (clusters - 1) * dim * tile} floats
      */
     static void clusterSums(float[] x, int offset, int stride, int count, int dim, int[] labels, int clusters,
-                            int tile, float[] partial, float[] sums) {
+                            float[] totals, int tile, float[] partial, float[] sums) {
+        foldedSums(x, offset, stride, count, dim, labels, clusters - 1, tile, partial, sums);
+        int last = (clusters - 1) * dim;
+        for (int k = 0; k < dim; k++) {
+            float rest = totals[k];
+            for (int j = 0; j < clusters - 1; j++) {
+                rest -= sums[j * dim + k];
+            }
+            sums[last + k] = rest;
+        }
+    }
+
+    /** Per-dimension sums of the items labelled {@code 0 .. clusters-1}, or of all items if labels is null. */
+    private static void foldedSums(float[] x, int offset, int stride, int count, int dim, int[] labels,
+                                   int clusters, int tile, float[] partial, float[] sums) {
         // Accumulator lanes: a power of two covering the tile (or the count when smaller), so the fold pairs the
         // same items whatever the vector width; lanes beyond the count only ever add exact zeros.
         int used = Math.min(tile, count);
@@ -113,9 +134,9 @@ final class ColumnKernels {
             int len = Math.min(tile, count - base);
             for (int i = 0; i < len; i += LANES) {
                 VectorMask<Integer> valid = INTS.indexInRange(i, len);
-                IntVector label = IntVector.fromArray(INTS, labels, base + i);
+                IntVector label = labels == null ? null : IntVector.fromArray(INTS, labels, base + i);
                 for (int j = 0; j < clusters; j++) {
-                    VectorMask<Float> member = label.eq(j).and(valid).cast(FLOATS);
+                    VectorMask<Float> member = (label == null ? valid : label.eq(j).and(valid)).cast(FLOATS);
                     if (!member.anyTrue()) {
                         continue;
                     }
@@ -143,16 +164,6 @@ final class ColumnKernels {
                 folded = folded.add(folded.rearrange(shift));
             }
             sums[b] = folded.lane(0);
-        }
-    }
-
-    /** {@code to[toOffset + i] = from[fromOffset + index[indexOffset + i]]} for {@code i < count}; writes nothing else. */
-    static void gather(float[] from, int fromOffset, int[] index, int indexOffset, int count, float[] to,
-                       int toOffset) {
-        for (int i = 0; i < count; i += LANES) {
-            VectorMask<Float> inRange = FLOATS.indexInRange(i, count);
-            FloatVector.fromArray(FLOATS, from, fromOffset, index, indexOffset + i, inRange)
-                    .intoArray(to, toOffset + i, inRange);
         }
     }
 }

@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  */
 final class NodeSplitter {
 
-    /** Items per tile: a power of two whose transposed rows ({@code dim x TILE} floats) stay in L1. */
+    /** Items per tile: a power of two whose gathered columns ({@code dim x TILE} floats) stay in L1. */
     static final int TILE = 256;
     /** Pending items per parallel scoring task, used only when one node is large enough to share the pool. */
     private static final int PARALLEL_CHUNK = 64 * TILE;
@@ -41,11 +41,12 @@ final class NodeSplitter {
     private final int[] counts;
     private final int[] room;
     private final boolean[] open;
-    private final int[] sampleTarget;
+    private final int[] workTarget;
     private final int[] nodeTarget;
     private final int[] bucketStart;
     private final Tile tile;
     private final float[] partialSums;
+    private final float[] workTotals;
     /** The sample of a large node as a block of its own (padded for whole-vector loops); null if never needed. */
     private final float[] sample;
 
@@ -74,11 +75,12 @@ final class NodeSplitter {
         counts = new int[branching];
         room = new int[branching];
         open = new boolean[branching];
-        sampleTarget = new int[branching];
+        workTarget = new int[branching];
         nodeTarget = new int[branching];
         bucketStart = new int[branching + 1];
         tile = new Tile(dim);
         partialSums = new float[branching * dim * TILE];
+        workTotals = new float[dim];
         int maxWork = Math.min(maxNodeSize, sampleSize);
         sample = maxNodeSize > sampleSize ? new float[sampleSize * dim + ColumnKernels.LANES] : null;
         labels = new int[maxNodeSize + ColumnKernels.LANES];
@@ -86,7 +88,7 @@ final class NodeSplitter {
         best = new int[maxNodeSize];
         regret = new float[maxNodeSize + ColumnKernels.LANES];
         pending = new int[maxNodeSize];
-        scratch = new int[maxNodeSize + ColumnKernels.LANES];
+        scratch = new int[maxNodeSize];
         candidates = new long[maxNodeSize];
     }
 
@@ -97,20 +99,21 @@ final class NodeSplitter {
         SplittableRandom random = new SplittableRandom(seed);
         Block work = n > sampleSize ? sample(node, random) : node;
         int m = work.count;
-        targets(m, sampleTarget);
+        targets(m, workTarget);
+        ColumnKernels.columnSums(work.data, work.offset, work.count, m, dim, TILE, partialSums, workTotals);
         seedCentroids(work, random);
         for (int iteration = 1; ; iteration++) {
-            assign(work, sampleTarget);
+            assign(work, workTarget);
             boolean converged = iteration > 1 && Arrays.equals(labels, 0, m, previous, 0, m);
             if (converged || iteration >= iterations) {
                 break;
             }
-            updateCentroids(work, sampleTarget);
+            updateCentroids(work, workTarget);
             System.arraycopy(labels, 0, previous, 0, m);
         }
         targets(n, nodeTarget);
         if (work != node) {
-            updateCentroids(work, sampleTarget);
+            updateCentroids(work, workTarget);
             assign(node, nodeTarget);
         }
         writeChildren(from, node);
@@ -135,8 +138,12 @@ final class NodeSplitter {
             int start = BalancedLayout.partStart(n, branching, j);
             int size = nodeTarget[j];
             for (int k = 0; k < dim; k++) {
-                ColumnKernels.gather(blocks, node.offset + k * n, order, start, size, childBlocks,
-                        (from + start) * dim + k * size);
+                // A scalar gather: masked vector gathers are not intrinsified for the short columns of deep nodes.
+                int column = node.offset + k * n;
+                int childColumn = (from + start) * dim + k * size;
+                for (int i = 0; i < size; i++) {
+                    childBlocks[childColumn + i] = blocks[column + order[start + i]];
+                }
             }
         }
         int[] reordered = pending; // free once the assignment is done
@@ -209,8 +216,8 @@ final class NodeSplitter {
 
     /** Moves every centroid to the mean of its items; cluster j holds exactly target[j] of them. */
     private void updateCentroids(Block work, int[] target) {
-        ColumnKernels.clusterSums(work.data, work.offset, work.count, work.count, dim, labels, branching, TILE,
-                partialSums, centroids);
+        ColumnKernels.clusterSums(work.data, work.offset, work.count, work.count, dim, labels, branching,
+                workTotals, TILE, partialSums, centroids);
         for (int j = 0; j < branching; j++) {
             // Balanced targets are all positive (count >= B), so no cluster is ever empty.
             float inverse = 1f / target[j];
@@ -397,7 +404,7 @@ final class NodeSplitter {
     private record Block(float[] data, int offset, int count) {
     }
 
-    /** Per-task tile buffers: transposed rows and, per item, the scores of the two nearest clusters. */
+    /** Per-task tile buffers: gathered columns and, per item, the scores of the two nearest clusters. */
     private static final class Tile {
         final float[] rows;
         final float[] first = new float[TILE];

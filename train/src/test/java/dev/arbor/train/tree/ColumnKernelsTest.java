@@ -106,8 +106,17 @@ class ColumnKernelsTest {
             labels[i] = random.nextInt(clusters); // values past count must be ignored
         }
         float[] partial = new float[clusters * DIM * tile];
+        float[] totals = new float[DIM];
         float[] sums = new float[clusters * DIM];
-        ColumnKernels.clusterSums(x, 0, count, count, DIM, labels, clusters, tile, partial, sums);
+        ColumnKernels.columnSums(x, 0, count, count, DIM, tile, partial, totals);
+        ColumnKernels.clusterSums(x, 0, count, count, DIM, labels, clusters, totals, tile, partial, sums);
+        for (int k = 0; k < DIM; k++) {
+            double expected = 0;
+            for (int i = 0; i < count; i++) {
+                expected += x[k * count + i];
+            }
+            assertEquals(expected, totals[k], 1e-4 * Math.sqrt(count), "total of dim " + k);
+        }
         for (int j = 0; j < clusters; j++) {
             for (int k = 0; k < DIM; k++) {
                 double expected = 0;
@@ -118,24 +127,6 @@ class ColumnKernelsTest {
                 }
                 assertEquals(expected, sums[j * DIM + k], 1e-4 * Math.sqrt(count), "cluster " + j + " dim " + k);
             }
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(ints = {1, 15, 16, 17, 100})
-    void gatherWritesExactlyTheIndexedValues(int count) {
-        SplittableRandom random = new SplittableRandom(count);
-        float[] from = columns(count, random);
-        int[] index = new int[count + PAD + 3];
-        for (int i = 0; i < count; i++) {
-            index[3 + i] = random.nextInt(count * DIM);
-        }
-        float[] to = new float[count + 10];
-        Arrays.fill(to, -1f);
-        ColumnKernels.gather(from, 0, index, 3, count, to, 5);
-        for (int i = 0; i < to.length; i++) {
-            float expected = i >= 5 && i < 5 + count ? from[index[3 + i - 5]] : -1f;
-            assertEquals(expected, to[i], "slot " + i);
         }
     }
 
