@@ -23,7 +23,7 @@ import java.util.concurrent.ForkJoinPool;
 public final class BalancedKMeansTree {
 
     /** Inputs at least this large report each level on stderr. */
-    static final int PROGRESS_MIN_ITEMS = 1 << 17;
+    static final int PROGRESS_MIN_ITEMS = 131_072;
     /** Tasks per thread on one level: node sizes are equal within one, so a few per thread balance the load. */
     private static final int TASKS_PER_THREAD = 4;
 
@@ -31,6 +31,8 @@ public final class BalancedKMeansTree {
     }
 
     /**
+     * Settings of a build.
+     *
      * @param iterations  most Lloyd iterations (balanced assignments) per node; a node stops early once its
      *                    assignment repeats
      * @param sampleSize  nodes with more items estimate centroids on a sample of this many items
@@ -62,7 +64,11 @@ public final class BalancedKMeansTree {
     }
 
     /**
-     * @param embeddings row-major {@code itemCount x dim} item embeddings, all finite
+     * Builds the tree; inputs of at least {@value #PROGRESS_MIN_ITEMS} items report each level on stderr.
+     * Besides the input it holds two column-major copies of the embeddings and about 30 bytes per item of
+     * scratch.
+     *
+     * @param embeddings row-major {@code itemCount x dim} item embeddings, all finite; only read
      * @return the leaf position of each item ordinal, see {@link BalancedLayout#itemToLeaf}
      */
     public static int[] build(TreeShape shape, float[] embeddings, int dim, Config config) {

@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * <p>The embeddings travel with the sequence as column-major blocks: a node holding sequence positions
  * {@code [from, to)} keeps dimension {@code k} of its {@code i}-th item at {@code blocks[from*dim + k*(to-from) + i]}.
  * The kernels read a node's block in place, running across items, and the split writes each child's block to
- * the same range of {@code childBlocks}. Deep nodes thus work entirely in cache without any copying.
+ * the same range of {@code childBlocks}; every node thus reads one contiguous block, and deep ones stay in cache.
  *
  * <p>Centroids start with k-means++ and are refined by Lloyd iterations in which every assignment is the
  * balanced one of {@link #assign}. A node larger than the sample size estimates its centroids on a uniform
