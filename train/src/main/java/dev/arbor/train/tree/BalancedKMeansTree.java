@@ -65,8 +65,8 @@ public final class BalancedKMeansTree {
 
     /**
      * Builds the tree; inputs of at least {@value #PROGRESS_MIN_ITEMS} items report each level on stderr.
-     * Besides the input it holds two column-major copies of the embeddings and about 30 bytes per item of
-     * scratch.
+     * Besides the input it holds two column-major copies of the embeddings and scratch of about 70 bytes per
+     * item with 2 threads (a little more with more threads).
      *
      * @param embeddings row-major {@code itemCount x dim} item embeddings, all finite; only read
      * @return the leaf position of each item ordinal, see {@link BalancedLayout#itemToLeaf}
@@ -95,6 +95,8 @@ public final class BalancedKMeansTree {
             ParallelLoop loop = new ParallelLoop(pool);
             float[] blocks = columnMajor(embeddings, n, dim, loop);
             float[] childBlocks = new float[blocks.length];
+            // One splitter per task slot, kept across levels: node sizes only shrink, so its scratch still fits.
+            NodeSplitter[] splitters = new NodeSplitter[config.parallelism() * TASKS_PER_THREAD];
             for (int level = 0; level < shape.levels() - 1; level++) {
                 int nodes = starts.length - 1;
                 int largest = 0;
@@ -111,14 +113,17 @@ public final class BalancedKMeansTree {
                 float[] source = blocks;
                 float[] target = childBlocks;
                 loop.forEach(tasks, task -> {
-                    NodeSplitter splitter = new NodeSplitter(source, target, dim, branching, sequence,
-                            config.iterations(), config.sampleSize(), loop, maxNodeSize);
+                    if (splitters[task] == null) {
+                        splitters[task] = new NodeSplitter(dim, branching, sequence, config.iterations(),
+                                config.sampleSize(), loop, maxNodeSize);
+                    }
                     int qTo = (int) ((long) nodes * (task + 1) / tasks);
                     for (int q = (int) ((long) nodes * task / tasks); q < qTo; q++) {
                         // A node of at most B items is left unwritten: its level is the last one split, since
                         // ceil(n / B^l) <= B + 1 gives every node below at most 2 <= B items.
                         if (bounds[q + 1] - bounds[q] > branching) {
-                            splitter.split(bounds[q], bounds[q + 1], nodeSeed(config.seed(), firstNode + q));
+                            splitters[task].split(source, target, bounds[q], bounds[q + 1],
+                                    nodeSeed(config.seed(), firstNode + q));
                         }
                     }
                 });

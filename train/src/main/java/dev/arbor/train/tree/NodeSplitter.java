@@ -11,12 +11,13 @@ import java.util.SplittableRandom;
  * <p>The embeddings travel with the sequence as column-major blocks: a node holding sequence positions
  * {@code [from, to)} keeps dimension {@code k} of its {@code i}-th item at {@code blocks[from*dim + k*(to-from) + i]}.
  * The kernels read a node's block in place, running across items, and the split writes each child's block to
- * the same range of {@code childBlocks}; every node thus reads one contiguous block, and deep ones stay in cache.
+ * the same range of the other buffer; every node thus reads one contiguous block, and deep ones stay in cache.
  *
  * <p>Centroids start with k-means++ and are refined by Lloyd iterations in which every assignment is the
  * balanced one of {@link #assign}. A node larger than the sample size estimates its centroids on a uniform
  * sample (copied into a block of its own) and assigns all its items once at the end. An instance holds scratch
- * for nodes up to a given size and serves one task at a time; instances may split disjoint ranges at once.
+ * for nodes up to a given size and serves one task at a time, level after level; instances may split disjoint
+ * ranges at once.
  */
 final class NodeSplitter {
 
@@ -25,8 +26,6 @@ final class NodeSplitter {
     /** Pending items per parallel scoring task, used only when one node is large enough to share the pool. */
     private static final int PARALLEL_CHUNK = 64 * TILE;
 
-    private final float[] blocks;
-    private final float[] childBlocks;
     private final int dim;
     private final int branching;
     private final int[] sequence;
@@ -59,10 +58,8 @@ final class NodeSplitter {
     private final int[] scratch;
     private final long[] candidates;
 
-    NodeSplitter(float[] blocks, float[] childBlocks, int dim, int branching, int[] sequence, int iterations,
-                 int sampleSize, ParallelLoop loop, int maxNodeSize) {
-        this.blocks = blocks;
-        this.childBlocks = childBlocks;
+    NodeSplitter(int dim, int branching, int[] sequence, int iterations, int sampleSize, ParallelLoop loop,
+                 int maxNodeSize) {
         this.dim = dim;
         this.branching = branching;
         this.sequence = sequence;
@@ -92,8 +89,11 @@ final class NodeSplitter {
         candidates = new long[maxNodeSize];
     }
 
-    /** Splits {@code sequence[from, to)}, which must hold more than {@code B} items, using a node-specific seed. */
-    void split(int from, int to, long seed) {
+    /**
+     * Splits {@code sequence[from, to)}, which must hold more than {@code B} and at most {@code maxNodeSize}
+     * items, reading its block from {@code blocks} and writing its children's to {@code childBlocks}.
+     */
+    void split(float[] blocks, float[] childBlocks, int from, int to, long seed) {
         int n = to - from;
         Block node = new Block(blocks, from * dim, n);
         SplittableRandom random = new SplittableRandom(seed);
@@ -116,14 +116,14 @@ final class NodeSplitter {
             updateCentroids(work, workTarget);
             assign(node, nodeTarget);
         }
-        writeChildren(from, node);
+        writeChildren(from, node, childBlocks);
     }
 
     /**
      * Reorders the node's sequence range and writes its children's blocks: group j, in position order, becomes
      * child j.
      */
-    private void writeChildren(int from, Block node) {
+    private void writeChildren(int from, Block node, float[] childBlocks) {
         int n = node.count;
         // order[new position] = old position: a stable counting sort by label.
         int[] order = scratch;
@@ -142,7 +142,7 @@ final class NodeSplitter {
                 int column = node.offset + k * n;
                 int childColumn = (from + start) * dim + k * size;
                 for (int i = 0; i < size; i++) {
-                    childBlocks[childColumn + i] = blocks[column + order[start + i]];
+                    childBlocks[childColumn + i] = node.data[column + order[start + i]];
                 }
             }
         }
@@ -164,7 +164,7 @@ final class NodeSplitter {
         for (int k = 0; k < dim; k++) {
             int column = node.offset + k * n;
             for (int i = 0; i < m; i++) {
-                sample[k * m + i] = blocks[column + scratch[i]];
+                sample[k * m + i] = node.data[column + scratch[i]];
             }
         }
         return new Block(sample, 0, m);
