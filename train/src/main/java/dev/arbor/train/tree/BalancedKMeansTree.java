@@ -9,17 +9,21 @@ import java.util.concurrent.ForkJoinPool;
  *
  * <p>Working top-down one level at a time, every node's items are split into {@code B} clusters whose sizes are
  * exactly the {@link BalancedLayout} part sizes of its children (see {@code NodeSplitter} for the capacity-
- * constrained assignment), so the result obeys the same balance rule as {@link CategoryTreeInit}. The items are
- * never copied: a permutation of item ordinals is reordered in place, each node owning a contiguous range, and is
- * finally laid out by {@link BalancedLayout#itemToLeaf}. Nodes of a level are split in parallel; a node larger
- * than {@link Config#sampleSize()} fits its centroids on a uniform sample of that many items, then assigns all of
- * its items in one pass that is itself parallel. Each node draws from a generator seeded by the configured seed
- * and its node id, so the result does not depend on the parallelism or on scheduling.
+ * constrained assignment), so the result obeys the same balance rule as {@link CategoryTreeInit}. A permutation
+ * of item ordinals is reordered in place, each node owning a contiguous range, and is finally laid out by
+ * {@link BalancedLayout#itemToLeaf}. The embeddings follow it as column-major node blocks in two buffers of
+ * {@code itemCount x dim} floats, written alternately level by level: every node reads one contiguous block,
+ * which is what keeps the deep levels in cache (the caller's array is only read, once).
+ *
+ * <p>Nodes of a level are split in parallel; a node larger than {@link Config#sampleSize()} fits its centroids
+ * on a uniform sample of that many items, then assigns all of its items in one pass that is itself parallel.
+ * Each node draws from a generator seeded by the configured seed and its node id, and every floating-point
+ * reduction has a fixed order, so the result depends neither on the parallelism nor on the vector width.
  */
 public final class BalancedKMeansTree {
 
     /** Inputs at least this large report each level on stderr. */
-    static final int PROGRESS_MIN_ITEMS = 1 << 17;
+    static final int PROGRESS_MIN_ITEMS = 131_072;
     /** Tasks per thread on one level: node sizes are equal within one, so a few per thread balance the load. */
     private static final int TASKS_PER_THREAD = 4;
 
@@ -27,6 +31,8 @@ public final class BalancedKMeansTree {
     }
 
     /**
+     * Settings of a build.
+     *
      * @param iterations  most Lloyd iterations (balanced assignments) per node; a node stops early once its
      *                    assignment repeats
      * @param sampleSize  nodes with more items estimate centroids on a sample of this many items
@@ -58,7 +64,11 @@ public final class BalancedKMeansTree {
     }
 
     /**
-     * @param embeddings row-major {@code itemCount x dim} item embeddings, all finite
+     * Builds the tree; inputs of at least {@value #PROGRESS_MIN_ITEMS} items report each level on stderr.
+     * Besides the input it holds two column-major copies of the embeddings and scratch of about 70 bytes per
+     * item with 2 threads (a little more with more threads).
+     *
+     * @param embeddings row-major {@code itemCount x dim} item embeddings, all finite; only read
      * @return the leaf position of each item ordinal, see {@link BalancedLayout#itemToLeaf}
      */
     public static int[] build(TreeShape shape, float[] embeddings, int dim, Config config) {
@@ -81,12 +91,12 @@ public final class BalancedKMeansTree {
         long started = System.nanoTime();
         int[] sequence = Permutations.identity(n);
         int[] starts = {0, n};
-        // Rows follow the sequence level by level, alternating between two buffers. The caller's array, read
-        // but never written, is the first source since the sequence starts as the identity.
-        float[] rows = embeddings;
-        float[] reordered = null;
         try (ForkJoinPool pool = new ForkJoinPool(config.parallelism())) {
             ParallelLoop loop = new ParallelLoop(pool);
+            float[] blocks = columnMajor(embeddings, n, dim, loop);
+            float[] childBlocks = new float[blocks.length];
+            // One splitter per task slot, kept across levels: node sizes only shrink, so its scratch still fits.
+            NodeSplitter[] splitters = new NodeSplitter[config.parallelism() * TASKS_PER_THREAD];
             for (int level = 0; level < shape.levels() - 1; level++) {
                 int nodes = starts.length - 1;
                 int largest = 0;
@@ -96,32 +106,30 @@ public final class BalancedKMeansTree {
                 if (largest <= branching) {
                     break; // every child gets at most one item: nothing left to cluster
                 }
-                if (reordered == null) {
-                    reordered = new float[embeddings.length];
-                }
                 int firstNode = shape.levelStart(level);
                 int tasks = Math.min(nodes, config.parallelism() * TASKS_PER_THREAD);
                 int[] bounds = starts;
                 int maxNodeSize = largest;
-                float[] source = rows;
-                float[] target = reordered;
+                float[] source = blocks;
+                float[] target = childBlocks;
                 loop.forEach(tasks, task -> {
-                    NodeSplitter splitter = new NodeSplitter(source, target, dim, branching, sequence,
-                            config.iterations(), config.sampleSize(), loop, maxNodeSize);
+                    if (splitters[task] == null) {
+                        splitters[task] = new NodeSplitter(dim, branching, sequence, config.iterations(),
+                                config.sampleSize(), loop, maxNodeSize);
+                    }
                     int qTo = (int) ((long) nodes * (task + 1) / tasks);
                     for (int q = (int) ((long) nodes * task / tasks); q < qTo; q++) {
+                        // A node of at most B items is left unwritten: its level is the last one split, since
+                        // ceil(n / B^l) <= B + 1 gives every node below at most 2 <= B items.
                         if (bounds[q + 1] - bounds[q] > branching) {
-                            splitter.split(bounds[q], bounds[q + 1], nodeSeed(config.seed(), firstNode + q));
-                        } else {
-                            System.arraycopy(source, bounds[q] * dim, target, bounds[q] * dim,
-                                    (bounds[q + 1] - bounds[q]) * dim);
+                            splitters[task].split(source, target, bounds[q], bounds[q + 1],
+                                    nodeSeed(config.seed(), firstNode + q));
                         }
                     }
                 });
                 starts = childStarts(starts, branching);
-                float[] written = reordered;
-                reordered = rows == embeddings ? null : rows;
-                rows = written;
+                childBlocks = blocks;
+                blocks = target;
                 if (progress) {
                     System.err.printf(Locale.ROOT, "tree k-means: level %d of %d split, %d nodes of <= %d items,"
                                     + " %.1f s%n", level + 1, shape.levels() - 1, nodes, largest,
@@ -135,6 +143,20 @@ public final class BalancedKMeansTree {
                     (System.nanoTime() - started) / 1e9);
         }
         return itemToLeaf;
+    }
+
+    /** The root's block: the embeddings transposed, padded since the kernels read whole vectors past its end. */
+    private static float[] columnMajor(float[] embeddings, int n, int dim, ParallelLoop loop) {
+        float[] block = new float[embeddings.length + ColumnKernels.LANES];
+        int chunk = 1 << 16;
+        loop.forEach((n + chunk - 1) / chunk, c -> {
+            for (int i = c * chunk; i < Math.min(n, (c + 1) * chunk); i++) {
+                for (int k = 0; k < dim; k++) {
+                    block[k * n + i] = embeddings[i * dim + k];
+                }
+            }
+        });
+        return block;
     }
 
     private static int[] childStarts(int[] starts, int branching) {

@@ -8,25 +8,24 @@ import java.util.SplittableRandom;
  * balanced k-means, reordering the node's range of the shared item sequence so that group {@code j} becomes
  * the part of child {@code j}.
  *
- * <p>The embedding rows travel with the sequence: {@code rows} holds the row of {@code sequence[i]} at position
- * {@code i}, and the split writes the node's rows in their new order to the same range of {@code reordered}.
- * Every node therefore reads one contiguous block, and deep nodes work entirely in cache.
+ * <p>The embeddings travel with the sequence as column-major blocks: a node holding sequence positions
+ * {@code [from, to)} keeps dimension {@code k} of its {@code i}-th item at {@code blocks[from*dim + k*(to-from) + i]}.
+ * The kernels read a node's block in place, running across items, and the split writes each child's block to
+ * the same range of the other buffer; every node thus reads one contiguous block, and deep ones stay in cache.
  *
  * <p>Centroids start with k-means++ and are refined by Lloyd iterations in which every assignment is the
- * balanced one of {@link #assign}. Nodes larger than the sample size estimate their centroids on a uniform
- * sample and assign all their items once at the end. An instance holds scratch for nodes up to a given size
- * and is used by one task at a time; distinct instances may work on disjoint ranges of the sequence at once.
+ * balanced one of {@link #assign}. A node larger than the sample size estimates its centroids on a uniform
+ * sample (copied into a block of its own) and assigns all its items once at the end. An instance holds scratch
+ * for nodes up to a given size and serves one task at a time, level after level; instances may split disjoint
+ * ranges at once.
  */
 final class NodeSplitter {
 
-    /** Items per tile: a power of two whose transposed rows ({@code dim x TILE} floats) stay in L1. */
+    /** Items per tile: a power of two whose gathered columns ({@code dim x TILE} floats) stay in L1. */
     static final int TILE = 256;
     /** Pending items per parallel scoring task, used only when one node is large enough to share the pool. */
     private static final int PARALLEL_CHUNK = 64 * TILE;
-    private static final int PAD = ColumnKernels.LANES;
 
-    private final float[] rows;
-    private final float[] reordered;
     private final int dim;
     private final int branching;
     private final int[] sequence;
@@ -41,32 +40,26 @@ final class NodeSplitter {
     private final int[] counts;
     private final int[] room;
     private final boolean[] open;
-    private final int[] sampleTarget;
+    private final int[] workTarget;
     private final int[] nodeTarget;
     private final int[] bucketStart;
     private final Tile tile;
     private final float[] partialSums;
+    private final float[] workTotals;
+    /** The sample of a large node as a block of its own (padded for whole-vector loops); null if never needed. */
+    private final float[] sample;
 
-    /**
-     * The working set (the node, or its sample) copied column-major, {@code work[k * workSize + p]}, so that
-     * the kernels run across items; padded for whole-vector loops.
-     */
-    private final float[] work;
-    private int workSize;
-    private int from;
-
-    // Per position in the node (0 .. size-1); "previous" only spans the working set.
+    // Per position in the node (0 .. size-1); "previous" only spans the working set (the sample or the node).
     private final int[] labels;
     private final int[] previous;
     private final int[] best;
     private final float[] regret;
     private final int[] pending;
     private final int[] scratch;
+    private final long[] candidates;
 
-    NodeSplitter(float[] rows, float[] reordered, int dim, int branching, int[] sequence, int iterations,
-                 int sampleSize, ParallelLoop loop, int maxNodeSize) {
-        this.rows = rows;
-        this.reordered = reordered;
+    NodeSplitter(int dim, int branching, int[] sequence, int iterations, int sampleSize, ParallelLoop loop,
+                 int maxNodeSize) {
         this.dim = dim;
         this.branching = branching;
         this.sequence = sequence;
@@ -79,72 +72,102 @@ final class NodeSplitter {
         counts = new int[branching];
         room = new int[branching];
         open = new boolean[branching];
-        sampleTarget = new int[branching];
+        workTarget = new int[branching];
         nodeTarget = new int[branching];
         bucketStart = new int[branching + 1];
         tile = new Tile(dim);
         partialSums = new float[branching * dim * TILE];
+        workTotals = new float[dim];
         int maxWork = Math.min(maxNodeSize, sampleSize);
-        work = new float[maxWork * dim + PAD];
-        labels = new int[maxNodeSize + PAD];
+        sample = maxNodeSize > sampleSize ? new float[sampleSize * dim + ColumnKernels.LANES] : null;
+        labels = new int[maxNodeSize + ColumnKernels.LANES];
         previous = new int[maxWork];
         best = new int[maxNodeSize];
-        regret = new float[maxNodeSize + PAD];
+        regret = new float[maxNodeSize + ColumnKernels.LANES];
         pending = new int[maxNodeSize];
         scratch = new int[maxNodeSize];
+        candidates = new long[maxNodeSize];
     }
 
-    /** Splits {@code sequence[from, to)}, which must hold more than {@code B} items, using a node-specific seed. */
-    void split(int from, int to, long seed) {
-        this.from = from;
+    /**
+     * Splits {@code sequence[from, to)}, which must hold more than {@code B} and at most {@code maxNodeSize}
+     * items, reading its block from {@code blocks} and writing its children's to {@code childBlocks}.
+     */
+    void split(float[] blocks, float[] childBlocks, int from, int to, long seed) {
         int n = to - from;
+        Block node = new Block(blocks, from * dim, n);
         SplittableRandom random = new SplittableRandom(seed);
-        int m = Math.min(n, sampleSize);
-        loadWork(n, m, random);
-        targets(m, sampleTarget);
-        seedCentroids(random);
+        Block work = n > sampleSize ? sample(node, random) : node;
+        int m = work.count;
+        targets(m, workTarget);
+        ColumnKernels.columnSums(work.data, work.offset, work.count, m, dim, TILE, partialSums, workTotals);
+        seedCentroids(work, random);
         for (int iteration = 1; ; iteration++) {
-            assign(m, sampleTarget, true);
+            assign(work, workTarget);
             boolean converged = iteration > 1 && Arrays.equals(labels, 0, m, previous, 0, m);
             if (converged || iteration >= iterations) {
                 break;
             }
-            updateCentroids(sampleTarget);
+            updateCentroids(work, workTarget);
             System.arraycopy(labels, 0, previous, 0, m);
         }
         targets(n, nodeTarget);
-        if (m < n) {
-            updateCentroids(sampleTarget);
-            assign(n, nodeTarget, false);
+        if (work != node) {
+            updateCentroids(work, workTarget);
+            assign(node, nodeTarget);
         }
-        // Stable counting sort of the range by label: group j lands where child j's part starts.
+        writeChildren(from, node, childBlocks);
+    }
+
+    /**
+     * Reorders the node's sequence range and writes its children's blocks: group j, in position order, becomes
+     * child j.
+     */
+    private void writeChildren(int from, Block node, float[] childBlocks) {
+        int n = node.count;
+        // order[new position] = old position: a stable counting sort by label.
+        int[] order = scratch;
         int[] fill = counts;
         for (int j = 0; j < branching; j++) {
             fill[j] = BalancedLayout.partStart(n, branching, j);
         }
         for (int p = 0; p < n; p++) {
-            int q = fill[labels[p]]++;
-            scratch[q] = sequence[from + p];
-            System.arraycopy(rows, (from + p) * dim, reordered, (from + q) * dim, dim);
+            order[fill[labels[p]]++] = p;
         }
-        System.arraycopy(scratch, 0, sequence, from, n);
+        for (int j = 0; j < branching; j++) {
+            int start = BalancedLayout.partStart(n, branching, j);
+            int size = nodeTarget[j];
+            for (int k = 0; k < dim; k++) {
+                // A scalar gather: masked vector gathers are not intrinsified for the short columns of deep nodes.
+                int column = node.offset + k * n;
+                int childColumn = (from + start) * dim + k * size;
+                for (int i = 0; i < size; i++) {
+                    childBlocks[childColumn + i] = node.data[column + order[start + i]];
+                }
+            }
+        }
+        int[] reordered = pending; // free once the assignment is done
+        for (int i = 0; i < n; i++) {
+            reordered[i] = sequence[from + order[i]];
+        }
+        System.arraycopy(reordered, 0, sequence, from, n);
     }
 
-    /** Copies the node's rows, or a uniform sample of {@code m} of them, into the working set. */
-    private void loadWork(int n, int m, SplittableRandom random) {
-        workSize = m;
-        if (m < n) {
-            for (int p = 0; p < n; p++) {
-                scratch[p] = p;
-            }
-            Permutations.sampleToFront(scratch, 0, n, m, random);
+    /** Copies a uniform sample of {@code sampleSize} of the node's items into the sample block. */
+    private Block sample(Block node, SplittableRandom random) {
+        int n = node.count;
+        int m = sampleSize;
+        for (int p = 0; p < n; p++) {
+            scratch[p] = p;
         }
-        for (int i = 0; i < m; i++) {
-            int row = (from + (m < n ? scratch[i] : i)) * dim;
-            for (int k = 0; k < dim; k++) {
-                work[k * m + i] = rows[row + k];
+        Permutations.sampleToFront(scratch, 0, n, m, random);
+        for (int k = 0; k < dim; k++) {
+            int column = node.offset + k * n;
+            for (int i = 0; i < m; i++) {
+                sample[k * m + i] = node.data[column + scratch[i]];
             }
         }
+        return new Block(sample, 0, m);
     }
 
     private void targets(int count, int[] target) {
@@ -153,20 +176,20 @@ final class NodeSplitter {
         }
     }
 
-    /** k-means++ seeding on the working set. */
-    private void seedCentroids(SplittableRandom random) {
-        int m = workSize;
+    /** k-means++ seeding. */
+    private void seedCentroids(Block work, SplittableRandom random) {
+        int m = work.count;
         float[] nearest = regret; // free until the first assignment
         Arrays.fill(nearest, 0, m, Float.POSITIVE_INFINITY);
         int pick = random.nextInt(m);
         for (int j = 0; j < branching; j++) {
             for (int k = 0; k < dim; k++) {
-                centroids[j * dim + k] = work[k * m + pick];
+                centroids[j * dim + k] = work.data[work.offset + k * m + pick];
             }
             if (j + 1 == branching) {
                 break;
             }
-            ColumnKernels.lowerSquaredDistance(work, m, m, dim, centroids, j * dim, nearest);
+            ColumnKernels.lowerSquaredDistance(work.data, work.offset, m, m, dim, centroids, j * dim, nearest);
             double total = 0;
             for (int p = 0; p < m; p++) {
                 total += nearest[p];
@@ -191,11 +214,12 @@ final class NodeSplitter {
         return lastPositive; // rounding left the threshold just above the sum
     }
 
-    /** Moves every centroid to the mean of its working-set items; cluster j holds exactly target[j] of them. */
-    private void updateCentroids(int[] target) {
-        ColumnKernels.clusterSums(work, workSize, workSize, dim, labels, branching, TILE, partialSums, centroids);
+    /** Moves every centroid to the mean of its items; cluster j holds exactly target[j] of them. */
+    private void updateCentroids(Block work, int[] target) {
+        ColumnKernels.clusterSums(work.data, work.offset, work.count, work.count, dim, labels, branching,
+                workTotals, TILE, partialSums, centroids);
         for (int j = 0; j < branching; j++) {
-            // Balanced targets are all positive (m >= B), so no cluster is ever empty.
+            // Balanced targets are all positive (count >= B), so no cluster is ever empty.
             float inverse = 1f / target[j];
             for (int k = 0; k < dim; k++) {
                 centroids[j * dim + k] *= inverse;
@@ -217,15 +241,14 @@ final class NodeSplitter {
     }
 
     /**
-     * Assigns the first {@code m} items of the node to clusters so that cluster {@code j} receives exactly
-     * {@code target[j]} items. Each round, every unassigned item proposes to its nearest open cluster; a cluster
-     * with more proposals than room keeps those whose second choice is worst (largest regret), rejects the
-     * rest and closes. Every round with a rejection closes a cluster, so there are at most {@code B} rounds.
-     * For {@code B = 2} this is the exact optimum: a threshold on the difference of the two distances.
-     *
-     * @param fromWork whether the items are the working set (else the whole node, read from its rows)
+     * Labels the block's items with clusters so that cluster {@code j} receives exactly {@code target[j]} items.
+     * Each round, every unassigned item proposes to its nearest open cluster; a cluster with more proposals
+     * than room keeps those whose second choice is worst (largest regret), rejects the rest and closes. Every
+     * round with a rejection closes a cluster, so there are at most {@code B} rounds. For {@code B = 2} this is
+     * the exact optimum: a threshold on the difference of the two distances.
      */
-    private void assign(int m, int[] target, boolean fromWork) {
+    private void assign(Block items, int[] target) {
+        int m = items.count;
         int openCount = 0;
         for (int j = 0; j < branching; j++) {
             room[j] = target[j];
@@ -249,7 +272,7 @@ final class NodeSplitter {
                 }
                 return;
             }
-            score(pendingCount, fromWork, firstRound);
+            score(items, pendingCount, firstRound);
             firstRound = false;
             Arrays.fill(bucketStart, 0);
             for (int i = 0; i < pendingCount; i++) {
@@ -272,14 +295,23 @@ final class NodeSplitter {
                     continue;
                 }
                 int accepted = Math.min(hi - lo, room[j]);
-                if (accepted < hi - lo) {
-                    selectLargest(scratch, lo, hi, accepted, regret);
-                }
-                for (int i = lo; i < lo + accepted; i++) {
-                    labels[scratch[i]] = j;
-                }
-                for (int i = lo + accepted; i < hi; i++) {
-                    pending[rejected++] = scratch[i];
+                if (accepted == hi - lo) {
+                    for (int i = lo; i < hi; i++) {
+                        labels[scratch[i]] = j;
+                    }
+                } else {
+                    // Regrets are non-negative, so their bits order like them; the position breaks ties.
+                    for (int i = lo; i < hi; i++) {
+                        int p = scratch[i];
+                        candidates[i] = (long) Float.floatToRawIntBits(regret[p]) << 32 | p;
+                    }
+                    selectLargest(candidates, lo, hi, accepted);
+                    for (int i = lo; i < lo + accepted; i++) {
+                        labels[(int) candidates[i]] = j;
+                    }
+                    for (int i = lo + accepted; i < hi; i++) {
+                        pending[rejected++] = (int) candidates[i];
+                    }
                 }
                 room[j] -= accepted;
                 if (room[j] == 0) {
@@ -291,30 +323,34 @@ final class NodeSplitter {
         }
     }
 
-    /** Sets {@code best} and {@code regret} of the pending items against the open clusters. */
-    private void score(int pendingCount, boolean fromWork, boolean inOrder) {
+    /**
+     * Sets {@code best} and {@code regret} of the pending items against the open clusters.
+     *
+     * @param inOrder whether {@code pending[i] == i} (the first round), so that the block serves as tiles as is
+     */
+    private void score(Block items, int pendingCount, boolean inOrder) {
         if (pendingCount < 2 * PARALLEL_CHUNK || loop.parallelism() == 1) {
-            scoreRange(0, pendingCount, fromWork, inOrder, tile);
+            scoreRange(items, 0, pendingCount, inOrder, tile);
             return;
         }
         int chunks = (pendingCount + PARALLEL_CHUNK - 1) / PARALLEL_CHUNK;
-        loop.forEach(chunks, c -> scoreRange(c * PARALLEL_CHUNK, Math.min(pendingCount, (c + 1) * PARALLEL_CHUNK),
-                fromWork, inOrder, new Tile(dim)));
+        loop.forEach(chunks, c -> scoreRange(items, c * PARALLEL_CHUNK,
+                Math.min(pendingCount, (c + 1) * PARALLEL_CHUNK), inOrder, new Tile(dim)));
     }
 
-    /**
-     * Scores {@code pending[lo, hi)} tile by tile.
-     *
-     * @param inOrder whether {@code pending[i] == i}, so that working-set columns serve as the tile unchanged
-     */
-    private void scoreRange(int lo, int hi, boolean fromWork, boolean inOrder, Tile t) {
+    private void scoreRange(Block items, int lo, int hi, boolean inOrder, Tile t) {
         for (int base = lo; base < hi; base += TILE) {
             int len = Math.min(TILE, hi - base);
-            if (fromWork && inOrder) {
-                ColumnKernels.nearestTwo(work, base, workSize, len, dim, scaledCentroids, centroidNorms, open,
-                        t.first, t.second, t.nearest);
+            if (inOrder) {
+                ColumnKernels.nearestTwo(items.data, items.offset + base, items.count, len, dim, scaledCentroids,
+                        centroidNorms, open, t.first, t.second, t.nearest);
             } else {
-                gather(base, len, fromWork, t.rows);
+                for (int r = 0; r < len; r++) {
+                    int p = items.offset + pending[base + r];
+                    for (int k = 0; k < dim; k++) {
+                        t.rows[k * TILE + r] = items.data[p + k * items.count];
+                    }
+                }
                 ColumnKernels.nearestTwo(t.rows, 0, TILE, len, dim, scaledCentroids, centroidNorms, open,
                         t.first, t.second, t.nearest);
             }
@@ -326,42 +362,27 @@ final class NodeSplitter {
         }
     }
 
-    /** Copies the rows of {@code pending[base, base+len)} into a transposed tile. */
-    private void gather(int base, int len, boolean fromWork, float[] x) {
-        for (int r = 0; r < len; r++) {
-            int p = pending[base + r];
-            if (fromWork) {
-                for (int k = 0; k < dim; k++) {
-                    x[k * TILE + r] = work[k * workSize + p];
-                }
-            } else {
-                int row = (from + p) * dim;
-                for (int k = 0; k < dim; k++) {
-                    x[k * TILE + r] = rows[row + k];
-                }
-            }
-        }
-    }
-
-    /** Reorders {@code a[lo, hi)} so that its first {@code k} entries have the largest {@code key[a[i]]}. */
-    static void selectLargest(int[] a, int lo, int hi, int k, float[] key) {
+    /** Reorders {@code a[lo, hi)} so that its first {@code k} entries are its {@code k} largest. */
+    static void selectLargest(long[] a, int lo, int hi, int k) {
         int target = lo + k;
         int left = lo;
         int right = hi - 1;
         while (left < right) {
             int mid = (left + right) >>> 1;
-            float pivot = median(key[a[left]], key[a[mid]], key[a[right]]);
+            long pivot = median(a[left], a[mid], a[right]);
             int i = left;
             int j = right;
             while (i <= j) {
-                while (key[a[i]] > pivot) {
+                while (a[i] > pivot) {
                     i++;
                 }
-                while (key[a[j]] < pivot) {
+                while (a[j] < pivot) {
                     j--;
                 }
                 if (i <= j) {
-                    Permutations.swap(a, i++, j--);
+                    long t = a[i];
+                    a[i++] = a[j];
+                    a[j--] = t;
                 }
             }
             // Now a[left..j] >= pivot >= a[i..right], and entries strictly between j and i equal the pivot.
@@ -375,11 +396,15 @@ final class NodeSplitter {
         }
     }
 
-    private static float median(float a, float b, float c) {
+    private static long median(long a, long b, long c) {
         return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }
 
-    /** Per-task tile buffers: transposed rows and, per item, the scores of the two nearest clusters. */
+    /** A column-major block of {@code count} items starting at {@code offset} in {@code data}. */
+    private record Block(float[] data, int offset, int count) {
+    }
+
+    /** Per-task tile buffers: gathered columns and, per item, the scores of the two nearest clusters. */
     private static final class Tile {
         final float[] rows;
         final float[] first = new float[TILE];
