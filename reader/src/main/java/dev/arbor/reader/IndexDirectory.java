@@ -68,7 +68,8 @@ public final class IndexDirectory {
         byte[] id = segment.files()[0].segmentId();
         if (!Arrays.equals(id, commit.segmentId())) {
             segment.close();
-            throw new CorruptSegmentException(dir.toString(), "segment id differs from the one in " + COMMIT_FILE);
+            throw new CorruptSegmentException(dir.toString(), "segment id differs from the one in "
+                    + indexDir.resolve(COMMIT_FILE) + ": the two come from different writes");
         }
         return segment;
     }
