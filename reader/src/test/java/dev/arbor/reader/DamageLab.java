@@ -5,6 +5,7 @@ import static dev.arbor.format.SegmentFormat.*;
 import dev.arbor.format.CorruptSegmentException;
 import dev.arbor.format.FramedFile;
 import dev.arbor.format.ModelKind;
+import dev.arbor.format.SectionLayout;
 import dev.arbor.format.SegmentVersionException;
 import dev.arbor.search.BeamSearcher;
 import dev.arbor.search.SearchContext;
@@ -141,6 +142,22 @@ final class DamageLab {
         }
     }
 
+    /** Offset of the file's first field (after magic, codec name, version and segment id, then the field count). */
+    long fieldsStart(String file) {
+        return SectionLayout.headerLength(CODECS.get(file)) + 4;
+    }
+
+    /** Offset of the file's first section-table entry (after the fields, then the section count). */
+    long tableStart(String file) {
+        try {
+            int fields = FramedFile.open(MemorySegment.ofArray(pristine.get(file)), file, CODECS.get(file),
+                    VERSION_START, VERSION_CURRENT, null).fieldCount();
+            return fieldsStart(file) + 8L * fields + 4;
+        } catch (CorruptSegmentException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /** Where the file's first section starts: everything before is header, fields, table and padding. */
     long payloadStart(String file) {
         FramedFile.Section[] s = sections(file);
@@ -211,15 +228,7 @@ final class DamageLab {
         SearchResult beam = new SearchResult(K), brute = new SearchResult(K);
         searcher.search(ctx, K, BEAM, beam);
         searcher.bruteForce(ctx, K, brute);
-        long[] out = new long[2 * (beam.count() + brute.count())];
-        int n = 0;
-        for (SearchResult r : List.of(beam, brute)) {
-            for (int i = 0; i < r.count(); i++) {
-                out[n++] = r.itemId(i);
-                out[n++] = Float.floatToRawIntBits(r.score(i));
-            }
-        }
-        return out;
+        return Answers.of(beam, brute);
     }
 
     /** Stores the CRC32 of everything before the last 8 bytes into them, as a writer would. */
