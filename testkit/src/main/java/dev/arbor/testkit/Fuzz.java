@@ -56,7 +56,7 @@ public final class Fuzz {
         });
         try {
             for (int i = 0; i < tries; i++) {
-                long seed = only != null ? Long.parseLong(only) : caseSeed(base, i);
+                long seed = only != null ? Long.parseLong(only) : caseSeed(base + name.hashCode(), i);
                 Future<?> result = worker.submit(() -> {
                     property.check(new SplittableRandom(seed));
                     return null;
