@@ -137,6 +137,17 @@ class CorruptionTest {
         }
     }
 
+    /** Embeddings whose dimension disagrees with the model's, resealed so that only the cross-file check can tell. */
+    @Test
+    void embeddingDimensionThatDisagreesWithTheModelIsRefused() throws Exception {
+        String file = "embeddings.arb";
+        byte[] damaged = lab.bytes(file);
+        ByteBuffer.wrap(damaged).order(ByteOrder.LITTLE_ENDIAN).putLong((int) lab.fieldsStart(file) + 8, 16); // field 1: dim
+        DamageLab.Outcome o = lab.damage(file, DamageLab.reseal(damaged));
+        assertEquals(DamageLab.Check.CROSS_FILE, o.check(), o.message());
+        assertTrue(o.atOpen() && o.message().contains(lab.path("model.arb").toString()), o.message());
+    }
+
     @Test
     void newerFormatVersionIsRefusedWithVersions() throws Exception {
         Path file = segment.resolve("tree.arb");

@@ -2,6 +2,7 @@ package dev.arbor.reader;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
 import dev.arbor.format.TreeIndex;
 import dev.arbor.search.SearchContext;
@@ -40,8 +41,12 @@ class SearcherManagerTest {
     Path tmp;
     private Path scratch;
 
+    /** A small model keeps each of the thousand publishes cheap; the versions differ by seed. */
+    private static final ModelArchitecture SMALL = new ModelArchitecture(ModelKind.MLP, 8, new int[] {4, 2, 1}, 0,
+            new int[] {16, 8});
+
     private static TreeIndex version(int v) {
-        return SyntheticIndex.generate(ITEMS, 2, ModelKind.MLP, v);
+        return SyntheticIndex.generate(ITEMS, 2, SMALL, v);
     }
 
     @Test
