@@ -34,7 +34,8 @@ class TreeIndexTest {
     @Test
     void itemsAndLeavesMustMatchTheShape() {
         int floats = SHAPE.nodeCount() * 24;
-        refused("expected 3 item ids and leaves, got 2 and 3", () -> index(new long[] {1, 2}, new int[] {0, 1, 2}, floats, MLP));
+        refused("expected 3 item ids and leaves, got 2 and 3",
+                () -> index(new long[] {1, 2}, new int[] {0, 1, 2}, floats, MLP));
         refused("maps to leaf 4, outside [0, 4)", () -> index(new long[] {1, 2, 3}, new int[] {0, 1, 4}, floats, MLP));
         refused("maps to leaf -1", () -> index(new long[] {1, 2, 3}, new int[] {0, 1, -1}, floats, MLP));
         refused("leaf 1 holds two items", () -> index(new long[] {1, 2, 3}, new int[] {0, 1, 1}, floats, MLP));

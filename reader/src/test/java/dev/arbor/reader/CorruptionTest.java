@@ -90,7 +90,8 @@ class CorruptionTest {
     @Test
     void everyFileSwappedInFromAnotherSegmentIsRefused() throws Exception {
         // Same shape, other content and segment id; and a differently sized one, so lengths differ too.
-        for (DamageLab other : List.of(new DamageLab(dir.resolve("other"), 2), new DamageLab(dir.resolve("bigger"), 3, 301))) {
+        List<DamageLab> others = List.of(new DamageLab(dir.resolve("other"), 2), new DamageLab(dir.resolve("bigger"), 3, 301));
+        for (DamageLab other : others) {
             for (String file : DamageLab.FILES) {
                 DamageLab.Outcome o = lab.swapIn(file, other);
                 assertCaught(file, "swap in from another segment", o);

@@ -86,10 +86,11 @@ class CrashSafePublishTest {
      */
     private long verifyLatest(Path dir) throws IOException {
         long generation = IndexDirectory.readCommit(dir).generation();
+        String tempSegment = SegmentFormat.TEMP_PREFIX + SegmentFormat.SEGMENT_DIR_PREFIX;
         for (String leftover : leftovers(dir)) {
             // A write that began after an older leftover was made would have deleted it first.
-            if (leftover.startsWith(SegmentFormat.TEMP_PREFIX + SegmentFormat.SEGMENT_DIR_PREFIX)) {
-                long g = Long.parseLong(leftover.substring((SegmentFormat.TEMP_PREFIX + SegmentFormat.SEGMENT_DIR_PREFIX).length()));
+            if (leftover.startsWith(tempSegment)) {
+                long g = Long.parseLong(leftover.substring(tempSegment.length()));
                 assertTrue(g > generation, leftover + " survived the commit of generation " + generation);
             }
         }

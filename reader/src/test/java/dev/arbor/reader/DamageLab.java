@@ -4,6 +4,7 @@ import static dev.arbor.format.SegmentFormat.*;
 
 import dev.arbor.format.CorruptSegmentException;
 import dev.arbor.format.FramedFile;
+import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
 import dev.arbor.format.SectionLayout;
 import dev.arbor.format.SegmentVersionException;
@@ -34,10 +35,14 @@ import java.util.zip.CRC32;
  */
 final class DamageLab {
     /** Every file a damage can hit: the segment's five and the directory's commit. */
-    static final List<String> FILES = List.of("tree.arb", "items.arb", "embeddings.arb", "model.arb", META_FILE, COMMIT_FILE);
+    static final List<String> FILES = List.of("tree.arb", "items.arb", "embeddings.arb", "model.arb", META_FILE,
+            COMMIT_FILE);
     private static final Map<String, String> CODECS = Map.of("tree.arb", CODEC_TREE, "items.arb", CODEC_ITEMS,
             "embeddings.arb", CODEC_EMBEDDINGS, "model.arb", CODEC_MODEL, META_FILE, CODEC_META, COMMIT_FILE, CODEC_COMMIT);
     static final int ITEMS = 300;
+    /** The attention model, every tensor kind, shrunk so that thousands of probes (each searching) stay quick. */
+    static final ModelArchitecture MODEL = new ModelArchitecture(ModelKind.ATTENTION_DNN, 8, new int[] {4, 2, 1}, 4,
+            new int[] {16, 8});
     private static final int K = 10, BEAM = 20;
 
     /** The check that refused a damaged file, judged by its message. */
@@ -100,14 +105,14 @@ final class DamageLab {
     private final long[] probeIds;
     private final long[] expected;
 
-    /** Writes a {@value #ITEMS}-item attention-model segment with {@code seed} into {@code dir}. */
+    /** Writes a {@value #ITEMS}-item segment of {@link #MODEL} with {@code seed} into {@code dir}. */
     DamageLab(Path dir, long seed) throws IOException {
         this(dir, seed, ITEMS);
     }
 
     DamageLab(Path dir, long seed, int items) throws IOException {
         this.dir = dir;
-        var index = SyntheticIndex.generate(items, 2, ModelKind.ATTENTION_DNN, seed);
+        var index = SyntheticIndex.generate(items, 2, MODEL, seed);
         segment = SegmentWriter.write(dir, index);
         for (String f : FILES) {
             pristine.put(f, Files.readAllBytes(path(f)));

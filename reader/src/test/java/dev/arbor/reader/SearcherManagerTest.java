@@ -37,13 +37,13 @@ class SearcherManagerTest {
     private static final long[] HISTORY = new SplittableRandom(3).longs(20, 0, ITEMS)
             .map(ordinal -> SyntheticIndex.itemId((int) ordinal)).toArray();
 
-    @TempDir
-    Path tmp;
-    private Path scratch;
-
     /** A small model keeps each of the thousand publishes cheap; the versions differ by seed. */
     private static final ModelArchitecture SMALL = new ModelArchitecture(ModelKind.MLP, 8, new int[] {4, 2, 1}, 0,
             new int[] {16, 8});
+
+    @TempDir
+    Path tmp;
+    private Path scratch;
 
     private static TreeIndex version(int v) {
         return SyntheticIndex.generate(ITEMS, 2, SMALL, v);
@@ -53,33 +53,34 @@ class SearcherManagerTest {
     void replacedSegmentIsClosedExactlyWhenItsLastReaderReleasesIt() throws Exception {
         Path dir = tmp.resolve("index");
         SegmentWriter.write(dir, version(0));
-        try (SearcherManager manager = new SearcherManager(dir)) {
-            assertFalse(manager.maybeRefresh(), "nothing new is committed");
-            SearcherManager.Searcher first = manager.acquire();
-            assertEquals(1, first.generation());
-            SegmentWriter.write(dir, version(1));
-            assertTrue(manager.maybeRefresh());
-            assertEquals(1, first.refCount(), "only the reader holds the replaced generation now");
-            long[] answer = Answers.search(first.segment(), HISTORY, K, BEAM); // still mapped and searchable
-            assertEquals(2 * K, answer.length);
-            manager.release(first);
-            assertEquals(0, first.refCount());
-            assertThrows(IllegalStateException.class, () -> first.segment().itemId(0), "its arena is closed");
-            assertThrows(IllegalStateException.class, () -> manager.release(first), "a second release is an error");
-            SearcherManager.Searcher second = manager.acquire();
-            assertEquals(2, second.generation());
-            manager.release(second);
-            manager.close();
-            assertEquals(0, second.refCount(), "closing the manager drops its own reference last");
-            assertThrows(IllegalStateException.class, manager::acquire);
-        }
+        SearcherManager manager = new SearcherManager(dir);
+        assertFalse(manager.maybeRefresh(), "nothing new is committed");
+        SearcherManager.Searcher first = manager.acquire();
+        assertEquals(1, first.generation());
+        SegmentWriter.write(dir, version(1));
+        assertTrue(manager.maybeRefresh());
+        assertEquals(1, first.refCount(), "only the reader holds the replaced generation now");
+        long[] answer = Answers.search(first.segment(), HISTORY, K, BEAM); // still mapped and searchable
+        assertEquals(2 * K, answer.length);
+        manager.release(first);
+        assertEquals(0, first.refCount());
+        assertThrows(IllegalStateException.class, () -> first.segment().itemId(0), "its arena is closed");
+        assertThrows(IllegalStateException.class, () -> manager.release(first), "a second release is an error");
+        SearcherManager.Searcher second = manager.acquire();
+        assertEquals(2, second.generation());
+        manager.close();
+        assertEquals(1, second.refCount(), "closing the manager leaves a held generation to its reader");
+        assertEquals(2 * K, Answers.search(second.segment(), HISTORY, K, BEAM).length);
+        manager.release(second);
+        assertEquals(0, second.refCount());
+        assertThrows(IllegalStateException.class, manager::acquire);
     }
 
     /**
      * Four threads search (a millisecond apart) while the commit moves to a new segment a thousand times
-     * (the writer cycles through five contents; {@code -Darbor.swap.count=N} for more). Every answer must equal the expected one for the generation
-     * the thread acquired; every replaced generation must end closed; file descriptors and mappings must
-     * stay flat.
+     * (the writer cycles through five contents; {@code -Darbor.swap.count=N} for more). Every answer must
+     * equal the expected one for the generation the thread acquired; every replaced generation must end
+     * closed; file descriptors and mappings must stay flat.
      */
     @Test
     @Timeout(value = 60)
@@ -107,7 +108,8 @@ class SearcherManagerTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> readers = new ArrayList<>();
         for (int t = 0; t < READERS; t++) {
-            readers.add(Thread.ofPlatform().name("reader-" + t).start(() -> search(manager, expected, stop, queries, failure)));
+            readers.add(Thread.ofPlatform().name("reader-" + t)
+                    .start(() -> search(manager, expected, stop, queries, failure)));
         }
         List<SearcherManager.Searcher> generations = new ArrayList<>();
         Resources baseline = null, peak = null;
@@ -158,7 +160,7 @@ class SearcherManagerTest {
     }
 
     /**
-     * A directory on tmpfs when the machine has one: each publish fsyncs six times, which on a disk costs
+     * A directory on tmpfs when the machine has one: each publish fsyncs nine times, which on a disk costs
      * some 50 ms and would stretch a thousand swaps past a minute; the publish code path is the same.
      */
     private Path fastScratch() throws IOException {

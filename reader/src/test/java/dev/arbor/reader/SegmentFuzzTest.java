@@ -158,8 +158,10 @@ class SegmentFuzzTest {
             switch (r.nextInt(4)) {
                 case 0 -> buf.putInt(entry, r.nextBoolean() ? buf.getInt(other) : (int) newValue(r, buf.getInt(entry)));
                 case 1 -> buf.putInt(entry + 4, r.nextInt(-1, 8));
-                case 2 -> buf.putLong(entry + 8, r.nextBoolean() ? buf.getLong(other + 8) : newValue(r, buf.getLong(entry + 8)));
-                default -> buf.putLong(entry + 16, r.nextBoolean() ? buf.getLong(other + 16) : newValue(r, buf.getLong(entry + 16)));
+                default -> {
+                    int at = r.nextBoolean() ? 8 : 16; // the count, or the offset
+                    buf.putLong(entry + at, r.nextBoolean() ? buf.getLong(other + at) : newValue(r, buf.getLong(entry + at)));
+                }
             }
         }
         return b;

@@ -64,7 +64,8 @@ public final class Fuzz {
                 try {
                     result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
-                    throw new AssertionError(describe(name, i, tries, base, seed) + " failed: " + e.getCause(), e.getCause());
+                    Throwable cause = e.getCause();
+                    throw new AssertionError(describe(name, i, tries, base, seed) + " failed: " + cause, cause);
                 } catch (TimeoutException e) {
                     result.cancel(true);
                     throw new AssertionError(describe(name, i, tries, base, seed) + " did not finish within " + timeout

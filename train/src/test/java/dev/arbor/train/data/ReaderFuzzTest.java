@@ -46,8 +46,8 @@ class ReaderFuzzTest {
                             + "3,\"Grumpier Old Men, The (1995)\",Comedy|Romance\n"}),
             DataFormat.ML_100K, List.of(
                     new String[] {"u.data", "196\t242\t3\t881250949\n186\t302\t3\t891717742\n196\t377\t1\t878887116\n"},
-                    new String[] {"u.item", "242|Kolya (1996)|24-Jan-1997||http://x|0|0|1\n302|L.A. (1997)|01-Jan-1997||x|0|1|0\n"
-                            + "377|Heavyweights (1994)|01-Jan-1994||x|1|0|0\n"},
+                    new String[] {"u.item", "242|Kolya (1996)|24-Jan-1997||http://x|0|0|1\n"
+                            + "302|L.A. (1997)|01-Jan-1997||x|0|1|0\n377|Heavyweights (1994)|01-Jan-1994||x|1|0|0\n"},
                     new String[] {"u.genre", "unknown|0\nAction|1\nComedy|2\n\n"}),
             DataFormat.ML_1M, List.of(
                     new String[] {"ratings.csv.gz", "user_id,movie_id,rating\n1,1193,5\n1,661,3\n2,1193,4\n"},
