@@ -155,7 +155,7 @@ class CrashSafePublishTest {
     }
 
     /** The project's jvm.options, found upwards from the module directory the tests run in. */
-    static Path jvmOptions() {
+    private static Path jvmOptions() {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             if (Files.exists(d.resolve("jvm.options"))) {
                 return d.resolve("jvm.options");
