@@ -63,7 +63,8 @@ public final class FramedFile {
                     magic, SegmentFormat.HEADER_MAGIC));
         }
         int nameLength = Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, 4));
-        byte[] name = new byte[Math.min(nameLength, 127)];
+        // A damaged length byte may claim more name than a short file holds: quote only what is there.
+        byte[] name = new byte[(int) Math.min(Math.min(nameLength, 127), length - 5)];
         MemorySegment.copy(data, ValueLayout.JAVA_BYTE, 5, name, 0, name.length);
         String found = new String(name, StandardCharsets.US_ASCII);
         if (nameLength != codec.length() || !found.equals(codec)) {

@@ -20,6 +20,8 @@ public record ModelArchitecture(ModelKind kind, int embeddingDim, int[] windowSi
     /** TDM's windows over the last 69 behaviours, oldest first. */
     public static final int[] TDM_WINDOWS = {20, 20, 10, 10, 2, 2, 2, 1, 1, 1};
     public static final int OUTPUTS = 2;
+    /** Most elements one tensor or scorer buffer may hold: sizes are ints, and a reader must not overflow them. */
+    public static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     public ModelArchitecture {
         windowSizes = windowSizes.clone();
@@ -39,6 +41,25 @@ public record ModelArchitecture(ModelKind kind, int embeddingDim, int[] windowSi
         } else {
             check(attentionHidden == 0, "attentionHidden must be 0 for the MLP model, got " + attentionHidden);
         }
+        long largest = largestArray(embeddingDim, windowSizes, attentionHidden, mlpHidden);
+        check(largest <= MAX_ARRAY, "the model is too large: one of its tensors or per-query buffers would hold "
+                + largest + " floats, more than " + MAX_ARRAY);
+    }
+
+    /**
+     * The largest tensor or per-query buffer the numbers imply, computed in longs: each limit above is
+     * modest, but their products (a hidden width times the pooled input, the history times a layer) are not.
+     */
+    private static long largestArray(int dim, int[] windows, int attention, int[] hidden) {
+        long history = Arrays.stream(windows).asLongStream().sum();
+        long in = (long) windows.length * dim + dim;
+        long largest = Math.max(3L * dim * attention, history * Math.max(dim, attention * (dim + 1L)));
+        largest = Math.max(largest, history * hidden[0]);
+        for (int h : hidden) {
+            largest = Math.max(largest, h * in);
+            in = h;
+        }
+        return largest;
     }
 
     /** The paper's attention-DNN: dim 24, 69 behaviours in 10 windows, unit 36, MLP 128-64-24. */

@@ -62,13 +62,18 @@ public final class IndexDirectory {
     }
 
     private static TreeSegment open(Path indexDir, boolean verify) throws IOException {
-        Commit commit = readCommit(indexDir);
+        return open(indexDir, readCommit(indexDir), verify);
+    }
+
+    /** Opens the segment {@code commit} names, making sure it is the one the commit was written for. */
+    static TreeSegment open(Path indexDir, Commit commit, boolean verify) throws IOException {
         Path dir = indexDir.resolve(commit.segmentName());
         TreeSegment segment = verify ? TreeSegment.openVerified(dir) : TreeSegment.open(dir);
         byte[] id = segment.files()[0].segmentId();
         if (!Arrays.equals(id, commit.segmentId())) {
             segment.close();
-            throw new CorruptSegmentException(dir.toString(), "segment id differs from the one in " + COMMIT_FILE);
+            throw new CorruptSegmentException(dir.toString(), "segment id differs from the one in "
+                    + indexDir.resolve(COMMIT_FILE) + ": the two come from different writes");
         }
         return segment;
     }

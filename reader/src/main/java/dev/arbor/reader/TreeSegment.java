@@ -14,6 +14,7 @@ import dev.arbor.scorer.Kernels;
 import dev.arbor.scorer.ModelTensors;
 import dev.arbor.scorer.NodeScorer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -22,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -38,6 +41,7 @@ import java.util.Map;
 public final class TreeSegment implements AutoCloseable {
     private static final ValueLayout.OfInt INT = FramedFile.INT;
     private static final ValueLayout.OfLong LONG = FramedFile.LONG;
+    private static final HexFormat HEX = HexFormat.of();
 
     private final Path directory;
     private final Arena arena;
@@ -78,10 +82,16 @@ public final class TreeSegment implements AutoCloseable {
             long expected = lengths.getAtIndex(LONG, i);
             if (data.byteSize() != expected) {
                 throw new CorruptSegmentException(resource(TREE_SEGMENT_FILES[i]), "file is " + data.byteSize()
-                        + " bytes, the segment's meta file says " + expected + ": truncated or replaced");
+                        + " bytes, " + metaName + " says " + expected + ": truncated, or one of the two was replaced");
             }
             files[i] = FramedFile.open(data, resource(TREE_SEGMENT_FILES[i]), codecs[i], VERSION_START, VERSION_CURRENT,
-                    segmentId);
+                    null);
+            // Checked here rather than in FramedFile.open so that the message names both files: either may be the stranger.
+            if (!Arrays.equals(files[i].segmentId(), segmentId)) {
+                throw new CorruptSegmentException(files[i].resource(), "segment id " + HEX.formatHex(files[i].segmentId())
+                        + " differs from " + HEX.formatHex(segmentId) + " in " + metaName
+                        + ": one of the two files belongs to another segment");
+            }
             fileLengths[i] = data.byteSize();
         }
         files[fileCount] = meta;
@@ -99,14 +109,14 @@ public final class TreeSegment implements AutoCloseable {
         leafItems = tree.section(TREE_LEAF_ITEMS, "leafItems", ElementType.I32, shape.leafCount());
         itemLeaves = tree.section(TREE_ITEM_LEAVES, "itemLeaves", ElementType.I32, itemCount);
         nonEmpty = tree.section(TREE_NONEMPTY_BITS, "nonEmptyBits", ElementType.I64, (shape.nodeCount() + 63L) >>> 6);
-        items.intField(0, "itemCount", itemCount, itemCount);
+        requireAgreement(items, 0, "itemCount", itemCount, tree);
         itemIds = items.section(ITEMS_IDS, "itemIds", ElementType.I64, itemCount);
         sortedIds = items.section(ITEMS_SORTED_IDS, "sortedIds", ElementType.I64, itemCount);
         sortedOrdinals = items.section(ITEMS_SORTED_ORDINALS, "sortedOrdinals", ElementType.I32, itemCount);
 
         ModelArchitecture arch = readArchitecture(modelFile);
-        emb.intField(0, "nodeCount", shape.nodeCount(), shape.nodeCount());
-        emb.intField(1, "dim", arch.embeddingDim(), arch.embeddingDim());
+        requireAgreement(emb, 0, "nodeCount", shape.nodeCount(), tree);
+        requireAgreement(emb, 1, "dim", arch.embeddingDim(), modelFile);
         int encoding = emb.intField(2, "encoding", 0, Integer.MAX_VALUE);
         if (encoding != ENCODING_F32) {
             throw new CorruptSegmentException(emb.resource(), "embedding encoding " + encoding
@@ -143,6 +153,16 @@ public final class TreeSegment implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             segment.close();
             throw e;
+        }
+    }
+
+    /** Field {@code name} of {@code f} must equal {@code expected}, which {@code source} determines. */
+    private static void requireAgreement(FramedFile f, int index, String name, long expected, FramedFile source)
+            throws CorruptSegmentException {
+        long v = f.field(index, name);
+        if (v != expected) {
+            throw new CorruptSegmentException(f.resource(), "field " + name + " is " + v + ", but " + source.resource()
+                    + " implies " + expected + ": the files disagree");
         }
     }
 
@@ -241,7 +261,11 @@ public final class TreeSegment implements AutoCloseable {
         return itemIds.getAtIndex(LONG, ordinal);
     }
 
-    /** Ordinal of external item id {@code id}, or -1; a binary search over the mapped sorted ids. */
+    /**
+     * Ordinal of external item id {@code id}, or -1; a binary search over the mapped sorted ids.
+     *
+     * @throws UncheckedIOException with a {@link CorruptSegmentException} when the stored ordinal is out of range
+     */
     public int ordinalOf(long id) {
         long lo = 0, hi = shape.itemCount() - 1L;
         while (lo <= hi) {
@@ -252,7 +276,13 @@ public final class TreeSegment implements AutoCloseable {
             } else if (v > id) {
                 hi = mid - 1;
             } else {
-                return sortedOrdinals.getAtIndex(INT, mid);
+                int ordinal = sortedOrdinals.getAtIndex(INT, mid);
+                if (ordinal < 0 || ordinal >= shape.itemCount()) {
+                    // Callers index other arrays with it: a damaged value must not escape as a plain IndexOutOfBounds.
+                    throw new UncheckedIOException(new CorruptSegmentException(files[1].resource(), "sorted ordinal "
+                            + ordinal + " is outside [0, " + shape.itemCount() + "); run checkIntegrity()"));
+                }
+                return ordinal;
             }
         }
         return -1;

@@ -39,7 +39,9 @@ public final class BeamSearcher {
                     + ": the leaf level would hold too few candidates; use a beam of at least k");
         }
         try {
-            runBeamSearch(ctx, k, beam, result);
+            // A beam or k wider than the tree selects the same nodes as one exactly as wide; clamping keeps
+            // an absurd width (say Integer.MAX_VALUE) from sizing buffers after it.
+            runBeamSearch(ctx, Math.min(k, shape.itemCount()), Math.min(beam, shape.leafCount()), result);
         } catch (IndexOutOfBoundsException e) {
             throw corrupt(e);
         }
@@ -51,7 +53,7 @@ public final class BeamSearcher {
         try {
             scorer.prepare(ctx.scoring, ctx.historyNodes);
             ctx.scoredNodes = 0;
-            ctx.topK.reset(k);
+            ctx.topK.reset(Math.min(k, shape.itemCount()));
             ctx.ensureCandidates(BRUTE_FORCE_CHUNK);
             int n = 0;
             for (int leaf = 0; leaf < shape.leafCount(); leaf++) {
@@ -81,7 +83,8 @@ public final class BeamSearcher {
         }
         // The first level is taken whole: its parent level fits in the beam.
         int start = shape.levelStart(level), size = shape.levelSize(level);
-        ctx.ensureCandidates(Math.max(size, beam * shape.branching()));
+        // No level holds more candidates than the leaf level; the long product cannot overflow.
+        ctx.ensureCandidates((int) Math.min(Math.max(size, (long) beam * shape.branching()), shape.leafCount()));
         ctx.ensureBeam(beam);
         int n = 0;
         for (int node = start; node < start + size; node++) {

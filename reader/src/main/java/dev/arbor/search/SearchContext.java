@@ -44,7 +44,7 @@ public final class SearchContext {
      * {@code historyLength} count. Unknown ids fail with the id in the message.
      */
     public SearchContext history(long[] itemIds, int count) {
-        int take = beginHistory(count);
+        int take = beginHistory(count, itemIds.length);
         for (int i = 0; i < take; i++) {
             setSlot(take, i, ordinalOf(itemIds[count - take + i]));
         }
@@ -53,16 +53,17 @@ public final class SearchContext {
 
     /** Sets the user's behaviours by item ordinal, most recent last. */
     public SearchContext historyOrdinals(int[] ordinals, int count) {
-        int take = beginHistory(count);
+        int take = beginHistory(count, ordinals.length);
         for (int i = 0; i < take; i++) {
             setSlot(take, i, checkOrdinal(ordinals[count - take + i]));
         }
         return this;
     }
 
-    private int beginHistory(int count) {
-        if (count < 0) {
-            throw new IllegalArgumentException("history count must be >= 0, got " + count);
+    private int beginHistory(int count, int available) {
+        if (count < 0 || count > available) {
+            throw new IllegalArgumentException("history count must be in [0, " + available + "] (the array's length),"
+                    + " got " + count);
         }
         Arrays.fill(historyNodes, -1);
         return Math.min(count, historyNodes.length);

@@ -122,6 +122,31 @@ class BeamSearchTest {
             SearchResult all = new SearchResult(500);
             searcher.search(ctx.reset(), 500, 500, all);
             assertEquals(100, all.count(), "k beyond the item count returns every item");
+            assertThrows(IllegalArgumentException.class, () -> searcher.search(ctx, -3, 5, new SearchResult(10)));
+            assertThrows(IllegalArgumentException.class, () -> searcher.search(ctx, 1, -1, new SearchResult(10)));
+            assertThrows(IllegalArgumentException.class, () -> searcher.bruteForce(ctx, -1, new SearchResult(10)));
+            assertThrows(IllegalArgumentException.class, () -> new SearchResult(0));
+            assertThrows(IllegalArgumentException.class, () -> new SearchResult(-1));
+            var count = assertThrows(IllegalArgumentException.class, () -> ctx.history(new long[] {42}, 2));
+            assertTrue(count.getMessage().contains("history count"), count.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> ctx.historyOrdinals(new int[] {0}, -1));
+            assertThrows(IllegalArgumentException.class, () -> ctx.historyOrdinals(new int[] {100}, 1));
+            assertThrows(IllegalArgumentException.class, () -> ctx.excludeOrdinal(-1));
+        }
+    }
+
+    /** Regression: a beam of Integer.MAX_VALUE used to size the beam buffers after it (OutOfMemoryError). */
+    @Test
+    void absurdlyWideBeamIsTheExactSearch() throws Exception {
+        try (TreeSegment segment = open(300, 2, ModelKind.MLP)) {
+            BeamSearcher searcher = new BeamSearcher(segment);
+            SearchContext ctx = searcher.newContext().history(new long[] {SyntheticIndex.itemId(7)}, 1);
+            SearchResult wide = new SearchResult(10), brute = new SearchResult(10);
+            searcher.search(ctx, 10, Integer.MAX_VALUE, wide);
+            searcher.bruteForce(ctx, 10, brute);
+            for (int i = 0; i < 10; i++) {
+                assertEquals(brute.itemId(i), wide.itemId(i), "rank " + i);
+            }
         }
     }
 }

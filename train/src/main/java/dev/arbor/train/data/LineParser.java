@@ -2,6 +2,7 @@ package dev.arbor.train.data;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * The one line reader and field splitter behind every format reader: it numbers lines, splits them without
@@ -45,9 +47,22 @@ final class LineParser {
         this.path = path;
     }
 
-    /** Calls {@code handler} for every non-blank line of {@code path}; malformed lines go to {@code budget}. */
+    /**
+     * Calls {@code handler} for every non-blank line of {@code path}; malformed lines go to {@code budget}.
+     * Damaged gzip data fails the read at the line where it was met: nothing after it can be trusted, so it is
+     * not a bad line to skip.
+     */
     static void forEachLine(Path path, Charset charset, BadLineBudget budget, Handler handler) throws IOException {
         LineParser p = new LineParser(path);
+        try {
+            readLines(p, path, charset, budget, handler);
+        } catch (ZipException | EOFException e) {
+            throw new DataFormatException(path, p.lineNumber + 1, "gzip data is damaged (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void readLines(LineParser p, Path path, Charset charset, BadLineBudget budget, Handler handler)
+            throws IOException {
         try (CountingInputStream raw = new CountingInputStream(Files.newInputStream(path));
              BufferedReader reader = new BufferedReader(new InputStreamReader(decompress(raw), charset), 1 << 16);
              ReadProgress progress = ReadProgress.start(path.getFileName().toString(), Files.size(path))) {

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,6 +167,28 @@ class LineParserTest {
             got.add(p.longField(1, "b"));
         });
         assertEquals(List.of(2L, 4L), got);
+    }
+
+    /**
+     * Regression (found by ReaderFuzzTest): damaged gzip data escaped as a bare ZipException or
+     * EOFException; it is a DataFormatException at the line where the damage was met.
+     */
+    @Test
+    void damagedGzipFailsWithPathAndLine() throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            text.append(i).append(',').append(i * 7).append('\n');
+        }
+        Path plain = TestData.write(dir, "plain.txt", text.toString());
+        byte[] gz = Files.readAllBytes(TestData.gzip(plain, dir.resolve("whole.gz")));
+        Path cut = Files.write(dir.resolve("cut.gz"), Arrays.copyOf(gz, gz.length / 2));
+        Path badMethod = Files.write(dir.resolve("method.gz"), new byte[] {0x1f, (byte) 0x8b, 99, 0, 0, 0, 0, 0, 0, 0});
+        for (Path file : List.of(cut, badMethod)) {
+            DataFormatException e = assertThrows(DataFormatException.class, () -> LineParser.forEachLine(file,
+                    StandardCharsets.UTF_8, new BadLineBudget(5), p -> p.split(',')));
+            assertEquals(file, e.path());
+            assertTrue(e.line() >= 1 && e.reason().startsWith("gzip data is damaged"), e.getMessage());
+        }
     }
 
     @Test

@@ -1,0 +1,71 @@
+package dev.arbor.format;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** An inconsistent index is refused when it is built, with a message that says what disagrees. */
+class TreeIndexTest {
+    private static final ModelArchitecture MLP = ModelArchitecture.tdmMlp();
+    private static final TreeShape SHAPE = TreeShape.forItems(2, 3); // 2 levels below the root: 4 leaves, 7 nodes
+
+    private static TreeIndex index(long[] ids, int[] leaves, int embeddingFloats, ModelArchitecture arch) {
+        return new TreeIndex(SHAPE, ids, leaves, new float[embeddingFloats], ModelWeights.zeros(arch), Map.of());
+    }
+
+    private static void refused(String expected, Executable build) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build);
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void modelAndEmbeddingDimensionsThatDisagreeAreRefused() {
+        int nodes = SHAPE.nodeCount();
+        assertNotNull(index(new long[] {1, 2, 3}, new int[] {0, 1, 2}, nodes * 24, MLP));
+        refused("model and embedding dimensions disagree", () -> index(new long[] {1, 2, 3}, new int[] {0, 1, 2},
+                nodes * 16, MLP));
+        ModelArchitecture dim16 = new ModelArchitecture(ModelKind.MLP, 16, ModelArchitecture.TDM_WINDOWS, 0,
+                new int[] {32});
+        refused("7 x 16", () -> index(new long[] {1, 2, 3}, new int[] {0, 1, 2}, nodes * 24, dim16));
+    }
+
+    @Test
+    void itemsAndLeavesMustMatchTheShape() {
+        int floats = SHAPE.nodeCount() * 24;
+        refused("expected 3 item ids and leaves, got 2 and 3",
+                () -> index(new long[] {1, 2}, new int[] {0, 1, 2}, floats, MLP));
+        refused("maps to leaf 4, outside [0, 4)", () -> index(new long[] {1, 2, 3}, new int[] {0, 1, 4}, floats, MLP));
+        refused("maps to leaf -1", () -> index(new long[] {1, 2, 3}, new int[] {0, 1, -1}, floats, MLP));
+        refused("leaf 1 holds two items", () -> index(new long[] {1, 2, 3}, new int[] {0, 1, 1}, floats, MLP));
+        refused("item id 2 appears twice", () -> index(new long[] {1, 2, 2}, new int[] {0, 1, 2}, floats, MLP));
+    }
+
+    @Test
+    void negativeOrAbsurdSizesAreRefused() {
+        refused("branching must be >= 2", () -> TreeShape.forItems(1, 10));
+        refused("itemCount must be >= 1", () -> TreeShape.forItems(2, 0));
+        refused("itemCount must be >= 1", () -> new TreeShape(2, 3, -5));
+        refused("levels must be in [1, 64]", () -> new TreeShape(2, 0, 1));
+        refused("branching must be in [2, 1024]", () -> new TreeShape(100_000, 2, 1));
+        refused("more than", () -> new TreeShape(1024, 5, 1)); // node ids would overflow an int
+        refused("fewer than the 5 items", () -> new TreeShape(2, 3, 5));
+        refused("embeddingDim must be in [1, 4096]", () -> new ModelArchitecture(ModelKind.MLP, 0,
+                ModelArchitecture.TDM_WINDOWS, 0, new int[] {8}));
+        refused("window size must be in [1, 4096]", () -> new ModelArchitecture(ModelKind.MLP, 8, new int[] {-1}, 0,
+                new int[] {8}));
+        refused("attentionHidden must be in [1, 65536]", () -> new ModelArchitecture(ModelKind.ATTENTION_DNN, 8,
+                new int[] {1}, 0, new int[] {8}));
+        // Each number within its limit, but the first layer would hold 65536 x 257 x 4096 floats: an int overflow.
+        int[] windows = new int[256];
+        java.util.Arrays.fill(windows, 4096);
+        refused("the model is too large", () -> new ModelArchitecture(ModelKind.MLP, 4096, windows, 0,
+                new int[] {65536}));
+        refused("tensor mlp0.b must have 128 floats, got 3", () -> {
+            float[][] tensors = ModelWeights.zeros(MLP).tensors();
+            tensors[MLP.tensorIndex("mlp0.b")] = new float[3];
+            new ModelWeights(MLP, tensors);
+        });
+    }
+}

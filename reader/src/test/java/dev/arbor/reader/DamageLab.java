@@ -1,0 +1,294 @@
+package dev.arbor.reader;
+
+import static dev.arbor.format.SegmentFormat.*;
+
+import dev.arbor.format.CorruptSegmentException;
+import dev.arbor.format.FramedFile;
+import dev.arbor.format.ModelArchitecture;
+import dev.arbor.format.ModelKind;
+import dev.arbor.format.SectionLayout;
+import dev.arbor.format.SegmentVersionException;
+import dev.arbor.search.BeamSearcher;
+import dev.arbor.search.SearchContext;
+import dev.arbor.search.SearchResult;
+import dev.arbor.synth.SyntheticIndex;
+import dev.arbor.writer.SegmentWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+
+/**
+ * A small index directory to damage one file at a time, and a probe that reports what the reader made of
+ * the damage: which check refused it (at open or at {@code checkIntegrity()}), and what search did on a
+ * damaged segment that opened without checksum verification. Shared by the corruption and fuzz tests.
+ */
+final class DamageLab {
+    /** Every file a damage can hit: the segment's five and the directory's commit. */
+    static final List<String> FILES = List.of("tree.arb", "items.arb", "embeddings.arb", "model.arb", META_FILE,
+            COMMIT_FILE);
+    private static final Map<String, String> CODECS = Map.of("tree.arb", CODEC_TREE, "items.arb", CODEC_ITEMS,
+            "embeddings.arb", CODEC_EMBEDDINGS, "model.arb", CODEC_MODEL, META_FILE, CODEC_META, COMMIT_FILE, CODEC_COMMIT);
+    static final int ITEMS = 300;
+    /** The attention model, every tensor kind, shrunk so that thousands of probes (each searching) stay quick. */
+    static final ModelArchitecture MODEL = new ModelArchitecture(ModelKind.ATTENTION_DNN, 8, new int[] {4, 2, 1}, 4,
+            new int[] {16, 8});
+    private static final int K = 10, BEAM = 20;
+
+    /** The check that refused a damaged file, judged by its message. */
+    enum Check {
+        HEADER_MAGIC("header magic"), CODEC("codec"), VERSION("version"), SEGMENT_ID("segment id"),
+        FIELDS_AND_TABLE("fields / section table"), LENGTH("length"), FOOTER("footer"), CHECKSUM("checksum"),
+        CROSS_FILE("cross-file"), NONE("not detected");
+
+        final String label;
+
+        Check(String label) {
+            this.label = label;
+        }
+
+        static Check of(CorruptSegmentException e) {
+            if (e instanceof SegmentVersionException) {
+                return VERSION;
+            }
+            String m = e.getMessage().substring(e.resource().length());
+            if (m.contains("header magic")) {
+                return HEADER_MAGIC;
+            }
+            if (m.contains("codec is")) {
+                return CODEC;
+            }
+            if (m.contains("segment id")) {
+                return SEGMENT_ID;
+            }
+            if (m.contains("checksum failed")) {
+                return CHECKSUM;
+            }
+            if (m.contains("footer magic") || m.contains("checksum algorithm") || m.contains("not a CRC32")) {
+                return FOOTER;
+            }
+            if (m.contains("disagree") || m.contains("names segment") || m.contains("file is missing")) {
+                return CROSS_FILE;
+            }
+            if (m.startsWith(": file is")) {
+                return LENGTH;
+            }
+            if (m.contains("field") || m.contains("section") || m.contains("kind") || m.contains("encoding")
+                    || m.contains("architecture") || m.contains("inconsistent tree") || m.contains("properties")) {
+                return FIELDS_AND_TABLE;
+            }
+            throw new AssertionError("unclassified corruption message: " + e.getMessage());
+        }
+    }
+
+    /** What search did on a damaged segment that opened unverified. */
+    enum Search { NOT_OPENED, SAME_RESULTS, OTHER_RESULTS, CLEAN_ERROR }
+
+    /** One probe: the refusing check, whether it came at open, the search outcome and the message. */
+    record Outcome(Check check, boolean atOpen, Search search, String message) {
+    }
+
+    final Path dir;
+    final Path segment;
+    private final Map<String, byte[]> pristine = new LinkedHashMap<>();
+    private final int[] history;
+    private final long[] probeIds;
+    private final long[] expected;
+
+    /** Writes a {@value #ITEMS}-item segment of {@link #MODEL} with {@code seed} into {@code dir}. */
+    DamageLab(Path dir, long seed) throws IOException {
+        this(dir, seed, ITEMS);
+    }
+
+    DamageLab(Path dir, long seed, int items) throws IOException {
+        this.dir = dir;
+        var index = SyntheticIndex.generate(items, 2, MODEL, seed);
+        segment = SegmentWriter.write(dir, index);
+        for (String f : FILES) {
+            pristine.put(f, Files.readAllBytes(path(f)));
+        }
+        long[] ids = SyntheticIndex.sampleHistory(index, 40, 4, new java.util.SplittableRandom(seed));
+        history = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            history[i] = (int) ((ids[i] - SyntheticIndex.FIRST_ITEM_ID) / SyntheticIndex.ITEM_ID_STEP);
+        }
+        probeIds = new long[] {ids[0], SyntheticIndex.itemId(items - 1), SyntheticIndex.itemId(0) - 1, Long.MAX_VALUE};
+        try (TreeSegment s = IndexDirectory.openLatestVerified(dir)) {
+            expected = answer(s);
+        }
+    }
+
+    Path path(String file) {
+        return file.equals(COMMIT_FILE) ? dir.resolve(file) : segment.resolve(file);
+    }
+
+    /** A fresh copy of the file's undamaged bytes. */
+    byte[] bytes(String file) {
+        return pristine.get(file).clone();
+    }
+
+    /** The file's section table, read from its undamaged bytes. */
+    FramedFile.Section[] sections(String file) {
+        try {
+            return FramedFile.open(MemorySegment.ofArray(pristine.get(file)), file, CODECS.get(file), VERSION_START,
+                    VERSION_CURRENT, null).sections();
+        } catch (CorruptSegmentException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Offset of the file's first field (after magic, codec name, version and segment id, then the field count). */
+    long fieldsStart(String file) {
+        return SectionLayout.headerLength(CODECS.get(file)) + 4;
+    }
+
+    /** Offset of the file's first section-table entry (after the fields, then the section count). */
+    long tableStart(String file) {
+        try {
+            int fields = FramedFile.open(MemorySegment.ofArray(pristine.get(file)), file, CODECS.get(file),
+                    VERSION_START, VERSION_CURRENT, null).fieldCount();
+            return fieldsStart(file) + 8L * fields + 4;
+        } catch (CorruptSegmentException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Where the file's first section starts: everything before is header, fields, table and padding. */
+    long payloadStart(String file) {
+        FramedFile.Section[] s = sections(file);
+        return s.length == 0 ? pristine.get(file).length - FOOTER_LENGTH : s[0].offset();
+    }
+
+    /** Replaces {@code file} with {@code content}, probes the directory, and restores the file. */
+    Outcome damage(String file, byte[] content) throws IOException {
+        Files.write(path(file), content);
+        try {
+            return probe();
+        } finally {
+            Files.write(path(file), pristine.get(file));
+        }
+    }
+
+    /** Copies {@code file} over from another lab's directory, probes, and restores it. */
+    Outcome swapIn(String file, DamageLab other) throws IOException {
+        return damage(file, other.pristine.get(file));
+    }
+
+    /**
+     * Opens the directory without checksum verification, searches, then verifies. Only a
+     * {@link CorruptSegmentException} (or an {@link UncheckedIOException} carrying one, from search) counts
+     * as refusing the damage; any other exception escapes and fails the caller.
+     */
+    Outcome probe() throws IOException {
+        TreeSegment s;
+        try {
+            s = IndexDirectory.openLatest(dir);
+        } catch (CorruptSegmentException e) {
+            return new Outcome(Check.of(e), true, Search.NOT_OPENED, e.getMessage());
+        }
+        try (s) {
+            Search search;
+            try {
+                search = Arrays.equals(answer(s), expected) ? Search.SAME_RESULTS : Search.OTHER_RESULTS;
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof CorruptSegmentException)) {
+                    throw e;
+                }
+                search = Search.CLEAN_ERROR;
+            }
+            try {
+                s.checkIntegrity();
+                return new Outcome(Check.NONE, false, search, null);
+            } catch (CorruptSegmentException e) {
+                return new Outcome(Check.of(e), false, search, e.getMessage());
+            }
+        }
+    }
+
+    /** Item ids and raw score bits of a beam search and a brute-force search, after a few id lookups. */
+    private long[] answer(TreeSegment s) {
+        for (long id : probeIds) {
+            int ordinal = s.ordinalOf(id);
+            if (ordinal < -1 || ordinal >= s.itemCount()) {
+                throw new AssertionError("ordinalOf returned " + ordinal);
+            }
+        }
+        BeamSearcher searcher = new BeamSearcher(s);
+        SearchContext ctx = searcher.newContext();
+        int[] h = history.clone();
+        for (int i = 0; i < h.length; i++) {
+            h[i] %= s.itemCount();
+        }
+        ctx.historyOrdinals(h, h.length).excludeOrdinal(h[0]);
+        SearchResult beam = new SearchResult(K), brute = new SearchResult(K);
+        searcher.search(ctx, K, BEAM, beam);
+        searcher.bruteForce(ctx, K, brute);
+        return Answers.of(beam, brute);
+    }
+
+    /** Stores the CRC32 of everything before the last 8 bytes into them, as a writer would. */
+    static byte[] reseal(byte[] b) {
+        if (b.length >= 8) {
+            CRC32 crc = new CRC32();
+            crc.update(b, 0, b.length - 8);
+            ByteBuffer.wrap(b, b.length - 8, 8).order(ByteOrder.LITTLE_ENDIAN).putLong(crc.getValue());
+        }
+        return b;
+    }
+
+    /** Counts outcomes per kind of damage and prints them as a table. */
+    static final class Tally {
+        private final Map<String, EnumMap<Check, Integer>> byKind = new TreeMap<>();
+        private final EnumMap<Search, Integer> searches = new EnumMap<>(Search.class);
+        private int atOpen, atIntegrity;
+
+        synchronized void add(String kind, Outcome o) {
+            byKind.computeIfAbsent(kind, k -> new EnumMap<>(Check.class)).merge(o.check(), 1, Integer::sum);
+            searches.merge(o.search(), 1, Integer::sum);
+            if (o.check() != Check.NONE) {
+                if (o.atOpen()) {
+                    atOpen++;
+                } else {
+                    atIntegrity++;
+                }
+            }
+        }
+
+        synchronized int total() {
+            return byKind.values().stream().flatMap(m -> m.values().stream()).mapToInt(Integer::intValue).sum();
+        }
+
+        /** A markdown table: one row per kind of damage, one column per check, then the totals. */
+        synchronized String table(String title) {
+            StringBuilder sb = new StringBuilder(title).append('\n').append("| damage | cases |");
+            for (Check c : Check.values()) {
+                sb.append(' ').append(c.label).append(" |");
+            }
+            sb.append('\n').append("|---|---:|").append("---:|".repeat(Check.values().length)).append('\n');
+            byKind.forEach((kind, counts) -> {
+                sb.append("| ").append(kind).append(" | ")
+                        .append(counts.values().stream().mapToInt(Integer::intValue).sum()).append(" |");
+                for (Check c : Check.values()) {
+                    sb.append(' ').append(counts.getOrDefault(c, 0)).append(" |");
+                }
+                sb.append('\n');
+            });
+            sb.append(String.format("%d cases: %d refused at open, %d at checkIntegrity(), %d not detected.%n", total(),
+                    atOpen, atIntegrity, total() - atOpen - atIntegrity));
+            sb.append(String.format("Search on damaged segments that opened unverified: %d same results, %d other results,"
+                            + " %d clean CorruptSegmentException.%n", searches.getOrDefault(Search.SAME_RESULTS, 0),
+                    searches.getOrDefault(Search.OTHER_RESULTS, 0), searches.getOrDefault(Search.CLEAN_ERROR, 0)));
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.arbor.reader;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.arbor.format.FramedFile;
+import dev.arbor.format.SegmentFormat;
+import dev.arbor.testkit.Fuzz;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Property tests: random damage to a random file of a valid index directory. Open, search and
+ * {@code checkIntegrity()} either succeed with the original results (the damage changed nothing) or
+ * refuse it with a {@code CorruptSegmentException} naming a file; never another exception, never a
+ * hang (the runner fails a case that runs over its timeout).
+ *
+ * <p>"Resealed" damage recomputes the CRC afterwards, as a buggy or hostile writer would: then only the
+ * structural checks at open stand between the bytes and the search, which must still end in results
+ * or a clean error. The suite runs 200 cases per property; a long run:
+ * {@code mvn -B -q -pl reader -am test -Dtest=SegmentFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Darbor.fuzz.tries=100000 -Darbor.fuzz.seed=random}.
+ */
+class SegmentFuzzTest {
+    private static final int TRIES = 200;
+    private static final DamageLab.Tally TALLY = new DamageLab.Tally();
+    /** Values that tend to break size arithmetic: zero, signs, type limits and near-misses. */
+    private static final long[] EDGES = {0, 1, -1, 2, 63, 64, 65, Integer.MAX_VALUE, Integer.MIN_VALUE,
+            0xFFFF_FFFFL, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE / 4, 1L << 32};
+
+    @TempDir
+    Path dir;
+    DamageLab lab;
+
+    @BeforeEach
+    void write() throws Exception {
+        lab = new DamageLab(dir, 5);
+    }
+
+    @AfterAll
+    static void printSummary() {
+        System.out.println(TALLY.table("Fuzzed segment damage by the check that caught it (SegmentFuzzTest):"));
+    }
+
+    @Test
+    void randomByteFlips() {
+        Fuzz.forAll("randomByteFlips", TRIES, r -> check(r, "random byte flips", false, this::flips));
+    }
+
+    @Test
+    void truncationsInsertionsAndDeletions() {
+        Fuzz.forAll("truncationsInsertionsAndDeletions", TRIES,
+                r -> check(r, "truncations, insertions, deletions", false, this::reshape));
+    }
+
+    @Test
+    void sectionTableAndFieldEdits() {
+        Fuzz.forAll("sectionTableAndFieldEdits", TRIES, r -> check(r, "section table / field edits", false, this::edit));
+    }
+
+    @Test
+    void resealedDamageOfEveryKind() {
+        Fuzz.forAll("resealedDamageOfEveryKind", TRIES, r -> check(r, "any damage, CRC resealed", true, (rr, file, b) ->
+                switch (rr.nextInt(3)) {
+                    case 0 -> flips(rr, file, b);
+                    case 1 -> reshape(rr, file, b);
+                    default -> edit(rr, file, b);
+                }));
+    }
+
+    @FunctionalInterface
+    private interface Damage {
+        byte[] apply(SplittableRandom r, String file, byte[] bytes);
+    }
+
+    private void check(SplittableRandom r, String kind, boolean reseal, Damage damage) throws Exception {
+        String file = DamageLab.FILES.get(r.nextInt(DamageLab.FILES.size()));
+        byte[] original = lab.bytes(file);
+        byte[] damaged = damage.apply(r, file, lab.bytes(file));
+        if (reseal) {
+            DamageLab.reseal(damaged);
+        }
+        DamageLab.Outcome o = lab.damage(file, damaged);
+        boolean unchanged = Arrays.equals(damaged, original);
+        TALLY.add(unchanged ? "no-op (damage left the bytes as they were)" : kind, o);
+        if (unchanged) {
+            assertEquals(DamageLab.Check.NONE, o.check(), "an undamaged directory was refused: " + o.message());
+            assertEquals(DamageLab.Search.SAME_RESULTS, o.search(), "an undamaged directory answered differently");
+            return;
+        }
+        if (!reseal) {
+            // CRC32 catches every burst up to 32 bits and all but 2^-32 of the rest.
+            assertNotEquals(DamageLab.Check.NONE, o.check(), kind + " of " + file + " went unnoticed");
+        }
+        if (o.check() != DamageLab.Check.NONE) {
+            assertTrue(o.message().contains(lab.path(file).toString()), "the message should name " + file + ": "
+                    + o.message());
+        }
+    }
+
+    /** One to eight bytes anywhere, each XORed with a random non-zero value. */
+    private byte[] flips(SplittableRandom r, String file, byte[] b) {
+        for (int i = 1 + r.nextInt(8); i > 0; i--) {
+            b[r.nextInt(b.length)] ^= (byte) (1 + r.nextInt(255));
+        }
+        return b;
+    }
+
+    /** Cuts the file short, or inserts or deletes a run of bytes somewhere in it. */
+    private byte[] reshape(SplittableRandom r, String file, byte[] b) {
+        int at = r.nextInt(b.length + 1);
+        return switch (r.nextInt(3)) {
+            case 0 -> Arrays.copyOf(b, at);
+            case 1 -> {
+                byte[] run = new byte[1 + r.nextInt(r.nextBoolean() ? 8 : 128)];
+                r.nextBytes(run);
+                byte[] out = new byte[b.length + run.length];
+                System.arraycopy(b, 0, out, 0, at);
+                System.arraycopy(run, 0, out, at, run.length);
+                System.arraycopy(b, at, out, at + run.length, b.length - at);
+                yield out;
+            }
+            default -> {
+                int n = Math.min(b.length - at, 1 + r.nextInt(64));
+                byte[] out = new byte[b.length - n];
+                System.arraycopy(b, 0, out, 0, at);
+                System.arraycopy(b, at + n, out, at, b.length - at - n);
+                yield out;
+            }
+        };
+    }
+
+    /**
+     * Rewrites one number of the frame: a field, the field or section count, or a section entry's tag,
+     * type, count or offset; with an edge value, a near-miss of the old one, or another entry's value.
+     */
+    private byte[] edit(SplittableRandom r, String file, byte[] b) {
+        ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        FramedFile.Section[] sections = lab.sections(file);
+        long fields = lab.fieldsStart(file), table = lab.tableStart(file);
+        int fieldCount = (int) ((table - 4 - fields) / 8);
+        int choice = r.nextInt(4);
+        if (choice == 0 && fieldCount > 0) {
+            int at = (int) (fields + 8L * r.nextInt(fieldCount));
+            buf.putLong(at, newValue(r, buf.getLong(at)));
+        } else if (choice == 1) {
+            int at = (int) (r.nextBoolean() ? fields - 4 : table - 4);
+            buf.putInt(at, (int) newValue(r, buf.getInt(at)));
+        } else if (sections.length > 0) {
+            int entry = (int) (table + SegmentFormat.SECTION_ENTRY_LENGTH * (long) r.nextInt(sections.length));
+            int other = (int) (table + SegmentFormat.SECTION_ENTRY_LENGTH * (long) r.nextInt(sections.length));
+            switch (r.nextInt(4)) {
+                case 0 -> buf.putInt(entry, r.nextBoolean() ? buf.getInt(other) : (int) newValue(r, buf.getInt(entry)));
+                case 1 -> buf.putInt(entry + 4, r.nextInt(-1, 8));
+                default -> {
+                    int at = r.nextBoolean() ? 8 : 16; // the count, or the offset
+                    buf.putLong(entry + at, r.nextBoolean() ? buf.getLong(other + at) : newValue(r, buf.getLong(entry + at)));
+                }
+            }
+        }
+        return b;
+    }
+
+    private static long newValue(SplittableRandom r, long old) {
+        return switch (r.nextInt(3)) {
+            case 0 -> EDGES[r.nextInt(EDGES.length)];
+            case 1 -> old + r.nextInt(-70, 71);
+            default -> r.nextLong();
+        };
+    }
+}
