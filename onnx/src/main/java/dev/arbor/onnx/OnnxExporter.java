@@ -41,7 +41,7 @@ import org.tribuo.util.onnx.ONNXRef;
  * Writes an Arbor scoring model (either kind, any architecture) as an ONNX graph, built with Tribuo's
  * ONNX builder, that scores C candidates for one user.
  *
- * <p>Inputs: {@code history [T, d]} (slot 0 the oldest; the rows of empty slots are ignored),
+ * <p>Inputs: {@code history [T, d]} (slot 0 the oldest; the rows of empty slots may hold any finite values),
  * {@code history_mask [T]} (1 for a behaviour, 0 for an empty slot) and {@code candidates [C, d]} with
  * C dynamic. Output: {@code scores [C]}, {@code logit1 - logit0}.
  *

@@ -67,7 +67,7 @@ public final class OnnxScorer implements AutoCloseable {
 
     /**
      * Sets the user: {@code embeddings} holds {@code T x d} floats (slot 0 the oldest) and
-     * {@code slotMask[t]} is 1 for a behaviour, 0 for an empty slot (whose row is ignored).
+     * {@code slotMask[t]} is 1 for a behaviour, 0 for an empty slot (whose row is ignored if finite).
      */
     public void setHistory(float[] embeddings, float[] slotMask) {
         if (embeddings.length != historyLength * dim || slotMask.length != historyLength) {

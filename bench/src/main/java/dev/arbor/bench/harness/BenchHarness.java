@@ -103,10 +103,10 @@ public final class BenchHarness {
         }
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         env.put("jvm", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-        env.put("maxHeap", Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+        env.put("max_heap", Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
         env.put("kernels", Kernels.best().name());
         env.put("onnxruntime", OrtEnvironment.getEnvironment().getVersion());
-        env.put("loadAverageAtStart", String.format(Locale.ROOT, "%.2f",
+        env.put("load_average_at_start", String.format(Locale.ROOT, "%.2f",
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         env.put("started", Instant.now().toString());
         return env;
