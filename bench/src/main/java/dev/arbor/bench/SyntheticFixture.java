@@ -26,10 +26,15 @@ public final class SyntheticFixture {
         this.histories = histories;
     }
 
+    /** Under {@code work/bench-indexes/}, or the directory the {@code arbor.bench.dir} property names. */
     public static SyntheticFixture create(int items, int branching, ModelKind kind, int queries) {
+        return create(Path.of(System.getProperty("arbor.bench.dir", "work/bench-indexes")), items, branching, kind, queries);
+    }
+
+    /** The fixture's index lives in a subdirectory of {@code root} named after size, model and branching. */
+    public static SyntheticFixture create(Path root, int items, int branching, ModelKind kind, int queries) {
         TreeIndex index = SyntheticIndex.generate(items, branching, kind, 42);
-        Path dir = Path.of(System.getProperty("arbor.bench.dir", "work/bench-indexes"),
-                kind.name().toLowerCase() + "-b" + branching + "-" + items);
+        Path dir = root.resolve(kind.name().toLowerCase() + "-b" + branching + "-" + items);
         try {
             if (!Files.exists(dir.resolve("commit.arb"))) {
                 SegmentWriter.write(dir, index);

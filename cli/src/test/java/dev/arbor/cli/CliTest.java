@@ -81,4 +81,31 @@ class CliTest {
         assertEquals(1, noCommit.code());
         assertTrue(noCommit.err().contains("commit.arb") && noCommit.err().contains("no commit"), noCommit.err());
     }
+
+    @Test
+    void exportOnnxWritesAModelThatOnnxRuntimeLoads() throws Exception {
+        Path index = dir.resolve("synth");
+        assertEquals(0, arbor("synth", "--items", "1000", "-o", index.toString()).code());
+        Path file = dir.resolve("out").resolve("model.onnx");
+        Run export = arbor("export-onnx", index.toString(), "-o", file.toString());
+        assertEquals(0, export.code(), export.err());
+        assertTrue(export.out().contains("history float32 [69, 24]") && export.out().contains("scores float32 [C]")
+                && export.out().contains("loads in ONNX Runtime"), export.out());
+        assertTrue(Files.size(file) > 100_000, "the TDM model's weights are in the file");
+        assertEquals(1, arbor("export-onnx", dir.resolve("missing").toString(), "-o", file.toString()).code());
+    }
+
+    @Test
+    void benchRunsATinyWorkloadAndRejectsBadSizes() {
+        Run bench = arbor("bench", "--sizes", "2e3", "--models", "mlp", "--beams", "20", "-k", "10", "--queries", "4",
+                "--recall-queries", "2", "--seconds", "0.02", "--threads", "1", "--level-sizes", "16", "--ort-threads", "1",
+                "--index-dir", dir.resolve("indexes").toString(), "-o", dir.resolve("bench").toString());
+        assertEquals(0, bench.code(), bench.err());
+        assertTrue(bench.out().contains("Beam search, 2,000 items, mlp model") && bench.out().contains("| mlp | 16 | onnxruntime | 1 |"),
+                bench.out());
+        assertTrue(Files.exists(dir.resolve("bench").resolve("level-scoring.png")));
+        Run bad = arbor("bench", "--sizes", "1e5,lots");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--sizes: \"lots\" is not a whole number"), bad.err());
+    }
 }

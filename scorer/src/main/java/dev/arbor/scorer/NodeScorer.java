@@ -220,6 +220,28 @@ public final class NodeScorer {
         System.arraycopy(ctx.scores, 0, out, outOff, count);
     }
 
+    /**
+     * Multiply-adds that {@link #score} spends per candidate for a history of {@code validSlots}
+     * behaviours, counting the GEMMs above (not the padding columns of a partial block); compare with
+     * {@link ModelArchitecture#naiveMacsPerCandidate()}.
+     */
+    public long macsPerCandidate(int validSlots) {
+        long macs = (long) hidden[0] * dim;
+        if (architecture.hasAttention()) {
+            macs += (long) validSlots * ((long) attentionHidden * (dim + 1) + attentionHidden + hidden[0]);
+        }
+        for (int i = 1; i < hidden.length; i++) {
+            macs += (long) hidden[i - 1] * hidden[i];
+        }
+        return macs + hidden[hidden.length - 1];
+    }
+
+    /** Multiply-adds of {@link #prepare} for {@code validSlots} behaviours: the once-per-query part. */
+    public long prepareMacs(int validSlots) {
+        long pooling = (long) hidden[0] * validSlots * dim;
+        return architecture.hasAttention() ? pooling + 2L * validSlots * attentionHidden * dim : pooling;
+    }
+
     private static void fillRows(float[] m, int rows, int n, MemorySegment bias) {
         for (int i = 0; i < rows; i++) {
             Arrays.fill(m, i * CHUNK, i * CHUNK + n, bias.get(FLOAT, (long) i * Float.BYTES));

@@ -1,0 +1,98 @@
+package dev.arbor.cli;
+
+import dev.arbor.bench.harness.BenchConfig;
+import dev.arbor.bench.harness.BenchHarness;
+import dev.arbor.bench.harness.BenchResults;
+import dev.arbor.format.ModelKind;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", description = {
+        "Benchmark beam search on synthetic indexes (recall against brute force, latency, QPS, FLOPs) and, in the same "
+                + "run, level scoring against ONNX Runtime and scalar baselines. Writes CSV, JSON and PNG charts.",
+        "The big run: --sizes 1e5,1e6,4e6 (brute force takes seconds per query there: 4 recall queries by default)."})
+final class BenchCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--sizes", defaultValue = "1e5,1e6", description = "Corpus sizes in items (default: ${DEFAULT-VALUE}).")
+    String sizes;
+
+    @Option(names = "--models", defaultValue = "attention,mlp", description = "Models (default: ${DEFAULT-VALUE}).")
+    String models;
+
+    @Option(names = "--beams", defaultValue = "50,100,200,400,800", description = "Beam widths (default: ${DEFAULT-VALUE}).")
+    String beams;
+
+    @Option(names = "-k", defaultValue = "200", description = "Top K; a narrower beam is measured at K = beam (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--branching", defaultValue = "2", description = "Tree branching factor (default: ${DEFAULT-VALUE}).")
+    int branching;
+
+    @Option(names = "--queries", defaultValue = "200", description = "Query histories the timed loops cycle through (default: ${DEFAULT-VALUE}).")
+    int queries;
+
+    @Option(names = "--recall-queries", defaultValue = "0",
+            description = "Queries checked against brute force; 0 = 50 up to 200k items, 10 up to 2M, 4 beyond (default: ${DEFAULT-VALUE}).")
+    int recallQueries;
+
+    @Option(names = "--seconds", defaultValue = "1", description = "Measuring time per cell, plus a quarter for warm-up (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--threads", defaultValue = "1,2", description = "Search threads for latency and QPS (default: ${DEFAULT-VALUE}).")
+    String threads;
+
+    @Option(names = "--level-sizes", defaultValue = "200,800", description = "Candidates per level for the scoring peers (default: ${DEFAULT-VALUE}).")
+    String levelSizes;
+
+    @Option(names = "--ort-threads", defaultValue = "1,2", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
+    String ortThreads;
+
+    @Option(names = "--levels", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the level-scoring peers on the first size's index (default: on; --no-levels skips them).")
+    boolean levels;
+
+    @Option(names = "--index-dir", defaultValue = "work/bench-indexes", description = "Synthetic indexes, written once (default: ${DEFAULT-VALUE}).")
+    Path indexDir;
+
+    @Option(names = {"-o", "--out"}, defaultValue = "work/bench", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        List<ModelKind> kinds = new ArrayList<>();
+        for (String m : models.split(",")) {
+            kinds.add(CliSupport.modelKind(m.trim()));
+        }
+        BenchConfig config = new BenchConfig(counts("--sizes", sizes), kinds, counts("--beams", beams), k, branching, queries,
+                recallQueries, seconds, counts("--threads", threads), counts("--level-sizes", levelSizes),
+                counts("--ort-threads", ortThreads), levels, indexDir, out);
+        BenchResults results = BenchHarness.run(config, spec.commandLine().getErr());
+        var o = spec.commandLine().getOut();
+        o.print(BenchHarness.tables(results));
+        o.println();
+        o.println("environment " + results.environment());
+        results.files().forEach(f -> o.println("wrote " + f));
+        return 0;
+    }
+
+    /** "1e5,100000,4e6" into whole numbers, naming the bad element. */
+    private static List<Integer> counts(String option, String text) {
+        List<Integer> values = new ArrayList<>();
+        for (String part : text.split(",")) {
+            try {
+                values.add(new BigDecimal(part.trim()).intValueExact());
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw new IllegalArgumentException(option + ": \"" + part.trim() + "\" is not a whole number (1e5 and 100000 both work)");
+            }
+        }
+        return values;
+    }
+}
