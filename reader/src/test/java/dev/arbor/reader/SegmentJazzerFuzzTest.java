@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code JAZZER_FUZZ=1} (see docs/RELIABILITY.md).
  */
 class SegmentJazzerFuzzTest {
+    private static final DamageLab.Tally TALLY = new DamageLab.Tally();
+
     @TempDir
     static Path dir;
     /** One directory for every input (each probe restores the file it damaged); 50 items keep a probe quick. */
@@ -34,6 +37,11 @@ class SegmentJazzerFuzzTest {
     @BeforeAll
     static void write() throws Exception {
         lab = new DamageLab(dir, 5, 50);
+    }
+
+    @AfterAll
+    static void printSummary() {
+        System.out.println(TALLY.table("Jazzer inputs by the check that caught them (SegmentJazzerFuzzTest):"));
     }
 
     @FuzzTest(maxDuration = "3m")
@@ -49,7 +57,9 @@ class SegmentJazzerFuzzTest {
             DamageLab.reseal(damaged);
         }
         DamageLab.Outcome o = lab.damage(file, damaged);
-        if (Arrays.equals(damaged, original)) {
+        boolean unchanged = Arrays.equals(damaged, original);
+        TALLY.add(unchanged ? "unchanged" : reseal ? "damaged, CRC resealed" : "damaged", o);
+        if (unchanged) {
             assertEquals(DamageLab.Check.NONE, o.check(), "an undamaged directory was refused: " + o.message());
             assertEquals(DamageLab.Search.SAME_RESULTS, o.search(), "an undamaged directory answered differently");
             return;

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,8 +21,22 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code JAZZER_FUZZ=1} (see docs/RELIABILITY.md).
  */
 class ReaderJazzerFuzzTest {
+    private static final AtomicIntegerArray READ = new AtomicIntegerArray(DataFormat.values().length);
+    private static final AtomicIntegerArray REFUSED = new AtomicIntegerArray(DataFormat.values().length);
+
     @TempDir
     Path dir;
+
+    @AfterAll
+    static void printSummary() {
+        StringBuilder sb = new StringBuilder("ReaderJazzerFuzzTest, inputs read into a log / refused with"
+                + " path:line:");
+        for (DataFormat f : DataFormat.values()) {
+            sb.append(' ').append(f.id()).append(' ').append(READ.get(f.ordinal())).append('/')
+                    .append(REFUSED.get(f.ordinal())).append(';');
+        }
+        System.out.println(sb);
+    }
 
     @FuzzTest(maxDuration = "3m")
     void arbitraryFileIsReadOrRefusedWithPathAndLine(FuzzedDataProvider data) throws Exception {
@@ -41,7 +57,9 @@ class ReaderJazzerFuzzTest {
         try {
             // Skipped lines are reported on stderr; keep that out of the output.
             TestData.stderrOf(() -> InteractionLogs.read(paths.getFirst(), format, options));
+            READ.incrementAndGet(format.ordinal());
         } catch (DataFormatException e) {
+            REFUSED.incrementAndGet(format.ordinal());
             ReaderFuzzTest.assertNamesPathAndLine(e, paths);
         }
     }
