@@ -36,7 +36,7 @@ class ReaderFuzzTest {
             "-9223372036854775808", "-9223372036854775809", "NaN", "Infinity", "1e999", "0x10", "1.5", " 7 ", "+3", "٣"};
 
     /** Valid contents of each format's files, in the order the reader is handed them; gzip is applied on write. */
-    private static final Map<DataFormat, List<String[]>> DATA_SETS = Map.of(
+    static final Map<DataFormat, List<String[]>> DATA_SETS = Map.of(
             DataFormat.TAOBAO, List.<String[]>of(new String[] {"UserBehavior.csv",
                     "1,2268318,2520377,pv,1511544070\n1,2333346,2520771,cart,1511561733\n2,2268318,2520377,buy,1511572885\n"}),
             DataFormat.MOVIELENS, List.of(
@@ -109,18 +109,25 @@ class ReaderFuzzTest {
             READ.incrementAndGet();
         } catch (DataFormatException e) {
             REFUSED.incrementAndGet();
-            assertTrue(paths.contains(e.path()), "the error names a file of the data set: " + e.getMessage());
-            assertTrue(e.line() >= 1, e.getMessage());
-            assertTrue(e.getMessage().startsWith(e.path() + ":" + e.line() + ": "), e.getMessage());
+            assertNamesPathAndLine(e, paths);
         }
     }
 
-    private static byte[] encode(String name, String text) throws IOException {
+    /** The error is {@code path:line: reason} for one of the data set's files. */
+    static void assertNamesPathAndLine(DataFormatException e, List<Path> paths) {
+        assertTrue(paths.contains(e.path()), "the error names a file of the data set: " + e.getMessage());
+        assertTrue(e.line() >= 1, e.getMessage());
+        assertTrue(e.getMessage().startsWith(e.path() + ":" + e.line() + ": "), e.getMessage());
+    }
+
+    /** The file's bytes as stored: latin-1 for MovieLens 100K/1M's own files, else UTF-8; gzipped for {@code .gz}. */
+    static byte[] encode(String name, String text) throws IOException {
         boolean latin1 = name.startsWith("u.") || name.endsWith(".dat");
         byte[] bytes = text.getBytes(latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-        if (!name.endsWith(".gz")) {
-            return bytes;
-        }
+        return name.endsWith(".gz") ? gzip(bytes) : bytes;
+    }
+
+    static byte[] gzip(byte[] bytes) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(bytes);
