@@ -42,12 +42,7 @@ public class LevelScoringBenchmark {
     public void setUp() {
         ModelArchitecture arch = model == ModelKind.ATTENTION_DNN ? ModelArchitecture.tdmAttentionDnn() : ModelArchitecture.tdmMlp();
         SplittableRandom r = new SplittableRandom(1);
-        ModelWeights weights = ModelWeights.zeros(arch);
-        for (float[] t : weights.tensors()) {
-            for (int i = 0; i < t.length; i++) {
-                t[i] = (float) (r.nextGaussian() * 0.1);
-            }
-        }
+        ModelWeights weights = ModelWeights.gaussian(arch, 0.1, 1);
         int rows = 4096, d = arch.embeddingDim();
         float[] emb = new float[rows * d];
         for (int i = 0; i < emb.length; i++) {

@@ -29,6 +29,18 @@ public record ModelWeights(ModelArchitecture architecture, float[][] tensors) {
         return new ModelWeights(architecture, t);
     }
 
+    /** Every tensor drawn from N(0, std^2) with {@code seed}: weights for tests and benchmarks. */
+    public static ModelWeights gaussian(ModelArchitecture architecture, double std, long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        ModelWeights w = zeros(architecture);
+        for (float[] t : w.tensors) {
+            for (int i = 0; i < t.length; i++) {
+                t[i] = (float) (random.nextGaussian() * std);
+            }
+        }
+        return w;
+    }
+
     public float[] tensor(String name) {
         return tensors[architecture.tensorIndex(name)];
     }

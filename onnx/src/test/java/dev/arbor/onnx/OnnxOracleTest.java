@@ -53,7 +53,7 @@ class OnnxOracleTest {
      * sizes through one scorer (so the candidate tensors are re-wrapped), all four scorers compared.
      */
     private void duel(ModelArchitecture arch, int nodeCount, long seed, int threads) throws Exception {
-        ModelWeights weights = randomWeights(arch, seed);
+        ModelWeights weights = ModelWeights.gaussian(arch, 0.3, seed);
         Random r = new Random(seed + 1);
         int d = arch.embeddingDim(), slots = arch.historyLength();
         float[] emb = new float[nodeCount * d];
@@ -110,7 +110,7 @@ class OnnxOracleTest {
     void declaresTheInputsAndOutputAndRoundTripsThroughAFile(@TempDir Path dir) throws Exception {
         ModelArchitecture arch = tdm(ModelKind.ATTENTION_DNN);
         Path file = dir.resolve("model.onnx");
-        long size = OnnxExporter.write(ModelTensors.of(randomWeights(arch, 3)), file);
+        long size = OnnxExporter.write(ModelTensors.of(ModelWeights.gaussian(arch, 0.3, 3)), file);
         assertEquals(Files.size(file), size);
         OnnxMl.ModelProto model = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(file));
         assertEquals(List.of("history float32 [69, 24]", "history_mask float32 [69]", "candidates float32 [C, 24]"),
@@ -122,12 +122,12 @@ class OnnxOracleTest {
     @Test
     void rejectsBadShapes() throws Exception {
         ModelArchitecture arch = odd(ModelKind.MLP);
-        try (OnnxScorer onnx = new OnnxScorer(ModelTensors.of(randomWeights(arch, 5)), 1)) {
+        try (OnnxScorer onnx = new OnnxScorer(ModelTensors.of(ModelWeights.gaussian(arch, 0.3, 5)), 1)) {
             assertThrows(IllegalArgumentException.class, () -> onnx.setHistory(new float[3], new float[6]));
             assertThrows(IllegalArgumentException.class, () -> onnx.score(new float[5], 2, new float[2], 0));
             assertThrows(IllegalArgumentException.class, () -> onnx.score(new float[5], 0, new float[2], 0));
         }
-        assertThrows(IllegalArgumentException.class, () -> new OnnxScorer(ModelTensors.of(randomWeights(arch, 5)), 0));
+        assertThrows(IllegalArgumentException.class, () -> new OnnxScorer(ModelTensors.of(ModelWeights.gaussian(arch, 0.3, 5)), 0));
     }
 
     private static void assertClose(double expected, float actual, String message) {
@@ -138,14 +138,4 @@ class OnnxOracleTest {
         return Arrays.copyOfRange(emb, node * d, node * d + d);
     }
 
-    private static ModelWeights randomWeights(ModelArchitecture arch, long seed) {
-        Random r = new Random(seed);
-        ModelWeights w = ModelWeights.zeros(arch);
-        for (float[] t : w.tensors()) {
-            for (int i = 0; i < t.length; i++) {
-                t[i] = (float) (r.nextGaussian() * 0.3);
-            }
-        }
-        return w;
-    }
 }

@@ -15,17 +15,6 @@ import org.junit.jupiter.api.Test;
 /** The rearranged GEMM scorer against the literal model, with both kernel sets. */
 class NodeScorerTest {
 
-    static ModelWeights randomWeights(ModelArchitecture arch, long seed) {
-        Random r = new Random(seed);
-        ModelWeights w = ModelWeights.zeros(arch);
-        for (float[] t : w.tensors()) {
-            for (int i = 0; i < t.length; i++) {
-                t[i] = (float) (r.nextGaussian() * 0.3);
-            }
-        }
-        return w;
-    }
-
     @ParameterizedTest
     @EnumSource(ModelKind.class)
     void matchesReferenceOnTdmShape(ModelKind kind) {
@@ -42,7 +31,7 @@ class NodeScorerTest {
     }
 
     private void duel(ModelArchitecture arch, int nodeCount, long seed) {
-        ModelWeights weights = randomWeights(arch, seed);
+        ModelWeights weights = ModelWeights.gaussian(arch, 0.3, seed);
         Random r = new Random(seed + 1);
         int d = arch.embeddingDim();
         float[] emb = new float[nodeCount * d];
@@ -80,7 +69,7 @@ class NodeScorerTest {
     @Test
     void rejectsWrongHistoryLengthAndUnpreparedContext() {
         ModelArchitecture arch = ModelArchitecture.tdmMlp();
-        NodeScorer scorer = new NodeScorer(ModelTensors.of(randomWeights(arch, 1)), MemorySegment.ofArray(new float[24 * 4]),
+        NodeScorer scorer = new NodeScorer(ModelTensors.of(ModelWeights.gaussian(arch, 0.3, 1)), MemorySegment.ofArray(new float[24 * 4]),
                 Kernels.best());
         ScoringContext ctx = scorer.newContext();
         assertThrows(IllegalStateException.class, () -> scorer.score(ctx, new int[] {0}, 0, 1, new float[1], 0));
