@@ -1,7 +1,6 @@
 package dev.arbor.cli;
 
 import dev.arbor.format.ModelKind;
-import java.util.Arrays;
 
 /** Parsing helpers shared by commands. */
 final class CliSupport {
@@ -47,9 +46,5 @@ final class CliSupport {
             u++;
         }
         return u == 0 ? bytes + " B" : String.format("%.1f %s", v, units[u]);
-    }
-
-    static String ints(int[] a) {
-        return Arrays.toString(a);
     }
 }
