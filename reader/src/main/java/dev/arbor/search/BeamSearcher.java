@@ -53,7 +53,7 @@ public final class BeamSearcher {
         try {
             scorer.prepare(ctx.scoring, ctx.historyNodes);
             ctx.scoredNodes = 0;
-            ctx.topK.reset(Math.min(k, shape.itemCount()));
+            ctx.topK(Math.min(k, shape.itemCount()));
             ctx.ensureCandidates(BRUTE_FORCE_CHUNK);
             int n = 0;
             for (int leaf = 0; leaf < shape.leafCount(); leaf++) {
@@ -93,9 +93,10 @@ public final class BeamSearcher {
             }
         }
         while (level < leafLevel) {
-            ctx.topK.reset(beam);
+            ctx.topK(beam);
             scoreInto(ctx, n);
-            int kept = ctx.topK.drainDescending(ctx.beam, ctx.beamScores);
+            int kept = ctx.topK().size();
+            ctx.topK().drain(ctx.beam, ctx.beamScores);
             level++;
             boolean leaves = level == leafLevel;
             n = 0;
@@ -108,7 +109,7 @@ public final class BeamSearcher {
                 }
             }
         }
-        ctx.topK.reset(k);
+        ctx.topK(k);
         scoreInto(ctx, n);
         emit(ctx, result);
     }
@@ -125,13 +126,14 @@ public final class BeamSearcher {
         scorer.score(ctx.scoring, ctx.candidates, 0, n, ctx.candidateScores, 0);
         ctx.scoredNodes += n;
         for (int i = 0; i < n; i++) {
-            ctx.topK.offer(ctx.candidates[i], ctx.candidateScores[i]);
+            ctx.topK().offer(ctx.candidates[i], ctx.candidateScores[i]);
         }
     }
 
     private void emit(SearchContext ctx, SearchResult result) {
-        ctx.ensureBeam(ctx.topK.size());
-        int count = ctx.topK.drainDescending(ctx.beam, ctx.beamScores);
+        int count = ctx.topK().size();
+        ctx.ensureBeam(count);
+        ctx.topK().drain(ctx.beam, ctx.beamScores);
         result.clear();
         int firstLeaf = shape.firstLeaf();
         for (int i = 0; i < count; i++) {

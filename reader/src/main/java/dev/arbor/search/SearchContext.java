@@ -21,7 +21,7 @@ public final class SearchContext {
     float[] candidateScores = new float[0];
     int[] beam = new int[0];
     float[] beamScores = new float[0];
-    final TopK topK = new TopK(16);
+    private TopK topK = new TopK(16);
     long scoredNodes;
 
     SearchContext(TreeSegment segment) {
@@ -115,6 +115,20 @@ public final class SearchContext {
 
     boolean accepts(int ordinal) {
         return !excluded.contains(ordinal) && filter.accept(ordinal, segment.itemId(ordinal));
+    }
+
+    /** The selector, emptied and set to keep {@code k}; replaced only when a larger k than ever before comes. */
+    TopK topK(int k) {
+        if (topK.capacity() < k) {
+            topK = new TopK(k);
+        }
+        topK.reset(k);
+        return topK;
+    }
+
+    /** The selector as last set by {@link #topK(int)}. */
+    TopK topK() {
+        return topK;
     }
 
     void ensureCandidates(int n) {

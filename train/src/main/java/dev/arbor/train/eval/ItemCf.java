@@ -1,5 +1,6 @@
 package dev.arbor.train.eval;
 
+import dev.arbor.search.TopK;
 import it.unimi.dsi.fastutil.ints.IntArrays;
 import java.util.Arrays;
 

@@ -1,5 +1,6 @@
 package dev.arbor.train.eval;
 
+import dev.arbor.search.TopK;
 import java.util.Arrays;
 
 /**

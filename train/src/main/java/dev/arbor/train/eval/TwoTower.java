@@ -1,5 +1,6 @@
 package dev.arbor.train.eval;
 
+import dev.arbor.search.TopK;
 import dev.arbor.scorer.Kernels;
 import dev.arbor.train.data.BehaviourWindows;
 import dev.arbor.train.data.DataSplit;

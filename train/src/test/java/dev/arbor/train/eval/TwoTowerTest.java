@@ -1,5 +1,6 @@
 package dev.arbor.train.eval;
 
+import dev.arbor.search.TopK;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

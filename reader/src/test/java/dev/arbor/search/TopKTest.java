@@ -1,4 +1,4 @@
-package dev.arbor.train.eval;
+package dev.arbor.search;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
