@@ -246,6 +246,23 @@ final class DamageLab {
         return b;
     }
 
+    /** {@code b} with {@code run} inserted at {@code at}. */
+    static byte[] insert(byte[] b, int at, byte[] run) {
+        byte[] out = new byte[b.length + run.length];
+        System.arraycopy(b, 0, out, 0, at);
+        System.arraycopy(run, 0, out, at, run.length);
+        System.arraycopy(b, at, out, at + run.length, b.length - at);
+        return out;
+    }
+
+    /** {@code b} without the {@code n} bytes from {@code at}. */
+    static byte[] delete(byte[] b, int at, int n) {
+        byte[] out = new byte[b.length - n];
+        System.arraycopy(b, 0, out, 0, at);
+        System.arraycopy(b, at + n, out, at, b.length - at - n);
+        return out;
+    }
+
     /** Counts outcomes per kind of damage and prints them as a table. */
     static final class Tally {
         private final Map<String, EnumMap<Check, Integer>> byKind = new TreeMap<>();

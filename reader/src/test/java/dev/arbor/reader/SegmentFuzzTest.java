@@ -120,19 +120,9 @@ class SegmentFuzzTest {
             case 1 -> {
                 byte[] run = new byte[1 + r.nextInt(r.nextBoolean() ? 8 : 128)];
                 r.nextBytes(run);
-                byte[] out = new byte[b.length + run.length];
-                System.arraycopy(b, 0, out, 0, at);
-                System.arraycopy(run, 0, out, at, run.length);
-                System.arraycopy(b, at, out, at + run.length, b.length - at);
-                yield out;
+                yield DamageLab.insert(b, at, run);
             }
-            default -> {
-                int n = Math.min(b.length - at, 1 + r.nextInt(64));
-                byte[] out = new byte[b.length - n];
-                System.arraycopy(b, 0, out, 0, at);
-                System.arraycopy(b, at + n, out, at, b.length - at - n);
-                yield out;
-            }
+            default -> DamageLab.delete(b, at, Math.min(b.length - at, 1 + r.nextInt(64)));
         };
     }
 

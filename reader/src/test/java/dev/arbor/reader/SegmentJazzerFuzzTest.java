@@ -91,21 +91,8 @@ class SegmentJazzerFuzzTest {
                 yield b;
             }
             case 2 -> Arrays.copyOf(b, at);
-            case 3 -> {
-                byte[] run = data.consumeBytes(data.consumeInt(1, 128));
-                byte[] out = new byte[b.length + run.length];
-                System.arraycopy(b, 0, out, 0, at);
-                System.arraycopy(run, 0, out, at, run.length);
-                System.arraycopy(b, at, out, at + run.length, b.length - at);
-                yield out;
-            }
-            default -> {
-                int n = Math.min(b.length - at, data.consumeInt(1, 64));
-                byte[] out = new byte[b.length - n];
-                System.arraycopy(b, 0, out, 0, at);
-                System.arraycopy(b, at + n, out, at, b.length - at - n);
-                yield out;
-            }
+            case 3 -> DamageLab.insert(b, at, data.consumeBytes(data.consumeInt(1, 128)));
+            default -> DamageLab.delete(b, at, Math.min(b.length - at, data.consumeInt(1, 64)));
         };
     }
 }
