@@ -20,8 +20,6 @@ import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.TensorSpec;
 import dev.arbor.scorer.ModelTensors;
 import java.io.IOException;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -59,7 +57,6 @@ public final class OnnxExporter {
     public static final String CANDIDATE_DIM = "C";
     /** ONNX IR version 7 is the one that goes with opset 13, the opset of Tribuo's operators. */
     private static final long IR_VERSION = 7;
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private OnnxExporter() {
     }
@@ -220,7 +217,7 @@ public final class OnnxExporter {
         private ONNXInitializer tensor(String name, boolean matrix) {
             ModelArchitecture arch = model.architecture();
             TensorSpec spec = arch.tensors().get(arch.tensorIndex(name));
-            float[] values = model.tensor(name).toArray(FLOAT);
+            float[] values = model.array(name);
             List<Integer> dims = matrix ? List.of(spec.rows(), spec.cols()) : List.of(spec.size());
             return ctx.floatTensor(name, dims, b -> b.put(values));
         }

@@ -1,5 +1,6 @@
 package dev.arbor.scorer;
 
+import dev.arbor.format.FramedFile;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelWeights;
 import java.lang.foreign.MemorySegment;
@@ -23,21 +24,26 @@ public record ModelTensors(ModelArchitecture architecture, MemorySegment[] tenso
         }
     }
 
-    /**
-     * Trained weights copied off-heap, little-endian as in a segment file. Off-heap like a mapped segment
-     * on purpose: the scorer's kernels then see one kind of segment and stay monomorphic.
-     */
+    /** Trained weights copied off-heap, little-endian as in a segment file. */
     public static ModelTensors of(ModelWeights weights) {
         float[][] t = weights.tensors();
         MemorySegment[] segments = new MemorySegment[t.length];
         for (int i = 0; i < t.length; i++) {
-            segments[i] = NodeScorer.offHeap(t[i].length).asSlice(0, (long) t[i].length * Float.BYTES);
-            MemorySegment.copy(t[i], 0, segments[i], ScalarKernels.FLOAT, 0, t[i].length);
+            segments[i] = java.lang.foreign.Arena.ofAuto().allocate((long) t[i].length * Float.BYTES, 64);
+            MemorySegment.copy(t[i], 0, segments[i], FramedFile.FLOAT, 0, t[i].length);
         }
         return new ModelTensors(weights.architecture(), segments);
     }
 
     public MemorySegment tensor(String name) {
         return tensors[architecture.tensorIndex(name)];
+    }
+
+    /** A copy of a tensor on the heap, where the kernels read it. */
+    public float[] array(String name) {
+        MemorySegment t = tensor(name);
+        float[] a = new float[Math.toIntExact(t.byteSize() / Float.BYTES)];
+        MemorySegment.copy(t, FramedFile.FLOAT, 0, a, 0, a.length);
+        return a;
     }
 }

@@ -4,7 +4,7 @@ import dev.arbor.format.ModelArchitecture;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
-import static dev.arbor.scorer.ScalarKernels.FLOAT;
+import static dev.arbor.format.FramedFile.FLOAT;
 
 /**
  * Scores candidate nodes for one user with either model, a whole batch of candidates per call.
@@ -18,6 +18,9 @@ import static dev.arbor.scorer.ScalarKernels.FLOAT;
  *   <li>Window pooling folded into the first MLP layer: {@code W_w mean_w(a_j b_j) = sum_j a_j (W_w b_j / |w|)},
  *       so the layer is {@code P a + Wn' n + b} with {@code P = [W_w(j) b_j / |w(j)|]_j} per query.</li>
  * </ul>
+ * The weights are copied from the (mapped) tensors onto the heap once, at construction: the kernels
+ * read {@code float[]} operands (see {@link Kernels}). The node embeddings stay in their segment; only a
+ * chunk's candidates are gathered from it.
  * Instances are immutable and thread-safe; each thread brings its own {@link ScoringContext}.
  */
 public final class NodeScorer {
@@ -31,11 +34,11 @@ public final class NodeScorer {
     private final Kernels kernels;
     private final MemorySegment embeddings;
     private final long embeddingRows;
-    private final MemorySegment attW1, attB1, attAlpha, attW2;
+    private final float[] attW1, attB1, attAlpha, attW2;
     private final float attB2;
-    private final MemorySegment[] layerW, layerB, layerAlpha;
+    private final float[][] layerW, layerB, layerAlpha;
     /** out.w[1] - out.w[0] and out.b[1] - out.b[0]: the score is the logit difference. */
-    private final MemorySegment outputDiff;
+    private final float[] outputDiff;
     private final float outputBiasDiff;
 
     public NodeScorer(ModelTensors model, MemorySegment nodeEmbeddings, Kernels kernels) {
@@ -53,32 +56,30 @@ public final class NodeScorer {
         }
         this.embeddingRows = nodeEmbeddings.byteSize() / ((long) dim * Float.BYTES);
         if (architecture.hasAttention()) {
-            attW1 = model.tensor("att.w1");
-            attB1 = model.tensor("att.b1");
-            attAlpha = model.tensor("att.alpha");
-            attW2 = model.tensor("att.w2");
-            attB2 = model.tensor("att.b2").get(FLOAT, 0);
+            attW1 = model.array("att.w1");
+            attB1 = model.array("att.b1");
+            attAlpha = model.array("att.alpha");
+            attW2 = model.array("att.w2");
+            attB2 = model.array("att.b2")[0];
         } else {
             attW1 = attB1 = attAlpha = attW2 = null;
             attB2 = 0;
         }
-        layerW = new MemorySegment[hidden.length];
-        layerB = new MemorySegment[hidden.length];
-        layerAlpha = new MemorySegment[hidden.length];
+        layerW = new float[hidden.length][];
+        layerB = new float[hidden.length][];
+        layerAlpha = new float[hidden.length][];
         for (int i = 0; i < hidden.length; i++) {
-            layerW[i] = model.tensor("mlp" + i + ".w");
-            layerB[i] = model.tensor("mlp" + i + ".b");
-            layerAlpha[i] = model.tensor("mlp" + i + ".alpha");
+            layerW[i] = model.array("mlp" + i + ".w");
+            layerB[i] = model.array("mlp" + i + ".b");
+            layerAlpha[i] = model.array("mlp" + i + ".alpha");
         }
         int last = hidden[hidden.length - 1];
-        MemorySegment outW = model.tensor("out.w"), outB = model.tensor("out.b");
-        float[] diff = new float[last];
+        float[] outW = model.array("out.w"), outB = model.array("out.b");
+        outputDiff = new float[last];
         for (int i = 0; i < last; i++) {
-            diff[i] = outW.get(FLOAT, (long) (last + i) * Float.BYTES) - outW.get(FLOAT, (long) i * Float.BYTES);
+            outputDiff[i] = outW[last + i] - outW[i];
         }
-        outputDiff = offHeap(diff.length);
-        MemorySegment.copy(diff, 0, outputDiff, FLOAT, 0, diff.length);
-        outputBiasDiff = outB.get(FLOAT, Float.BYTES) - outB.get(FLOAT, 0);
+        outputBiasDiff = outB[1] - outB[0];
     }
 
     public ModelArchitecture architecture() {
@@ -121,50 +122,42 @@ public final class NodeScorer {
             for (int j = 0; j < v; j++) {
                 int base = j * a * stride;
                 for (int u = 0; u < a; u++) {
-                    long w = (long) u * row3d * Float.BYTES;
-                    float bias = attB1.get(FLOAT, (long) u * Float.BYTES);
-                    int g = base + u * stride;
+                    int w = u * row3d, g = base + u * stride;
+                    float bias = attB1[u];
                     for (int k = 0; k < d; k++) {
                         float bk = b[j * d + k];
-                        bias += attW1.get(FLOAT, w + (long) k * Float.BYTES) * bk;
-                        ctx.slotWeights[g + k] = attW1.get(FLOAT, w + (long) (d + k) * Float.BYTES) * bk
-                                + attW1.get(FLOAT, w + (long) (2 * d + k) * Float.BYTES);
+                        bias += attW1[w + k] * bk;
+                        ctx.slotWeights[g + k] = attW1[w + d + k] * bk + attW1[w + 2 * d + k];
                     }
                     ctx.slotWeights[g + d] = bias;
                 }
             }
             for (int i = 0; i < h0; i++) {
-                long w = (long) i * in0 * Float.BYTES;
+                int w = i * in0;
                 for (int j = 0; j < v; j++) {
                     int window = windowOfSlot[ctx.validSlots[j]];
                     float acc = 0;
                     for (int k = 0; k < d; k++) {
-                        acc += layerW[0].get(FLOAT, w + (long) (window * d + k) * Float.BYTES) * b[j * d + k];
+                        acc += layerW[0][w + window * d + k] * b[j * d + k];
                     }
                     ctx.pooledWeights[i * v + j] = acc / ctx.windowCounts[window];
                 }
             }
         } else {
             for (int i = 0; i < h0; i++) {
-                long w = (long) i * in0 * Float.BYTES;
-                float acc = layerB[0].get(FLOAT, (long) i * Float.BYTES);
+                int w = i * in0;
+                float acc = layerB[0][i];
                 for (int j = 0; j < v; j++) {
                     int window = windowOfSlot[ctx.validSlots[j]];
                     float dotted = 0;
                     for (int k = 0; k < d; k++) {
-                        dotted += layerW[0].get(FLOAT, w + (long) (window * d + k) * Float.BYTES) * b[j * d + k];
+                        dotted += layerW[0][w + window * d + k] * b[j * d + k];
                     }
                     acc += dotted / ctx.windowCounts[window];
                 }
                 ctx.firstLayerBias[i] = acc;
             }
         }
-        // The GEMMs read their left operand from a segment; keeping every one of them off-heap, like the
-        // mapped weights, keeps those reads monomorphic (mixing heap and native segments at one call site
-        // cost 1.7x on the attention level: 4.2 ms against 2.4 ms for 800 candidates).
-        MemorySegment.copy(ctx.slotWeights, 0, ctx.slotWeightsSegment, FLOAT, 0, v * attentionHidden * (d + 1));
-        MemorySegment.copy(ctx.pooledWeights, 0, ctx.pooledWeightsSegment, FLOAT, 0, hidden[0] * v);
-        MemorySegment.copy(ctx.firstLayerBias, 0, ctx.firstLayerBiasSegment, FLOAT, 0, hidden[0]);
         ctx.prepared = true;
     }
 
@@ -197,23 +190,19 @@ public final class NodeScorer {
         float[] h1 = ctx.layers[0];
         if (architecture.hasAttention()) {
             int a = attentionHidden;
-            float[] hid = ctx.attentionHidden, aw = ctx.attentionWeights;
+            float[] aw = ctx.attentionWeights;
             for (int j = 0; j < v; j++) {
-                kernels.gemm(ctx.slotWeightsSegment, (long) j * a * (d + 1) * Float.BYTES, d + 1, a, d + 1, x, 0, c,
-                        hid, 0, c, n, false);
-                for (int u = 0; u < a; u++) {
-                    kernels.prelu(hid, u * c, n, attAlpha.get(FLOAT, (long) u * Float.BYTES));
-                }
                 Arrays.fill(aw, j * c, j * c + n, attB2);
-                kernels.gemm(attW2, 0, a, 1, a, hid, 0, c, aw, j * c, c, n, true);
+                kernels.gemmPreluDot(ctx.slotWeights, j * a * (d + 1), d + 1, a, d + 1, x, 0, c, attAlpha, attW2,
+                        aw, j * c, n);
             }
             fillRows(h1, h0, n, layerB[0]);
-            kernels.gemm(ctx.pooledWeightsSegment, 0, v, h0, v, aw, 0, c, h1, 0, c, n, true);
+            kernels.gemm(ctx.pooledWeights, 0, v, h0, v, aw, 0, c, h1, 0, c, n, true);
         } else {
-            fillRows(h1, h0, n, ctx.firstLayerBiasSegment);
+            fillRows(h1, h0, n, ctx.firstLayerBias);
         }
         int in0 = architecture.mlpInput();
-        kernels.gemm(layerW[0], (long) (in0 - d) * Float.BYTES, in0, h0, d, x, 0, c, h1, 0, c, n, true);
+        kernels.gemm(layerW[0], in0 - d, in0, h0, d, x, 0, c, h1, 0, c, n, true);
         preluRows(h1, h0, n, layerAlpha[0]);
         for (int i = 1; i < hidden.length; i++) {
             float[] prev = ctx.layers[i - 1], cur = ctx.layers[i];
@@ -249,21 +238,16 @@ public final class NodeScorer {
         return architecture.hasAttention() ? pooling + 2L * validSlots * attentionHidden * dim : pooling;
     }
 
-    private static void fillRows(float[] m, int rows, int n, MemorySegment bias) {
+    private static void fillRows(float[] m, int rows, int n, float[] bias) {
         for (int i = 0; i < rows; i++) {
-            Arrays.fill(m, i * CHUNK, i * CHUNK + n, bias.get(FLOAT, (long) i * Float.BYTES));
+            Arrays.fill(m, i * CHUNK, i * CHUNK + n, bias[i]);
         }
     }
 
-    private void preluRows(float[] m, int rows, int n, MemorySegment alpha) {
+    private void preluRows(float[] m, int rows, int n, float[] alpha) {
         for (int i = 0; i < rows; i++) {
-            kernels.prelu(m, i * CHUNK, n, alpha.get(FLOAT, (long) i * Float.BYTES));
+            kernels.prelu(m, i * CHUNK, n, alpha[i]);
         }
-    }
-
-    /** Zeroed, 64-byte aligned native floats, freed by the GC with their owner. */
-    static MemorySegment offHeap(int floats) {
-        return java.lang.foreign.Arena.ofAuto().allocate(Math.max(1, floats) * (long) Float.BYTES, 64);
     }
 
     private void checkRow(int node) {

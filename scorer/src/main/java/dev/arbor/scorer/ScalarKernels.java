@@ -1,29 +1,39 @@
 package dev.arbor.scorer;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /** Plain-Java kernels: the fallback without the Vector API, and the reference in duel tests. */
 public final class ScalarKernels implements Kernels {
-    static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
     @Override
-    public void gemm(MemorySegment a, long aOffset, int lda, int m, int k, float[] b, int bOff, int ldb, float[] c,
-                     int cOff, int ldc, int n, boolean accumulate) {
+    public void gemm(float[] a, int aOff, int lda, int m, int k, float[] b, int bOff, int ldb, float[] c, int cOff,
+                     int ldc, int n, boolean accumulate) {
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (!accumulate) {
                 Arrays.fill(c, ci, ci + n, 0f);
             }
-            long ai = aOffset + (long) i * lda * Float.BYTES;
+            int ai = aOff + i * lda;
             for (int p = 0; p < k; p++) {
-                float av = a.get(FLOAT, ai + (long) p * Float.BYTES);
+                float av = a[ai + p];
                 int bp = bOff + p * ldb;
                 for (int j = 0; j < n; j++) {
                     c[ci + j] += av * b[bp + j];
                 }
+            }
+        }
+    }
+
+    @Override
+    public void gemmPreluDot(float[] a, int aOff, int lda, int m, int k, float[] b, int bOff, int ldb, float[] alpha,
+                             float[] w, float[] out, int outOff, int n) {
+        for (int i = 0; i < m; i++) {
+            int ai = aOff + i * lda;
+            for (int j = 0; j < n; j++) {
+                float h = 0;
+                for (int p = 0; p < k; p++) {
+                    h += a[ai + p] * b[bOff + p * ldb + j];
+                }
+                out[outOff + j] += h * (h < 0 ? w[i] * alpha[i] : w[i]);
             }
         }
     }

@@ -1,7 +1,5 @@
 package dev.arbor.scorer;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * Per-thread scratch for {@link NodeScorer}: the query-side terms computed once by
  * {@link NodeScorer#prepare} and the column buffers of one chunk of candidates. Allocated once; reused
@@ -14,16 +12,12 @@ public final class ScoringContext {
     final float[] behaviours;
     /** Attention: per valid slot j, the A x (d+1) matrix [Wbn diag(b_j) + Wn | Wb b_j + b1]. */
     final float[] slotWeights;
-    final MemorySegment slotWeightsSegment;
     /** h0 x V: column j is mlp0's window block times b_j over the window's size. */
     final float[] pooledWeights;
-    final MemorySegment pooledWeightsSegment;
     /** MLP model: h0 query-constant bias of the first layer. */
     final float[] firstLayerBias;
-    final MemorySegment firstLayerBiasSegment;
     /** (d+1) x CHUNK: the chunk's node embeddings, one column per candidate, then a row of ones. */
     final float[] columns;
-    final float[] attentionHidden;
     final float[] attentionWeights;
     final float[][] layers;
     final float[] scores;
@@ -35,14 +29,10 @@ public final class ScoringContext {
         windowCounts = new int[s.windowCount];
         behaviours = new float[h * d];
         slotWeights = new float[s.attentionHidden == 0 ? 0 : h * s.attentionHidden * (d + 1)];
-        slotWeightsSegment = NodeScorer.offHeap(slotWeights.length);
         pooledWeights = new float[s.hidden[0] * h];
-        pooledWeightsSegment = NodeScorer.offHeap(pooledWeights.length);
         firstLayerBias = new float[s.hidden[0]];
-        firstLayerBiasSegment = NodeScorer.offHeap(firstLayerBias.length);
         columns = new float[(d + 1) * chunk];
         java.util.Arrays.fill(columns, d * chunk, (d + 1) * chunk, 1f);
-        attentionHidden = new float[Math.max(1, s.attentionHidden) * chunk];
         attentionWeights = new float[h * chunk];
         scores = new float[chunk];
         layers = new float[s.hidden.length][];

@@ -3,7 +3,6 @@ package dev.arbor.scorer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -38,12 +37,34 @@ class KernelDuelTest {
         float[] b = fill(new float[bOff + k * ldb]);
         float[] c1 = fill(new float[cOff + m * ldc]);
         float[] c2 = c1.clone();
-        MemorySegment seg = MemorySegment.ofArray(a);
-        long aOffset = (long) aRowOffset * lda * Float.BYTES + 4;
-        vector.gemm(seg, aOffset, lda, m, k - 1, b, bOff, ldb, c1, cOff, ldc, n, accumulate);
-        scalar.gemm(seg, aOffset, lda, m, k - 1, b, bOff, ldb, c2, cOff, ldc, n, accumulate);
+        int aOff = aRowOffset * lda + 1;
+        vector.gemm(a, aOff, lda, m, k - 1, b, bOff, ldb, c1, cOff, ldc, n, accumulate);
+        scalar.gemm(a, aOff, lda, m, k - 1, b, bOff, ldb, c2, cOff, ldc, n, accumulate);
         for (int i = 0; i < c1.length; i++) {
             assertEquals(c2[i], c1[i], 1e-4f * (1 + Math.abs(c2[i])), "m=" + m + " k=" + k + " n=" + n + " at " + i);
+        }
+    }
+
+    @Test
+    void gemmPreluDotMatchesScalarOnOddShapes() {
+        for (int m : new int[] {1, 3, 4, 5, 8, 36, 37}) {
+            for (int k : new int[] {1, 2, 25, 26}) {
+                for (int n : new int[] {1, 15, 16, 17, 31, 32, 33, 47, 64, 97, 128}) {
+                    duelGemmPreluDot(m, k, n);
+                }
+            }
+        }
+    }
+
+    private void duelGemmPreluDot(int m, int k, int n) {
+        int lda = k + 2, ldb = n + 3, bOff = 5, outOff = 4;
+        float[] a = fill(new float[1 + m * lda]), alpha = fill(new float[m]), w = fill(new float[m]);
+        float[] b = fill(new float[bOff + k * ldb]);
+        float[] out1 = fill(new float[outOff + n + 3]), out2 = out1.clone();
+        vector.gemmPreluDot(a, 1, lda, m, k, b, bOff, ldb, alpha, w, out1, outOff, n);
+        scalar.gemmPreluDot(a, 1, lda, m, k, b, bOff, ldb, alpha, w, out2, outOff, n);
+        for (int i = 0; i < out1.length; i++) {
+            assertEquals(out2[i], out1[i], 1e-4f * (1 + Math.abs(out2[i])), "m=" + m + " k=" + k + " n=" + n + " at " + i);
         }
     }
 

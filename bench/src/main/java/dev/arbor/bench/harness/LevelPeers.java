@@ -1,5 +1,7 @@
 package dev.arbor.bench.harness;
 
+import static dev.arbor.format.FramedFile.FLOAT;
+
 import dev.arbor.bench.harness.BenchResults.LevelRow;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelWeights;
@@ -13,8 +15,6 @@ import dev.arbor.scorer.ScalarKernels;
 import dev.arbor.scorer.ScoringContext;
 import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +33,6 @@ import java.util.List;
  */
 final class LevelPeers {
     static final int USERS = 16;
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private LevelPeers() {
     }

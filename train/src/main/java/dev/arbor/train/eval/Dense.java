@@ -1,7 +1,6 @@
 package dev.arbor.train.eval;
 
 import dev.arbor.scorer.Kernels;
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -10,9 +9,7 @@ import java.util.SplittableRandom;
  * are one row-major array of {@code in + 1} rows of {@code out} values: row {@code p < in} holds the weights from
  * input {@code p}, row {@code in} the bias. A gradient array of the same layout lets threads own disjoint rows.
  *
- * <p>Inputs and outputs are row-major blocks, one row per sample. The GEMM kernel takes its left operand as a
- * {@link MemorySegment}, so the callers hand over segment views of their float arrays. Every output element of the
- * kernel is one fused multiply-add chain in a fixed order, whichever rows a call covers, so results do not depend on
+ * <p>Inputs and outputs are row-major blocks, one row per sample. Every output element of the GEMM kernel is one fused multiply-add chain in a fixed order, whichever rows a call covers, so results do not depend on
  * how the samples or rows are split between threads.
  */
 final class Dense {
@@ -54,16 +51,16 @@ final class Dense {
     }
 
     /** {@code y = Wᵀx + b} for samples {@code from .. from + count}; {@code x} has rows of {@code in} floats. */
-    void forward(MemorySegment x, int from, int count, float[] y) {
+    void forward(float[] x, int from, int count, float[] y) {
         for (int s = from; s < from + count; s++) {
             System.arraycopy(params, in * out, y, s * out, out);
         }
-        K.gemm(x, (long) from * in * Float.BYTES, in, count, in, params, 0, out, y, from * out, out, out, true);
+        K.gemm(x, from * in, in, count, in, params, 0, out, y, from * out, out, out, true);
     }
 
     /** {@code dx = W dy} for samples {@code from .. from + count}: the input gradient from the output gradient. */
-    void backward(MemorySegment dy, int from, int count, float[] dx) {
-        K.gemm(dy, (long) from * out * Float.BYTES, out, count, out, transposed, 0, in, dx, from * in, in, in, false);
+    void backward(float[] dy, int from, int count, float[] dx) {
+        K.gemm(dy, from * out, out, count, out, transposed, 0, in, dx, from * in, in, in, false);
     }
 
     /**
@@ -72,10 +69,10 @@ final class Dense {
      * {@code Σ_s dy_s} for the bias row. {@code xT} holds the inputs transposed, input {@code p} of sample {@code s}
      * at float {@code p * xTStride + s}; {@code dys} holds the output gradients, one row of {@code out} per sample.
      */
-    void gradientRows(int rowFrom, int rowTo, int n, MemorySegment xT, int xTStride, float[] dys, float[] grad) {
+    void gradientRows(int rowFrom, int rowTo, int n, float[] xT, int xTStride, float[] dys, float[] grad) {
         int weightRows = Math.min(rowTo, in) - rowFrom;
         if (weightRows > 0) {
-            K.gemm(xT, (long) rowFrom * xTStride * Float.BYTES, xTStride, weightRows, n, dys, 0, out, grad,
+            K.gemm(xT, rowFrom * xTStride, xTStride, weightRows, n, dys, 0, out, grad,
                     rowFrom * out, out, out, false);
         }
         if (rowTo > in) {

@@ -7,7 +7,6 @@ import dev.arbor.train.data.DataSplit;
 import dev.arbor.train.data.InteractionLog;
 import dev.arbor.train.data.InteractionLogBuilder;
 import dev.arbor.train.data.TrainingSamples;
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -91,9 +90,6 @@ public final class TwoTower implements Recommender {
         final float[] preActivation;
         final float[] hiddenOut;
         final float[] user;
-        final MemorySegment pooledSegment;
-        final MemorySegment hiddenOutSegment;
-        final MemorySegment userSegment;
 
         Activations(TwoTower model, int capacity) {
             history = new int[capacity * BehaviourWindows.SLOTS];
@@ -102,9 +98,6 @@ public final class TwoTower implements Recommender {
             preActivation = new float[capacity * model.hidden];
             hiddenOut = new float[capacity * model.hidden];
             user = new float[capacity * model.dim];
-            pooledSegment = MemorySegment.ofArray(pooled);
-            hiddenOutSegment = MemorySegment.ofArray(hiddenOut);
-            userSegment = MemorySegment.ofArray(user);
         }
     }
 
@@ -113,10 +106,10 @@ public final class TwoTower implements Recommender {
         for (int s = from; s < from + count; s++) {
             pool(a, s);
         }
-        hiddenLayer.forward(a.pooledSegment, from, count, a.preActivation);
+        hiddenLayer.forward(a.pooled, from, count, a.preActivation);
         System.arraycopy(a.preActivation, from * hidden, a.hiddenOut, from * hidden, count * hidden);
         K.prelu(a.hiddenOut, from * hidden, count * hidden, LEAK);
-        outputLayer.forward(a.hiddenOutSegment, from, count, a.user);
+        outputLayer.forward(a.hiddenOut, from, count, a.user);
     }
 
     /** Pools sample {@code s}'s history into the mean input embedding of each window. */

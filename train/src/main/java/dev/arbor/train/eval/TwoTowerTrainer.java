@@ -3,7 +3,6 @@ package dev.arbor.train.eval;
 import dev.arbor.scorer.Kernels;
 import dev.arbor.train.data.BehaviourWindows;
 import dev.arbor.train.data.TrainingSamples;
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -59,16 +58,10 @@ final class TwoTowerTrainer {
     private final float[] dUser;
     private final float[] dHiddenOut;
     private final float[] dPooled;
-    private final MemorySegment dLogitsSegment;
-    private final MemorySegment dUserSegment;
-    private final MemorySegment dHiddenOutSegment;
     /** Layer inputs transposed, {@code width × batchSize}, for the weight gradients. */
     private final float[] pooledT;
     private final float[] hiddenOutT;
     private final float[] userT;
-    private final MemorySegment pooledTSegment;
-    private final MemorySegment hiddenOutTSegment;
-    private final MemorySegment userTSegment;
 
     final float[] hiddenGrad;
     final float[] outputGrad;
@@ -102,15 +95,9 @@ final class TwoTowerTrainer {
         this.dUser = new float[b * dim];
         this.dHiddenOut = new float[b * hidden];
         this.dPooled = new float[b * WINDOWS * dim];
-        this.dLogitsSegment = MemorySegment.ofArray(dLogits);
-        this.dUserSegment = MemorySegment.ofArray(dUser);
-        this.dHiddenOutSegment = MemorySegment.ofArray(dHiddenOut);
         this.pooledT = new float[WINDOWS * dim * b];
         this.hiddenOutT = new float[hidden * b];
         this.userT = new float[dim * b];
-        this.pooledTSegment = MemorySegment.ofArray(pooledT);
-        this.hiddenOutTSegment = MemorySegment.ofArray(hiddenOutT);
-        this.userTSegment = MemorySegment.ofArray(userT);
         this.hiddenGrad = new float[model.hiddenLayer.params.length];
         this.outputGrad = new float[model.outputLayer.params.length];
         this.inputGrad = new EmbeddingGradient(model.numItems, dim, Math.min(model.numItems, b * SLOTS));
@@ -262,24 +249,24 @@ final class TwoTowerTrainer {
         model.userTower(a, from, count);
         int m = negatives.length;
         // Negative logits u · v_j for the whole block: (count × dim) · (dim × M).
-        K.gemm(a.userSegment, (long) from * dim * Float.BYTES, dim, count, dim, negativeVectorsT, 0, m, dLogits,
+        K.gemm(a.user, from * dim, dim, count, dim, negativeVectorsT, 0, m, dLogits,
                 from * logits + 1, logits, m, false);
         for (int s = from; s < from + count; s++) {
             losses[s] = softmax(s, n);
         }
         // du = Σ_j dlogit_j v_j: the negatives' part for the block at once, then each target's part.
-        K.gemm(dLogitsSegment, ((long) from * logits + 1) * Float.BYTES, logits, count, m, negativeVectors, 0, dim,
+        K.gemm(dLogits, from * logits + 1, logits, count, m, negativeVectors, 0, dim,
                 dUser, from * dim, dim, dim, false);
         for (int s = from; s < from + count; s++) {
             K.axpy(dLogits[s * logits], model.itemEmbeddings, targets[s] * dim, dUser, s * dim, dim);
         }
-        model.outputLayer.backward(dUserSegment, from, count, dHiddenOut);
+        model.outputLayer.backward(dUser, from, count, dHiddenOut);
         for (int j = from * hidden; j < (from + count) * hidden; j++) {
             if (a.preActivation[j] < 0) {
                 dHiddenOut[j] *= TwoTower.LEAK;
             }
         }
-        model.hiddenLayer.backward(dHiddenOutSegment, from, count, dPooled);
+        model.hiddenLayer.backward(dHiddenOut, from, count, dPooled);
         int batch = options.batchSize();
         for (int s = from; s < from + count; s++) {
             transposeInto(a.pooled, s, WINDOWS * dim, pooledT, batch);
@@ -333,14 +320,14 @@ final class TwoTowerTrainer {
         Dense h = model.hiddenLayer;
         int lo = parallel.from(worker, h.rows());
         int hi = parallel.from(worker + 1, h.rows());
-        h.gradientRows(lo, hi, n, pooledTSegment, batch, dHiddenOut, hiddenGrad);
+        h.gradientRows(lo, hi, n, pooledT, batch, dHiddenOut, hiddenGrad);
         if (stepSize != 0) {
             hiddenAdam.update(h.params, lo * hidden, hiddenGrad, lo * hidden, (hi - lo) * hidden, stepSize);
         }
         Dense o = model.outputLayer;
         lo = parallel.from(worker, o.rows());
         hi = parallel.from(worker + 1, o.rows());
-        o.gradientRows(lo, hi, n, hiddenOutTSegment, batch, dUser, outputGrad);
+        o.gradientRows(lo, hi, n, hiddenOutT, batch, dUser, outputGrad);
         if (stepSize != 0) {
             outputAdam.update(o.params, lo * dim, outputGrad, lo * dim, (hi - lo) * dim, stepSize);
         }
@@ -350,7 +337,7 @@ final class TwoTowerTrainer {
         lo = parallel.from(worker, dim);
         hi = parallel.from(worker + 1, dim);
         if (hi > lo) {
-            K.gemm(userTSegment, (long) lo * batch * Float.BYTES, batch, hi - lo, n, dLogits, 1, logits,
+            K.gemm(userT, lo * batch, batch, hi - lo, n, dLogits, 1, logits,
                     negativeGradT, lo * m, m, m, false);
         }
 

@@ -6,7 +6,6 @@ import dev.arbor.train.data.BehaviourWindows;
 import dev.arbor.train.data.InteractionLog;
 import dev.arbor.train.data.InteractionLogBuilder;
 import dev.arbor.train.data.TrainingSamples;
-import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
@@ -49,7 +48,7 @@ class GradientCheckTest {
         // loss = Σ_s c_s · y_s, so dL/dy_s = c_s.
         DoubleSupplier loss = () -> {
             float[] y = new float[n * out];
-            layer.forward(MemorySegment.ofArray(xs), 0, n, y);
+            layer.forward(xs, 0, n, y);
             double sum = 0;
             for (int i = 0; i < y.length; i++) {
                 sum += cs[i] * y[i];
@@ -64,14 +63,14 @@ class GradientCheckTest {
         }
         float[] grad = new float[layer.params.length];
         // Rows in two ranges, as two workers would split them.
-        layer.gradientRows(0, 4, n, MemorySegment.ofArray(xT), n, cs, grad);
-        layer.gradientRows(4, layer.rows(), n, MemorySegment.ofArray(xT), n, cs, grad);
+        layer.gradientRows(0, 4, n, xT, n, cs, grad);
+        layer.gradientRows(4, layer.rows(), n, xT, n, cs, grad);
         for (int i = 0; i < grad.length; i++) {
             assertClose(grad[i], numeric(layer.params, i, loss), "param " + i);
         }
         float[] dx = new float[n * in];
-        layer.backward(MemorySegment.ofArray(cs), 0, 2, dx);
-        layer.backward(MemorySegment.ofArray(cs), 2, 1, dx);
+        layer.backward(cs, 0, 2, dx);
+        layer.backward(cs, 2, 1, dx);
         for (int i = 0; i < xs.length; i++) {
             assertClose(dx[i], numeric(xs, i, loss), "input " + i);
         }
