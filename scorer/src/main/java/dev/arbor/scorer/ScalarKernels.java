@@ -28,12 +28,30 @@ public final class ScalarKernels implements Kernels {
                              float[] w, float[] out, int outOff, int n) {
         for (int i = 0; i < m; i++) {
             int ai = aOff + i * lda;
-            for (int j = 0; j < n; j++) {
+            float positive = w[i], negative = w[i] * alpha[i];
+            // Four columns at a time so the inner loop walks rows of b instead of striding down a column.
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                float h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+                for (int p = 0; p < k; p++) {
+                    float av = a[ai + p];
+                    int bp = bOff + p * ldb + j;
+                    h0 += av * b[bp];
+                    h1 += av * b[bp + 1];
+                    h2 += av * b[bp + 2];
+                    h3 += av * b[bp + 3];
+                }
+                out[outOff + j] += h0 * (h0 < 0 ? negative : positive);
+                out[outOff + j + 1] += h1 * (h1 < 0 ? negative : positive);
+                out[outOff + j + 2] += h2 * (h2 < 0 ? negative : positive);
+                out[outOff + j + 3] += h3 * (h3 < 0 ? negative : positive);
+            }
+            for (; j < n; j++) {
                 float h = 0;
                 for (int p = 0; p < k; p++) {
                     h += a[ai + p] * b[bOff + p * ldb + j];
                 }
-                out[outOff + j] += h * (h < 0 ? w[i] * alpha[i] : w[i]);
+                out[outOff + j] += h * (h < 0 ? negative : positive);
             }
         }
     }

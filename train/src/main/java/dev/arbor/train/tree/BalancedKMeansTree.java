@@ -173,7 +173,7 @@ public final class BalancedKMeansTree {
     }
 
     /** SplitMix64 finaliser of seed and node: unrelated streams for neighbouring nodes. */
-    static long nodeSeed(long seed, int node) {
+    public static long nodeSeed(long seed, int node) {
         long z = seed + (node + 1L) * 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
