@@ -11,7 +11,8 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
- * A synthetic index written once per size, model and branching under {@code work/bench-indexes/}, and
+ * A synthetic index written once per size, model, branching and inner-node noise under
+ * {@code work/bench-indexes/}, and
  * a fixed set of query histories drawn from it. Shared by the JMH benchmarks and the harness so they
  * measure the same thing.
  */
@@ -28,13 +29,18 @@ public final class SyntheticFixture {
 
     /** Under {@code work/bench-indexes/}, or the directory the {@code arbor.bench.dir} property names. */
     public static SyntheticFixture create(int items, int branching, ModelKind kind, int queries) {
-        return create(Path.of(System.getProperty("arbor.bench.dir", "work/bench-indexes")), items, branching, kind, queries);
+        return create(Path.of(System.getProperty("arbor.bench.dir", "work/bench-indexes")), items, branching, kind, queries, 0);
     }
 
-    /** The fixture's index lives in a subdirectory of {@code root} named after size, model and branching. */
-    public static SyntheticFixture create(Path root, int items, int branching, ModelKind kind, int queries) {
-        TreeIndex index = SyntheticIndex.generate(items, branching, kind, 42);
-        Path dir = root.resolve(kind.name().toLowerCase() + "-b" + branching + "-" + items);
+    /**
+     * The fixture's index lives in a subdirectory of {@code root} named after size, model, branching and
+     * (when not 0) the inner-node noise of {@link SyntheticIndex#generate(int, int, ModelKind, long, double)}.
+     */
+    public static SyntheticFixture create(Path root, int items, int branching, ModelKind kind, int queries,
+                                          double innerNoise) {
+        TreeIndex index = SyntheticIndex.generate(items, branching, kind, 42, innerNoise);
+        Path dir = root.resolve(kind.name().toLowerCase() + "-b" + branching + "-" + items
+                + (innerNoise == 0 ? "" : "-noise" + innerNoise));
         try {
             if (!Files.exists(dir.resolve("commit.arb"))) {
                 SegmentWriter.write(dir, index);

@@ -36,6 +36,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--branching", defaultValue = "2", description = "Tree branching factor (default: ${DEFAULT-VALUE}).")
     int branching;
 
+    @Option(names = "--inner-noise", defaultValue = "0",
+            description = "Inner-node noise of the synthetic indexes: 0 is tree-consistent (recall 1 at any beam); 10-40 make narrow beams miss (default: ${DEFAULT-VALUE}).")
+    double innerNoise;
+
     @Option(names = "--queries", defaultValue = "200", description = "Query histories the timed loops cycle through (default: ${DEFAULT-VALUE}).")
     int queries;
 
@@ -71,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
         for (String m : models.split(",")) {
             kinds.add(CliSupport.modelKind(m.trim()));
         }
-        BenchConfig config = new BenchConfig(counts("--sizes", sizes), kinds, counts("--beams", beams), k, branching, queries,
+        BenchConfig config = new BenchConfig(counts("--sizes", sizes), kinds, counts("--beams", beams), k, branching, innerNoise, queries,
                 recallQueries, seconds, counts("--threads", threads), counts("--level-sizes", levelSizes),
                 counts("--ort-threads", ortThreads), levels, indexDir, out);
         BenchResults results = BenchHarness.run(config, spec.commandLine().getErr());

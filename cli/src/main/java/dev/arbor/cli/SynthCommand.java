@@ -24,6 +24,10 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "attention", description = "attention (TDM attention-DNN) or mlp.")
     String model;
 
+    @Option(names = "--inner-noise", defaultValue = "0",
+            description = "Noise on inner nodes, in units of their children's spread: 0 keeps the tree consistent with the model, 10-40 make narrow beams miss (default: ${DEFAULT-VALUE}).")
+    double innerNoise;
+
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
@@ -39,7 +43,7 @@ final class SynthCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
         err.printf("synth: generating %,d items, branching %d, %s model...%n", items, branching, kind);
-        TreeIndex index = SyntheticIndex.generate(items, branching, kind, seed);
+        TreeIndex index = SyntheticIndex.generate(items, branching, kind, seed, innerNoise);
         long t1 = System.nanoTime();
         err.printf("synth: generated %,d nodes in %.1f s; writing segment...%n", index.shape().nodeCount(), (t1 - t0) / 1e9);
         Path segment = SegmentWriter.write(out, index);

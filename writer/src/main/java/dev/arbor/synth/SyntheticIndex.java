@@ -20,6 +20,12 @@ import java.util.stream.IntStream;
  * {@code u} is a recency-weighted mix of the history windows: users whose history sits in a cluster
  * prefer that cluster's nodes, so beam search has real structure to follow. For the attention-DNN a
  * planted unit also raises the weight of behaviours similar to the candidate.
+ *
+ * <p>With no inner-node noise the tree is perfectly consistent with the model (the nearest inner
+ * nodes hold the nearest items), so beam search finds the exact top K at any beam. Inner-node noise
+ * perturbs every inner node away from its items' mean, by {@code noise} times the spread of its
+ * children, the way a trained model's inner-node scores are only roughly right: beam search then
+ * misses items, more so with narrow beams, and recall-against-latency curves mean something.
  */
 public final class SyntheticIndex {
     public static final long FIRST_ITEM_ID = 10_000_000_000L;
@@ -34,12 +40,24 @@ public final class SyntheticIndex {
     }
 
     public static TreeIndex generate(int items, int branching, ModelKind kind, long seed) {
+        return generate(items, branching, kind, seed, 0);
+    }
+
+    public static TreeIndex generate(int items, int branching, ModelKind kind, long seed, double innerNoise) {
         ModelArchitecture arch = kind == ModelKind.ATTENTION_DNN ? ModelArchitecture.tdmAttentionDnn()
                 : ModelArchitecture.tdmMlp();
-        return generate(items, branching, arch, seed);
+        return generate(items, branching, arch, seed, innerNoise);
     }
 
     public static TreeIndex generate(int items, int branching, ModelArchitecture arch, long seed) {
+        return generate(items, branching, arch, seed, 0);
+    }
+
+    /** @param innerNoise inner-node noise in units of a node's children's spread; 0 for a tree-consistent index */
+    public static TreeIndex generate(int items, int branching, ModelArchitecture arch, long seed, double innerNoise) {
+        if (!(innerNoise >= 0 && innerNoise <= 100)) {
+            throw new IllegalArgumentException("inner-node noise must be in [0, 100], got " + innerNoise);
+        }
         TreeShape shape = TreeShape.forItems(branching, items);
         int d = arch.embeddingDim();
         SplittableRandom random = new SplittableRandom(seed);
@@ -52,12 +70,13 @@ public final class SyntheticIndex {
             ids[i] = itemId(i);
         }
         float[] emb = clusteredEmbeddings(shape, d, seed);
-        meanInnerNodes(shape, d, emb, itemToLeaf);
+        meanInnerNodes(shape, d, emb, itemToLeaf, (float) innerNoise, seed);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("source", "synthetic");
         meta.put("synthetic.items", Integer.toString(items));
         meta.put("synthetic.branching", Integer.toString(branching));
         meta.put("synthetic.seed", Long.toString(seed));
+        meta.put("synthetic.inner-noise", Double.toString(innerNoise));
         return new TreeIndex(shape, ids, itemToLeaf, emb, plantedWeights(arch, random.split()), meta);
     }
 
@@ -97,8 +116,11 @@ public final class SyntheticIndex {
         return emb;
     }
 
-    /** Inner node = mean of its items' leaf vectors; empty subtrees and padding leaves become zero. */
-    private static void meanInnerNodes(TreeShape shape, int d, float[] emb, int[] itemToLeaf) {
+    /**
+     * Inner node = mean of its items' leaf vectors, plus {@code noise} times its children's offset scale
+     * ({@code 0.6^(level+1)}) of Gaussian noise; empty subtrees and padding leaves become zero.
+     */
+    private static void meanInnerNodes(TreeShape shape, int d, float[] emb, int[] itemToLeaf, float noise, long seed) {
         int[] counts = new int[shape.nodeCount()];
         boolean[] occupied = new boolean[shape.leafCount()];
         for (int leaf : itemToLeaf) {
@@ -128,6 +150,21 @@ public final class SyntheticIndex {
                     emb[node * d + k] = total == 0 ? 0f : sum[k] / total;
                 }
             });
+        }
+        if (noise == 0) {
+            return;
+        }
+        // After all means, so each node's noise is its own and not its children's averaged.
+        for (int level = 0; level < shape.leafLevel(); level++) {
+            float spread = noise * (float) Math.pow(0.6, level + 1);
+            IntStream.range(shape.levelStart(level), shape.levelStart(level) + shape.levelSize(level)).parallel()
+                    .filter(node -> counts[node] > 0)
+                    .forEach(node -> {
+                        SplittableRandom r = new SplittableRandom(seed * 1_000_033L + node);
+                        for (int k = 0; k < d; k++) {
+                            emb[node * d + k] += spread * (float) r.nextGaussian();
+                        }
+                    });
         }
     }
 

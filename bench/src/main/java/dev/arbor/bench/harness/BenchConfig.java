@@ -12,6 +12,7 @@ import java.util.List;
  * @param beams         beam widths; a beam narrower than {@code k} is measured at {@code k = beam}
  * @param k             top K returned and compared with brute force
  * @param branching     tree branching factor
+ * @param innerNoise    inner-node noise of the synthetic indexes (0: tree-consistent, recall 1 at any beam)
  * @param queries       distinct query histories the latency loops cycle through
  * @param recallQueries queries compared with brute force; 0 picks by size ({@link #recallQueriesFor})
  * @param seconds       measuring time per cell (warm-up extra), each cell running at least a few samples
@@ -23,7 +24,7 @@ import java.util.List;
  * @param outDir        where CSV, JSON and PNG files go
  */
 public record BenchConfig(List<Integer> sizes, List<ModelKind> models, List<Integer> beams, int k, int branching,
-                          int queries, int recallQueries, double seconds, List<Integer> threads, List<Integer> levelSizes,
+                          double innerNoise, int queries, int recallQueries, double seconds, List<Integer> threads, List<Integer> levelSizes,
                           List<Integer> ortThreads, boolean levelPeers, Path indexDir, Path outDir) {
 
     public BenchConfig {
@@ -38,6 +39,7 @@ public record BenchConfig(List<Integer> sizes, List<ModelKind> models, List<Inte
         check(!beams.isEmpty() && beams.stream().allMatch(b -> b >= 1), "beams must be >= 1");
         check(k >= 1, "k must be >= 1, got " + k);
         check(branching >= 2 && branching <= 1024, "branching must be in [2, 1024], got " + branching);
+        check(innerNoise >= 0 && innerNoise <= 100, "inner-node noise must be in [0, 100], got " + innerNoise);
         check(queries >= 1, "queries must be >= 1, got " + queries);
         check(recallQueries >= 0, "recall queries must be >= 0 (0 = by size), got " + recallQueries);
         check(seconds > 0, "seconds per cell must be > 0, got " + seconds);

@@ -79,7 +79,8 @@ public final class BenchHarness {
 
     /** Only the directory and histories outlive this call: the fixture holds the whole generated index on the heap. */
     private static Workload workload(BenchConfig config, int items, ModelKind kind, int queries) {
-        SyntheticFixture fixture = SyntheticFixture.create(config.indexDir(), items, config.branching(), kind, queries);
+        SyntheticFixture fixture = SyntheticFixture.create(config.indexDir(), items, config.branching(), kind, queries,
+                config.innerNoise());
         return new Workload(fixture.directory, fixture.histories);
     }
 

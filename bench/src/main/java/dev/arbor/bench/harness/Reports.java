@@ -56,7 +56,8 @@ final class Reports {
     static String tables(BenchResults results) {
         StringBuilder out = new StringBuilder();
         Map<String, List<SearchRow>> byIndex = results.search().stream().collect(Collectors.groupingBy(
-                r -> String.format(Locale.ROOT, "%,d items, %s model", r.items(), r.model()), LinkedHashMap::new,
+                r -> String.format(Locale.ROOT, "%,d items, %s model, B = %d, inner-node noise %s", r.items(), r.model(),
+                        results.config().branching(), results.config().innerNoise()), LinkedHashMap::new,
                 Collectors.toList()));
         byIndex.forEach((title, rows) -> {
             out.append(String.format(Locale.ROOT, "%nBeam search, %s (recall over %d brute-force queries)%n%n", title,
