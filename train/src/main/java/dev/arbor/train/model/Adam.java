@@ -39,32 +39,16 @@ final class Adam {
     /** One step against gradients {@code g}. */
     void apply(TrainableModel model, Gradients g) {
         step++;
-        float b1 = config.beta1();
-        float b2 = config.beta2();
-        float lr = (float) (config.learningRate() * Math.sqrt(1 - Math.pow(b2, step)) / (1 - Math.pow(b1, step)));
+        float lr = config.stepSize(step);
         for (int i = 0; i < m.length; i++) {
             float[] w = model.parameter(i);
-            update(w, 0, m[i], v[i], g.dense[i], 0, w.length, lr);
+            config.update(w, m[i], v[i], 0, g.dense[i], 0, w.length, lr);
         }
         RowGradients rows = g.embeddings;
         int d = rows.dim();
         float[] table = model.embeddings();
         for (int s = 0; s < rows.size(); s++) {
-            update(table, rows.row(s) * d, embeddingM, embeddingV, rows.values(), s * d, d, lr);
-        }
-    }
-
-    /** Adam on {@code w[wo .. wo + n)} (moments at the same offsets) with the bias-corrected rate {@code lr}. */
-    private void update(float[] w, int wo, float[] m, float[] v, float[] grad, int go, int n, float lr) {
-        float b1 = config.beta1();
-        float b2 = config.beta2();
-        float eps = config.epsilon();
-        for (int i = 0; i < n; i++) {
-            float gi = grad[go + i];
-            int j = wo + i;
-            m[j] = b1 * m[j] + (1 - b1) * gi;
-            v[j] = b2 * v[j] + (1 - b2) * gi * gi;
-            w[j] -= lr * m[j] / ((float) Math.sqrt(v[j]) + eps);
+            config.update(table, embeddingM, embeddingV, rows.row(s) * d, rows.values(), s * d, d, lr);
         }
     }
 }

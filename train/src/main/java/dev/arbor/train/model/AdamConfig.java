@@ -18,4 +18,24 @@ public record AdamConfig(float learningRate, float beta1, float beta2, float eps
     public AdamConfig withLearningRate(float lr) {
         return new AdamConfig(lr, beta1, beta2, epsilon);
     }
+
+    /** The bias-corrected step size of step {@code t} (1-based). */
+    public float stepSize(long t) {
+        return (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+    }
+
+    /**
+     * One Adam step on {@code w[off .. off + n)} with its moments {@code m} and {@code v} at the same offsets,
+     * against {@code grad[gOff ..]}, with a step size from {@link #stepSize}. The one copy of the update rule,
+     * shared by the TDM trainer and the two-tower baseline.
+     */
+    public void update(float[] w, float[] m, float[] v, int off, float[] grad, int gOff, int n, float stepSize) {
+        for (int i = 0; i < n; i++) {
+            float gi = grad[gOff + i];
+            int j = off + i;
+            m[j] = beta1 * m[j] + (1 - beta1) * gi;
+            v[j] = beta2 * v[j] + (1 - beta2) * gi * gi;
+            w[j] -= stepSize * m[j] / ((float) Math.sqrt(v[j]) + epsilon);
+        }
+    }
 }
