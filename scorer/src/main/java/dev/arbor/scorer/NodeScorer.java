@@ -37,6 +37,8 @@ public final class NodeScorer {
     private final float[] attW1, attB1, attAlpha, attW2;
     private final float attB2;
     private final float[][] layerW, layerB, layerAlpha;
+    /** The history part of the first layer's weights transposed: (windows x dim) rows of hidden[0]. */
+    private final float[] historyWeightsByRow;
     /** out.w[1] - out.w[0] and out.b[1] - out.b[0]: the score is the logit difference. */
     private final float[] outputDiff;
     private final float outputBiasDiff;
@@ -72,6 +74,13 @@ public final class NodeScorer {
             layerW[i] = model.array("mlp" + i + ".w");
             layerB[i] = model.array("mlp" + i + ".b");
             layerAlpha[i] = model.array("mlp" + i + ".alpha");
+        }
+        int historyInputs = windowCount * dim, in0 = architecture.mlpInput();
+        historyWeightsByRow = new float[historyInputs * hidden[0]];
+        for (int i = 0; i < hidden[0]; i++) {
+            for (int p = 0; p < historyInputs; p++) {
+                historyWeightsByRow[p * hidden[0] + i] = layerW[0][i * in0 + p];
+            }
         }
         int last = hidden[hidden.length - 1];
         float[] outW = model.array("out.w"), outB = model.array("out.b");
@@ -115,50 +124,72 @@ public final class NodeScorer {
             ctx.windowCounts[windowOfSlot[s]]++;
         }
         ctx.validCount = v;
-        int h0 = hidden[0], in0 = architecture.mlpInput();
+        int h0 = hidden[0];
         float[] b = ctx.behaviours;
         if (architecture.hasAttention()) {
             int a = attentionHidden, stride = d + 1, row3d = 3 * d;
+            // Wb b_j for every behaviour at once: (A x d) by the behaviours as columns (d x V).
+            float[] bt = ctx.behavioursByColumn;
+            for (int j = 0; j < v; j++) {
+                for (int k = 0; k < d; k++) {
+                    bt[k * v + j] = b[j * d + k];
+                }
+            }
+            kernels.gemm(attW1, 0, row3d, a, d, bt, 0, v, ctx.slotBias, 0, v, v, false);
             for (int j = 0; j < v; j++) {
                 int base = j * a * stride;
                 for (int u = 0; u < a; u++) {
                     int w = u * row3d, g = base + u * stride;
-                    float bias = attB1[u];
                     for (int k = 0; k < d; k++) {
-                        float bk = b[j * d + k];
-                        bias += attW1[w + k] * bk;
-                        ctx.slotWeights[g + k] = attW1[w + d + k] * bk + attW1[w + 2 * d + k];
+                        ctx.slotWeights[g + k] = attW1[w + d + k] * b[j * d + k] + attW1[w + 2 * d + k];
                     }
-                    ctx.slotWeights[g + d] = bias;
+                    ctx.slotWeights[g + d] = ctx.slotBias[u * v + j] + attB1[u];
                 }
             }
+        }
+        poolingWeights(ctx, v);
+        if (!architecture.hasAttention()) {
+            // Without attention every behaviour weighs 1, so the pooled input is a per-query constant.
             for (int i = 0; i < h0; i++) {
-                int w = i * in0;
-                for (int j = 0; j < v; j++) {
-                    int window = windowOfSlot[ctx.validSlots[j]];
-                    float acc = 0;
-                    for (int k = 0; k < d; k++) {
-                        acc += layerW[0][w + window * d + k] * b[j * d + k];
-                    }
-                    ctx.pooledWeights[i * v + j] = acc / ctx.windowCounts[window];
-                }
-            }
-        } else {
-            for (int i = 0; i < h0; i++) {
-                int w = i * in0;
                 float acc = layerB[0][i];
                 for (int j = 0; j < v; j++) {
-                    int window = windowOfSlot[ctx.validSlots[j]];
-                    float dotted = 0;
-                    for (int k = 0; k < d; k++) {
-                        dotted += layerW[0][w + window * d + k] * b[j * d + k];
-                    }
-                    acc += dotted / ctx.windowCounts[window];
+                    acc += ctx.pooledWeights[i * v + j];
                 }
                 ctx.firstLayerBias[i] = acc;
             }
         }
         ctx.prepared = true;
+    }
+
+    /**
+     * {@code pooledWeights[i][j] = W0[i, window(j)] b_j / |window(j)|} for the {@code v} valid behaviours. Valid
+     * slots are in slot order and windows are runs of slots, so each window's behaviours are a run of rows: one
+     * GEMM per window of those (scaled) behaviours by the transposed window block of W0, whose hidden[0] columns
+     * fill whole vectors, then a transpose into the layout the level's GEMM reads.
+     */
+    private void poolingWeights(ScoringContext ctx, int v) {
+        int d = dim, h0 = hidden[0];
+        float[] scaled = ctx.scaledBehaviours, b = ctx.behaviours, byBehaviour = ctx.pooledByBehaviour;
+        for (int j = 0; j < v; j++) {
+            float inverseCount = 1f / ctx.windowCounts[windowOfSlot[ctx.validSlots[j]]];
+            for (int k = 0; k < d; k++) {
+                scaled[j * d + k] = b[j * d + k] * inverseCount;
+            }
+        }
+        for (int first = 0; first < v; ) {
+            int window = windowOfSlot[ctx.validSlots[first]], end = first + 1;
+            while (end < v && windowOfSlot[ctx.validSlots[end]] == window) {
+                end++;
+            }
+            kernels.gemm(scaled, first * d, d, end - first, d, historyWeightsByRow, window * d * h0, h0, byBehaviour,
+                    first * h0, h0, h0, false);
+            first = end;
+        }
+        for (int j = 0; j < v; j++) {
+            for (int i = 0; i < h0; i++) {
+                ctx.pooledWeights[i * v + j] = byBehaviour[j * h0 + i];
+            }
+        }
     }
 
     /** Scores {@code nodes[from .. from+count)} into {@code out[outOff ..]}; needs a prepared context. */

@@ -10,6 +10,14 @@ public final class ScoringContext {
     int validCount;
     final int[] windowCounts;
     final float[] behaviours;
+    /** d x V: the behaviours as columns. */
+    final float[] behavioursByColumn;
+    /** Attention: A x V, {@code Wb b_j} of every behaviour. */
+    final float[] slotBias;
+    /** V x d: each behaviour over its window's size. */
+    final float[] scaledBehaviours;
+    /** V x h0: {@link #pooledWeights} transposed, as its GEMM writes it. */
+    final float[] pooledByBehaviour;
     /** Attention: per valid slot j, the A x (d+1) matrix [Wbn diag(b_j) + Wn | Wb b_j + b1]. */
     final float[] slotWeights;
     /** h0 x V: column j is mlp0's window block times b_j over the window's size. */
@@ -28,6 +36,10 @@ public final class ScoringContext {
         validSlots = new int[h];
         windowCounts = new int[s.windowCount];
         behaviours = new float[h * d];
+        behavioursByColumn = new float[h * d];
+        slotBias = new float[s.attentionHidden * h];
+        scaledBehaviours = new float[h * d];
+        pooledByBehaviour = new float[h * s.hidden[0]];
         slotWeights = new float[s.attentionHidden == 0 ? 0 : h * s.attentionHidden * (d + 1)];
         pooledWeights = new float[s.hidden[0] * h];
         firstLayerBias = new float[s.hidden[0]];
