@@ -17,7 +17,8 @@ import java.util.Optional;
  * <p>A freshly shipped segment is not in the page cache, so the first queries fault its pages in. The
  * kernel's default for a file mapping is to read around each fault; {@link Access#RANDOM} turns that
  * off (each fault reads one page), {@link Access#WILLNEED} starts asynchronous read-ahead of the whole
- * range. Only advice that never changes the contents of a mapping is offered (no {@code MADV_DONTNEED}),
+ * range (asked for in 128 KiB pieces, as the kernel reads at most one read-ahead window per call; the
+ * call itself can block while the device queue is full). Only advice that never changes the contents of a mapping is offered (no {@code MADV_DONTNEED}),
  * so rounding a region out to whole pages cannot harm its neighbours.
  *
  * <p>Where the C library lacks {@code madvise} (non-Linux), {@link #supported()} is false and
@@ -46,6 +47,8 @@ public final class PageAdvice {
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT))
             .orElse(null);
     private static final long PAGE_SIZE = queryPageSize();
+    /** Linux's default {@code read_ahead_kb}: no device caps a WILLNEED below it. */
+    private static final long WILLNEED_CHUNK = 128 * 1024;
 
     private PageAdvice() {
     }
@@ -94,18 +97,25 @@ public final class PageAdvice {
         }
         long start = region.address() & -PAGE_SIZE;
         long end = (region.address() + region.byteSize() + PAGE_SIZE - 1) & -PAGE_SIZE;
-        int rc, errno;
+        // Linux caps one WILLNEED at the device's read-ahead window (force_page_cache_ra: max(read_ahead_kb,
+        // max_sectors_kb)) and silently drops the rest, so a whole-file WILLNEED reads only its first few
+        // MiB. Asking chunk by chunk reads the whole range.
+        long step = advice == Access.WILLNEED ? WILLNEED_CHUNK : end - start;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = newCallState(arena);
-            // A close racing with this call unmaps the range first: madvise then fails with ENOMEM, it cannot crash.
-            rc = (int) MADVISE.invokeExact(state, MemorySegment.ofAddress(start), end - start, advice.code);
-            errno = errno(state);
+            for (long at = start; at < end; at += step) {
+                long length = Math.min(step, end - at);
+                // A close racing with this call unmaps the range first: madvise then fails with ENOMEM, it cannot crash.
+                int rc = (int) MADVISE.invokeExact(state, MemorySegment.ofAddress(at), length, advice.code);
+                if (rc != 0) {
+                    throw new IllegalStateException("madvise(MADV_" + advice + ") on " + length + " bytes at 0x"
+                            + Long.toHexString(at) + " failed: errno " + errno(state));
+                }
+            }
+        } catch (RuntimeException e) {
+            throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("madvise(" + advice + ") failed", t);
-        }
-        if (rc != 0) {
-            throw new IllegalStateException("madvise(MADV_" + advice + ") on " + (end - start) + " bytes at 0x"
-                    + Long.toHexString(start) + " failed: errno " + errno);
         }
     }
 
