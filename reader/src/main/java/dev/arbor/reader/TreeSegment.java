@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -46,6 +47,7 @@ public final class TreeSegment implements AutoCloseable {
     private final Path directory;
     private final Arena arena;
     private final FramedFile[] files;
+    private final List<MemorySegment> mappings = new ArrayList<>();
     private final long[] fileLengths;
     private final Map<String, String> properties;
     private final TreeShape shape;
@@ -199,7 +201,9 @@ public final class TreeSegment implements AutoCloseable {
     private MemorySegment map(String name) throws IOException {
         Path file = directory.resolve(name);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            MemorySegment mapping = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            mappings.add(mapping);
+            return mapping;
         } catch (NoSuchFileException e) {
             throw new CorruptSegmentException(file.toString(), "file is missing", e);
         }
@@ -255,6 +259,34 @@ public final class TreeSegment implements AutoCloseable {
     /** Node embeddings, {@code nodeCount x dim} little-endian floats, 64-byte aligned in the file. */
     public MemorySegment embeddings() {
         return embeddings;
+    }
+
+    /** The whole mapping of each file (read-only), meta file first; for paging tools such as {@code mincore}. */
+    public List<MemorySegment> mappings() {
+        return List.copyOf(mappings);
+    }
+
+    /**
+     * Gives paging advice for every mapped file of the segment. {@link PageAdvice.Access#WILLNEED} starts
+     * asynchronous read-ahead of the whole segment, so that a freshly shipped segment's first queries do
+     * not each wait for their own page faults. A no-op where {@link PageAdvice#supported()} is false.
+     *
+     * @throws IllegalStateException when the segment is closed or the kernel refuses the advice
+     */
+    public void advise(PageAdvice.Access advice) {
+        for (MemorySegment mapping : mappings) {
+            PageAdvice.advise(mapping, advice);
+        }
+    }
+
+    /**
+     * Gives paging advice for the node embeddings only, the bulk of a segment. Beam search reads their rows
+     * at random, so {@link PageAdvice.Access#RANDOM} stops each fault from reading around it.
+     *
+     * @throws IllegalStateException when the segment is closed or the kernel refuses the advice
+     */
+    public void adviseEmbeddings(PageAdvice.Access advice) {
+        PageAdvice.advise(embeddings, advice);
     }
 
     public long itemId(int ordinal) {
