@@ -267,9 +267,11 @@ public final class TreeSegment implements AutoCloseable {
     }
 
     /**
-     * Gives paging advice for every mapped file of the segment. {@link PageAdvice.Access#WILLNEED} starts
-     * asynchronous read-ahead of the whole segment, so that a freshly shipped segment's first queries do
-     * not each wait for their own page faults. A no-op where {@link PageAdvice#supported()} is false.
+     * Gives paging advice for every mapped file of the segment. {@link PageAdvice.Access#WILLNEED} queues
+     * read-ahead of the whole segment; measured on a cold segment it made the first query slower (it waits
+     * behind the queued reads: 243 ms against 157 ms without advice at 4M items), so it suits a segment
+     * warmed before traffic reaches it, not one already serving. A no-op where {@link PageAdvice#supported()}
+     * is false.
      *
      * @throws IllegalStateException when the segment is closed or the kernel refuses the advice
      */
@@ -281,7 +283,10 @@ public final class TreeSegment implements AutoCloseable {
 
     /**
      * Gives paging advice for the node embeddings only, the bulk of a segment. Beam search reads their rows
-     * at random, so {@link PageAdvice.Access#RANDOM} stops each fault from reading around it.
+     * at random, so {@link PageAdvice.Access#RANDOM} stops each fault from reading around it: on a cold
+     * segment the first query took 113 ms instead of 157 ms at 4M items (docs/BENCHMARKS.md). It slows a
+     * sequential pass such as {@link #checkIntegrity()}, so give it after verifying, or not at all when the
+     * segment was verified (the pass leaves it in the page cache).
      *
      * @throws IllegalStateException when the segment is closed or the kernel refuses the advice
      */
