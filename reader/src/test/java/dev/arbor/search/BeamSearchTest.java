@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.arbor.format.ModelKind;
 import dev.arbor.format.TreeIndex;
+import dev.arbor.format.TreeShape;
 import dev.arbor.reader.IndexDirectory;
 import dev.arbor.reader.TreeSegment;
 import dev.arbor.synth.SyntheticIndex;
@@ -71,6 +72,43 @@ class BeamSearchTest {
         assertTrue(narrow < 0.97, "noisy inner nodes must make beam 50 miss some of the top 50, recall " + narrow);
         assertTrue(wide > narrow, "a wider beam recovers what a narrow one misses: " + wide + " vs " + narrow);
         assertEquals("30.0", noisy.metadata().get("synthetic.inner-noise"));
+    }
+
+    @Test
+    void aRebuiltTreeKeepsTheCorpusSoBruteForceIsUnchanged() throws Exception {
+        TreeIndex source = SyntheticIndex.generate(3000, 2, ModelKind.ATTENTION_DNN, 3);
+        int items = source.shape().itemCount();
+        TreeShape shape = TreeShape.forItems(4, items);
+        int[] itemToLeaf = new int[items];
+        for (int i = 0; i < items; i++) {
+            itemToLeaf[i] = (i * 7919) % shape.leafCount(); // a scatter over the wider leaf level
+        }
+        assertEquals(items, java.util.Arrays.stream(itemToLeaf).distinct().count(), "test setup: distinct leaves");
+        TreeIndex rebuilt = SyntheticIndex.withTree(source, shape, itemToLeaf);
+        Path a = dir.resolve("source"), b = dir.resolve("rebuilt");
+        SegmentWriter.write(a, source);
+        SegmentWriter.write(b, rebuilt);
+        long[] history = SyntheticIndex.sampleHistory(source, 69, 4, new SplittableRandom(2));
+        try (TreeSegment one = IndexDirectory.openLatest(a); TreeSegment two = IndexDirectory.openLatest(b)) {
+            assertEquals(4, two.shape().branching());
+            SearchResult first = new SearchResult(30), second = new SearchResult(30);
+            BeamSearcher s1 = new BeamSearcher(one), s2 = new BeamSearcher(two);
+            s1.bruteForce(s1.newContext().history(history, history.length), 30, first);
+            s2.bruteForce(s2.newContext().history(history, history.length), 30, second);
+            for (int i = 0; i < 30; i++) {
+                assertEquals(first.itemId(i), second.itemId(i), "rank " + i);
+                assertEquals(first.score(i), second.score(i), 1e-5f);
+            }
+            // Inner nodes are the means of their items: the root is the mean of every item vector.
+            int d = source.dim();
+            for (int k = 0; k < d; k++) {
+                double mean = 0;
+                for (int i = 0; i < items; i++) {
+                    mean += rebuilt.nodeEmbeddings()[(shape.firstLeaf() + itemToLeaf[i]) * d + k];
+                }
+                assertEquals(mean / items, rebuilt.nodeEmbeddings()[k], 1e-4);
+            }
+        }
     }
 
     /** Recall@k of beam search against brute force over 20 sampled histories. */

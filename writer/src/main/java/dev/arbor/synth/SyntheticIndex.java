@@ -80,6 +80,30 @@ public final class SyntheticIndex {
         return new TreeIndex(shape, ids, itemToLeaf, emb, plantedWeights(arch, random.split()), meta);
     }
 
+    /**
+     * The same items, item embeddings and model on another tree: leaves hold the items' vectors where
+     * {@code itemToLeaf} puts them and inner nodes the mean of their items, as {@link #generate} builds them.
+     * Comparing trees of different shapes over one corpus needs this: the items and scores, so the exact
+     * top K, stay the same and only the tree changes.
+     */
+    public static TreeIndex withTree(TreeIndex source, TreeShape shape, int[] itemToLeaf) {
+        int d = source.dim(), items = source.shape().itemCount();
+        if (shape.itemCount() != items || itemToLeaf.length != items) {
+            throw new IllegalArgumentException("the new tree must hold the same " + items + " items");
+        }
+        float[] from = source.nodeEmbeddings();
+        float[] emb = new float[Math.multiplyExact(shape.nodeCount(), d)];
+        int oldFirst = source.shape().firstLeaf(), newFirst = shape.firstLeaf();
+        for (int i = 0; i < items; i++) {
+            System.arraycopy(from, (oldFirst + source.itemToLeaf()[i]) * d, emb, (newFirst + itemToLeaf[i]) * d, d);
+        }
+        meanInnerNodes(shape, d, emb, itemToLeaf, 0, 0);
+        Map<String, String> meta = new LinkedHashMap<>(source.metadata());
+        meta.put("synthetic.branching", Integer.toString(shape.branching()));
+        meta.put("synthetic.tree", "rebuilt");
+        return new TreeIndex(shape, source.itemIds(), itemToLeaf, emb, source.model(), meta);
+    }
+
     private static int[] permutation(int n, SplittableRandom random) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
