@@ -27,15 +27,15 @@ import java.util.stream.Stream;
  * Cold start of a freshly shipped segment: its files are evicted from the page cache, the segment is
  * opened, a paging mode is applied, and the first queries are timed.
  *
- * <p>Modes: {@code none} (kernel default read-around), {@code random} ({@code MADV_RANDOM} on the
- * embeddings), {@code willneed} ({@code MADV_WILLNEED} on every file), {@code load}
+ * <p>Modes: {@code none} (as opened: every file {@code MADV_RANDOM}), {@code normal} ({@code MADV_NORMAL}
+ * after the open: the kernel's default read-around for the queries), {@code willneed} ({@code MADV_WILLNEED} on every file), {@code load}
  * ({@link MemorySegment#load()} on every file: a synchronous pre-fault), {@code willneed-bg} (the same
  * {@code MADV_WILLNEED} from a background thread while the queries run), {@code warm} (files fully in the
  * page cache before the open: the baseline). Each repeat runs every mode once, in a rotated order.
  *
  * <pre>
  * java @jvm.options -cp bench/target/arbor-benchmarks.jar dev.arbor.bench.ColdStartBench \
- *     [--items 1e6] [--branching 2] [--model attention|mlp] [--repeats 3] [--modes none,random,willneed,load,warm]
+ *     [--items 1e6] [--branching 2] [--model attention|mlp] [--repeats 3] [--modes none,normal,willneed,load,warm]
  *     [--queries 10] [--tail 90] [-k 200] [--beam 400]
  * </pre>
  */
@@ -52,7 +52,7 @@ public final class ColdStartBench {
         ModelKind kind = opts.getOrDefault("--model", "attention").startsWith("mlp") ? ModelKind.MLP
                 : ModelKind.ATTENTION_DNN;
         int repeats = Integer.parseInt(opts.getOrDefault("--repeats", "3"));
-        List<String> modes = List.of(opts.getOrDefault("--modes", "none,random,willneed,willneed-bg,load,warm").split(","));
+        List<String> modes = List.of(opts.getOrDefault("--modes", "none,normal,willneed,willneed-bg,load,warm").split(","));
         int queries = Integer.parseInt(opts.getOrDefault("--queries", "10"));
         int k = Integer.parseInt(opts.getOrDefault("-k", "200"));
         int beam = Integer.parseInt(opts.getOrDefault("--beam", "400"));
@@ -162,7 +162,7 @@ public final class ColdStartBench {
             switch (mode) {
                 case "none", "warm" -> {
                 }
-                case "random" -> segment.adviseEmbeddings(PageAdvice.Access.RANDOM);
+                case "normal" -> segment.advise(PageAdvice.Access.NORMAL);
                 case "willneed" -> segment.advise(PageAdvice.Access.WILLNEED);
                 case "willneed-bg" -> background = Thread.ofPlatform().start(() -> {
                     segment.advise(PageAdvice.Access.WILLNEED);
@@ -170,7 +170,7 @@ public final class ColdStartBench {
                 });
                 case "load" -> segment.mappings().forEach(MemorySegment::load);
                 default -> throw new IllegalArgumentException("unknown mode " + mode
-                        + " (none, random, willneed, willneed-bg, load, warm)");
+                        + " (none, normal, willneed, willneed-bg, load, warm)");
             }
             long t2 = System.nanoTime();
             BeamSearcher searcher = new BeamSearcher(segment);

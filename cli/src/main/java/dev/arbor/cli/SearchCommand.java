@@ -1,7 +1,6 @@
 package dev.arbor.cli;
 
 import dev.arbor.reader.IndexDirectory;
-import dev.arbor.reader.PageAdvice;
 import dev.arbor.reader.TreeSegment;
 import dev.arbor.search.BeamSearcher;
 import dev.arbor.search.SearchContext;
@@ -51,11 +50,6 @@ final class SearchCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
         try (TreeSegment s = noVerify ? IndexDirectory.openLatest(dir) : IndexDirectory.openLatestVerified(dir)) {
-            if (noVerify) {
-                // Unverified means possibly cold: without read-around, each fault reads only its own page
-                // (first query on a cold 4M-item segment 157 -> 113 ms, docs/BENCHMARKS.md).
-                s.adviseEmbeddings(PageAdvice.Access.RANDOM);
-            }
             long t1 = System.nanoTime();
             BeamSearcher searcher = new BeamSearcher(s);
             SearchContext ctx = searcher.newContext().history(ids, ids.length);

@@ -48,6 +48,8 @@ public final class TreeSegment implements AutoCloseable {
     private final Arena arena;
     private final FramedFile[] files;
     private final List<MemorySegment> mappings = new ArrayList<>();
+    /** The whole mapped embeddings file (its one section is {@link #embeddings}). */
+    private final MemorySegment embeddingsFile;
     private final long[] fileLengths;
     private final Map<String, String> properties;
     private final TreeShape shape;
@@ -100,6 +102,7 @@ public final class TreeSegment implements AutoCloseable {
         fileLengths[fileCount] = Files.size(directory.resolve(META_FILE));
 
         FramedFile tree = files[0], items = files[1], emb = files[2], modelFile = files[3];
+        embeddingsFile = mappings.get(3); // meta, then TREE_SEGMENT_FILES in order
         int branching = tree.intField(0, "branching", 2, 1024);
         int levels = tree.intField(1, "levels", 1, 64);
         int itemCount = tree.intField(2, "itemCount", 1, Integer.MAX_VALUE);
@@ -133,6 +136,7 @@ public final class TreeSegment implements AutoCloseable {
         }
         model = new ModelTensors(arch, tensors);
         scorer = new NodeScorer(model, embeddings, Kernels.best());
+        adviseForSearch();
     }
 
     /** Opens the segment in {@code directory} with the cheap checks only. */
@@ -203,6 +207,10 @@ public final class TreeSegment implements AutoCloseable {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             MemorySegment mapping = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
             mappings.add(mapping);
+            // Before the first read: the open touches a header and a footer per file, so a fault should read its
+            // page and not the megabytes around it (on a cold 4M-item segment with 8 MiB device read-ahead the
+            // open took 44 ms instead of 5). adviseForSearch() sets each file's advice for serving afterwards.
+            PageAdvice.advise(mapping, PageAdvice.Access.RANDOM);
             return mapping;
         } catch (NoSuchFileException e) {
             throw new CorruptSegmentException(file.toString(), "file is missing", e);
@@ -213,10 +221,30 @@ public final class TreeSegment implements AutoCloseable {
         return directory.resolve(name).toString();
     }
 
-    /** Verifies the CRC32 of every file; the error names the file that fails. */
+    /**
+     * Verifies the CRC32 of every file; the error names the file that fails. The pass reads every byte in
+     * order, so it asks for read-ahead while it runs and random access again afterwards.
+     */
     public void checkIntegrity() throws CorruptSegmentException {
-        for (FramedFile f : files) {
-            f.checkIntegrity();
+        advise(PageAdvice.Access.SEQUENTIAL);
+        try {
+            for (FramedFile f : files) {
+                f.checkIntegrity();
+            }
+        } finally {
+            adviseForSearch();
+        }
+    }
+
+    /**
+     * Random access for the node embeddings, whose rows beam search reads scattered over the file; the
+     * kernel's read-around for the rest, whose ids and tree bits are read in runs and binary searches.
+     * Measured on a cold 4M-item segment (docs/BENCHMARKS.md, "Cold segments"): random embeddings cut the
+     * first query from 156 to 122 ms; random everything slowed queries 2-10 from 28 to 63 ms.
+     */
+    private void adviseForSearch() {
+        for (MemorySegment mapping : mappings) {
+            PageAdvice.advise(mapping, mapping == embeddingsFile ? PageAdvice.Access.RANDOM : PageAdvice.Access.NORMAL);
         }
     }
 
@@ -267,7 +295,10 @@ public final class TreeSegment implements AutoCloseable {
     }
 
     /**
-     * Gives paging advice for every mapped file of the segment. {@link PageAdvice.Access#WILLNEED} queues
+     * Gives paging advice for every mapped file of the segment. The files are mapped with
+     * {@link PageAdvice.Access#RANDOM} already: beam search reads rows and ids at random, and on a cold
+     * segment it cut the first query from 157 to 113 ms at 4M items (docs/BENCHMARKS.md, "Cold segments").
+     * {@link PageAdvice.Access#WILLNEED} queues
      * read-ahead of the whole segment; measured on a cold segment it made the first query slower (it waits
      * behind the queued reads: 243 ms against 157 ms without advice at 4M items), so it suits a segment
      * warmed before traffic reaches it, not one already serving. A no-op where {@link PageAdvice#supported()}
@@ -279,19 +310,6 @@ public final class TreeSegment implements AutoCloseable {
         for (MemorySegment mapping : mappings) {
             PageAdvice.advise(mapping, advice);
         }
-    }
-
-    /**
-     * Gives paging advice for the node embeddings only, the bulk of a segment. Beam search reads their rows
-     * at random, so {@link PageAdvice.Access#RANDOM} stops each fault from reading around it: on a cold
-     * segment the first query took 113 ms instead of 157 ms at 4M items (docs/BENCHMARKS.md). It slows a
-     * sequential pass such as {@link #checkIntegrity()}, so give it after verifying, or not at all when the
-     * segment was verified (the pass leaves it in the page cache).
-     *
-     * @throws IllegalStateException when the segment is closed or the kernel refuses the advice
-     */
-    public void adviseEmbeddings(PageAdvice.Access advice) {
-        PageAdvice.advise(embeddings, advice);
     }
 
     public long itemId(int ordinal) {

@@ -50,7 +50,7 @@ class PageAdviceTest {
         try (TreeSegment segment = IndexDirectory.openLatest(dir)) {
             if (advice != null) {
                 segment.advise(advice);
-                segment.adviseEmbeddings(advice);
+                PageAdvice.advise(segment.embeddings(), advice);
                 // A region that starts and ends inside pages is rounded out to whole pages, not refused.
                 PageAdvice.advise(segment.embeddings().asSlice(100, 1000), advice);
             }
@@ -70,6 +70,41 @@ class PageAdviceTest {
     }
 
     @Test
+    void embeddingsAreMappedForRandomAccessAndVerifiedSequentially() throws Exception {
+        Path smaps = Path.of("/proc/self/smaps");
+        org.junit.jupiter.api.Assumptions.assumeTrue(PageAdvice.supported() && java.nio.file.Files.isReadable(smaps),
+                "needs Linux's /proc/self/smaps, whose VmFlags show the advice (rr = random, sr = sequential)");
+        SegmentWriter.write(dir, SyntheticIndex.generate(3000, 2, ModelKind.MLP, 3));
+        try (TreeSegment segment = IndexDirectory.openLatest(dir)) {
+            Path embeddings = segment.directory().resolve("embeddings.arb");
+            Path items = segment.directory().resolve("items.arb");
+            assertTrue(vmFlags(smaps, embeddings).contains(" rr"), "after open: " + vmFlags(smaps, embeddings));
+            assertFalse(vmFlags(smaps, items).matches(".* [rs]r( .*|$)"), "ids keep read-around: " + vmFlags(smaps, items));
+            segment.advise(PageAdvice.Access.SEQUENTIAL);
+            assertTrue(vmFlags(smaps, embeddings).contains(" sr"), "after SEQUENTIAL: " + vmFlags(smaps, embeddings));
+            segment.checkIntegrity();
+            assertTrue(vmFlags(smaps, embeddings).contains(" rr"), "checkIntegrity restores random access: "
+                    + vmFlags(smaps, embeddings));
+        }
+    }
+
+    /** The VmFlags line of this process's mapping of {@code file}. */
+    private static String vmFlags(Path smaps, Path file) throws java.io.IOException {
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(smaps);
+        String name = file.toRealPath().toString();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).endsWith(" " + name)) {
+                for (int j = i + 1; j < lines.size(); j++) {
+                    if (lines.get(j).startsWith("VmFlags:")) {
+                        return lines.get(j);
+                    }
+                }
+            }
+        }
+        return fail("no mapping of " + name + " in " + smaps);
+    }
+
+    @Test
     void adviceAfterCloseFailsClearly() throws Exception {
         SegmentWriter.write(dir, SyntheticIndex.generate(300, 2, ModelKind.MLP, 3));
         TreeSegment segment = IndexDirectory.openLatest(dir);
@@ -77,7 +112,7 @@ class PageAdviceTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> segment.advise(PageAdvice.Access.WILLNEED));
         assertTrue(e.getMessage().contains("closed") && e.getMessage().contains("WILLNEED"), e.getMessage());
-        assertThrows(IllegalStateException.class, () -> segment.adviseEmbeddings(PageAdvice.Access.RANDOM));
+        assertThrows(IllegalStateException.class, () -> PageAdvice.advise(segment.embeddings(), PageAdvice.Access.RANDOM));
     }
 
     @Test
