@@ -4,7 +4,8 @@ package dev.arbor.scorer;
  * The dense kernels the scorer is built from. Matrices are row-major {@code float[]}s; in the scorer the
  * right operand and the output are scratch whose columns are the candidates of a level. Every operand is
  * a heap array on purpose: reading the left operand from a {@code MemorySegment} (even an off-heap one)
- * ran the GEMMs at 66-90 GFLOPS against 83-110 from an array, whose bounds checks the JIT hoists.
+ * ran the GEMMs at 66-90 GFLOPS against 83-110 from an array (likely the array bounds checks the JIT
+ * hoists out of the loop).
  *
  * <p>Two implementations: {@link ScalarKernels} (plain Java, always available) and a Vector API one,
  * chosen by {@link #best()} when {@code jdk.incubator.vector} is present.
