@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * keyed by the segment id and K; a later run with more queries only computes the new ones.
  */
 final class GroundTruth {
-    private static final int MAGIC = 0x41425446;
+    private static final int MAGIC = 0x41425447; // "ABTG": ids, then the scorer fingerprint since G
 
     private GroundTruth() {
     }
@@ -37,7 +37,8 @@ final class GroundTruth {
     static long[][] of(TreeSegment segment, long[][] histories, int queries, int k, int threads, Path cache,
                        PrintWriter progress) throws IOException {
         byte[] segmentId = segment.files()[0].segmentId();
-        long[][] known = read(cache, segmentId, k);
+        long scorer = scorerFingerprint(segment, histories[0]);
+        long[][] known = read(cache, segmentId, scorer, k);
         if (known.length >= queries) {
             return Arrays.copyOf(known, queries);
         }
@@ -47,8 +48,24 @@ final class GroundTruth {
         double seconds = (System.nanoTime() - t0) / 1e9;
         progress.printf("%n  brute force: %d queries in %.1f s (%.2f s per query per thread)%n", queries - known.length,
                 seconds, seconds * Math.min(threads, queries - known.length) / (queries - known.length));
-        write(cache, segmentId, k, truth);
+        write(cache, segmentId, scorer, k, truth);
         return truth;
+    }
+
+    /**
+     * The exact bits of a few scores for one history. A scorer whose arithmetic changed (another summation
+     * order, other kernels) rounds differently, and a near-tie at rank K can then flip: the cached answers of
+     * the old scorer would cost recall that the new one does not lose. A changed fingerprint recomputes them.
+     */
+    private static long scorerFingerprint(TreeSegment segment, long[] history) {
+        BeamSearcher searcher = new BeamSearcher(segment);
+        SearchResult result = new SearchResult(16);
+        searcher.search(searcher.newContext().history(history, history.length), 16, 16, result);
+        long hash = 1;
+        for (int i = 0; i < result.count(); i++) {
+            hash = 31 * hash + Float.floatToRawIntBits(result.score(i));
+        }
+        return hash;
     }
 
     private static void compute(TreeSegment segment, long[][] histories, long[][] truth, int from, int k, int threads,
@@ -95,8 +112,11 @@ final class GroundTruth {
         }
     }
 
-    /** The cached answers, or none when the file is missing, cut short, or belongs to another segment or K. */
-    private static long[][] read(Path cache, byte[] segmentId, int k) throws IOException {
+    /**
+     * The cached answers, or none when the file is missing, cut short, or belongs to another segment, scorer
+     * or K.
+     */
+    private static long[][] read(Path cache, byte[] segmentId, long scorer, int k) throws IOException {
         if (!Files.exists(cache)) {
             return new long[0][];
         }
@@ -106,7 +126,7 @@ final class GroundTruth {
             }
             byte[] id = new byte[segmentId.length];
             in.readFully(id);
-            if (!Arrays.equals(id, segmentId) || in.readInt() != k) {
+            if (!Arrays.equals(id, segmentId) || in.readLong() != scorer || in.readInt() != k) {
                 return new long[0][];
             }
             long[][] truth = new long[in.readInt()][];
@@ -122,11 +142,12 @@ final class GroundTruth {
         }
     }
 
-    private static void write(Path cache, byte[] segmentId, int k, long[][] truth) throws IOException {
+    private static void write(Path cache, byte[] segmentId, long scorer, int k, long[][] truth) throws IOException {
         Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp");
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
             out.writeInt(MAGIC);
             out.write(segmentId);
+            out.writeLong(scorer);
             out.writeInt(k);
             out.writeInt(truth.length);
             for (long[] ids : truth) {
