@@ -4,8 +4,6 @@ import dev.arbor.search.TopK;
 import dev.arbor.scorer.Kernels;
 import dev.arbor.train.data.BehaviourWindows;
 import dev.arbor.train.data.DataSplit;
-import dev.arbor.train.data.InteractionLog;
-import dev.arbor.train.data.InteractionLogBuilder;
 import dev.arbor.train.data.TrainingSamples;
 import java.util.Arrays;
 import java.util.SplittableRandom;
