@@ -51,11 +51,10 @@ public final class PageCache {
     /** Resident pages of {@code mapping} (a live mapping that starts on a page boundary). */
     public static long residentPages(MemorySegment mapping) {
         requireSupported();
-        long page = PageAdvice.pageSize();
-        if (mapping.address() % page != 0) {
+        if (mapping.address() % PageAdvice.pageSize() != 0) {
             throw new IllegalArgumentException("mincore needs a page-aligned start");
         }
-        long pages = (mapping.byteSize() + page - 1) / page;
+        long pages = pages(mapping);
         if (pages == 0) {
             return 0;
         }
@@ -80,8 +79,7 @@ public final class PageCache {
 
     /** Pages in {@code mapping}, rounded up. */
     public static long pages(MemorySegment mapping) {
-        long page = PageAdvice.pageSize();
-        return (mapping.byteSize() + page - 1) / page;
+        return pagesOf(mapping.byteSize());
     }
 
     /** Resident pages of {@code file}, through a temporary mapping (mapping faults nothing in). */
@@ -96,11 +94,15 @@ public final class PageCache {
     /** Pages of {@code file}, rounded up. */
     public static long pages(Path file) {
         try {
-            long page = PageAdvice.pageSize();
-            return (java.nio.file.Files.size(file) + page - 1) / page;
+            return pagesOf(java.nio.file.Files.size(file));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static long pagesOf(long bytes) {
+        long page = PageAdvice.pageSize();
+        return (bytes + page - 1) / page;
     }
 
     /**

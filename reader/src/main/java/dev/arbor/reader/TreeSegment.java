@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * An open, memory-mapped tree segment: zero-copy views of the tree, item ids, embeddings and model.
@@ -226,10 +227,16 @@ public final class TreeSegment implements AutoCloseable {
      * order, so it asks for read-ahead while it runs and random access again afterwards.
      */
     public void checkIntegrity() throws CorruptSegmentException {
+        checkIntegrity(file -> { });
+    }
+
+    /** {@link #checkIntegrity()}, telling {@code verified} about each file once its checksum has passed. */
+    public void checkIntegrity(Consumer<FramedFile> verified) throws CorruptSegmentException {
         advise(PageAdvice.Access.SEQUENTIAL);
         try {
             for (FramedFile f : files) {
                 f.checkIntegrity();
+                verified.accept(f);
             }
         } finally {
             adviseForSearch();

@@ -174,11 +174,7 @@ public final class EmbeddingPrecisionStudy {
             }
             case "int8" -> {
                 for (int row = 0; row < r.length; row += dim) {
-                    float max = 0;
-                    for (int k = 0; k < dim; k++) {
-                        max = Math.max(max, Math.abs(r[row + k]));
-                    }
-                    float scale = max == 0 ? 1 : max / 127;
+                    float scale = int8Scale(r, row, dim);
                     for (int k = 0; k < dim; k++) {
                         r[row + k] = Math.round(r[row + k] / scale) * scale;
                     }
@@ -187,6 +183,15 @@ public final class EmbeddingPrecisionStudy {
             default -> throw new IllegalArgumentException("unknown precision " + precision);
         }
         return r;
+    }
+
+    /** The symmetric int8 scale of the row at {@code off}: its largest magnitude maps to 127. */
+    private static float int8Scale(float[] values, int off, int dim) {
+        float max = 0;
+        for (int k = 0; k < dim; k++) {
+            max = Math.max(max, Math.abs(values[off + k]));
+        }
+        return max == 0 ? 1 : max / 127;
     }
 
     /** The upper 16 bits of a float rounded to nearest even: bfloat16. */
@@ -217,11 +222,7 @@ public final class EmbeddingPrecisionStudy {
             half[i] = (short) bf16(table[i]);
         }
         for (int row = 0; row < rows; row++) {
-            float max = 0;
-            for (int k = 0; k < dim; k++) {
-                max = Math.max(max, Math.abs(table[row * dim + k]));
-            }
-            scales[row] = max == 0 ? 1 : max / 127;
+            scales[row] = int8Scale(table, row * dim, dim);
             for (int k = 0; k < dim; k++) {
                 quarter[row * dim + k] = (byte) Math.round(table[row * dim + k] / scales[row]);
             }

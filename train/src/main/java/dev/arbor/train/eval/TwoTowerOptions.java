@@ -65,11 +65,6 @@ public record TwoTowerOptions(int dim, int hidden, int epochs, float learningRat
         return new TwoTowerOptions(dim, hidden, epochs, learningRate, batchSize, n, minHistory, seed, threads);
     }
 
-    /** A copy with minimum history {@code n}. */
-    public TwoTowerOptions withMinHistory(int n) {
-        return new TwoTowerOptions(dim, hidden, epochs, learningRate, batchSize, negatives, n, seed, threads);
-    }
-
     /** A copy with seed {@code s}. */
     public TwoTowerOptions withSeed(long s) {
         return new TwoTowerOptions(dim, hidden, epochs, learningRate, batchSize, negatives, minHistory, s, threads);
