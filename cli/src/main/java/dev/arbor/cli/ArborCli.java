@@ -5,7 +5,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code arbor} command. */
-@Command(name = "arbor", mixinStandardHelpOptions = true, version = "arbor 0.1.0",
+// INHERIT gives every subcommand --help and --version too.
+@Command(name = "arbor", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "arbor 0.1.0",
         description = "Tree-based deep retrieval: build, inspect and search Arbor segments.",
         subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class, SynthCommand.class, InspectCommand.class,
                 CheckCommand.class, SearchCommand.class, ExportOnnxCommand.class, BenchCommand.class})

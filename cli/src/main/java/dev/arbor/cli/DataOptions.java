@@ -20,10 +20,10 @@ final class DataOptions {
     @Option(names = "--split-seed", defaultValue = "1", description = "Seed of the user split (default: ${DEFAULT-VALUE}).")
     long splitSeed;
 
-    @Option(names = "--test-users", defaultValue = "-1", description = "Test users (default: 10%, at most 10,000).")
+    @Option(names = "--test-users", defaultValue = "-1", description = "Test users (default: 10%%, at most 10,000).")
     int testUsers;
 
-    @Option(names = "--validation-users", defaultValue = "-1", description = "Validation users (default: 10%, at most 10,000).")
+    @Option(names = "--validation-users", defaultValue = "-1", description = "Validation users (default: 10%%, at most 10,000).")
     int validationUsers;
 
     DataFormat resolveFormat() {

@@ -8,6 +8,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,10 +37,27 @@ class CrashSafePublishTest {
     Path tmp;
     private final Map<Long, long[]> expected = new HashMap<>();
 
+    /** The writer JVM of the current round, killed by {@link #killWriter} if the test ends with it alive. */
+    private volatile Process child;
+    /** What the test is doing, for the timeout's message. */
+    private volatile String phase = "starting";
+
     @Test
-    @Timeout(value = 90)
-    void killedWriterLeavesTheLastCommitIntactAndItsLeftoversAreCleanedUp() throws Exception {
+    void killedWriterLeavesTheLastCommitIntactAndItsLeftoversAreCleanedUp() {
         int kills = Integer.getInteger("arbor.crash.kills", 50);
+        // The kill count bounds the work; the timeout is only a generous net for a hang, and says where it hung.
+        assertTimeoutPreemptively(Duration.ofMinutes(10), () -> killAndVerify(kills), () -> "hung at " + phase);
+    }
+
+    @AfterEach
+    void killWriter() {
+        Process p = child;
+        if (p != null) {
+            p.destroyForcibly();
+        }
+    }
+
+    private void killAndVerify(int kills) throws Exception {
         Path dir = tmp.resolve("index");
         SegmentWriter.write(dir, PublishLoop.content(1));
         long acknowledged = 1;
@@ -48,13 +66,16 @@ class CrashSafePublishTest {
         int verifiedCommits = 0;
         for (int kill = 0; kill < kills; kill++) {
             long inFlight = PublishLoop.nextGeneration(dir); // the generation the writer will publish next
+            phase = "kill " + (kill + 1) + " of " + kills + ": waiting for the writer's first commit (" + inFlight + ")";
             Process child = startWriter(dir);
+            this.child = child;
             try (BufferedReader out = child.inputReader()) {
                 assertEquals("ready", out.readLine(), () -> "the writer did not start: " + stderr(child));
                 // Once the first publish is through (cold), each takes some tens of milliseconds: a kill within
                 // the next 100 ms lands anywhere in the protocol.
                 assertEquals("committed " + inFlight++, out.readLine(), () -> "no first commit: " + stderr(child));
                 acknowledged = inFlight - 1;
+                phase = "kill " + (kill + 1) + " of " + kills + ": killing the writer after commit " + acknowledged;
                 Thread.sleep(random.nextInt(100));
                 // Through the handle: Process.destroyForcibly() would also close the pipe we still read.
                 child.toHandle().destroyForcibly();
@@ -64,6 +85,7 @@ class CrashSafePublishTest {
                     acknowledged = inFlight;
                 }
             }
+            phase = "kill " + (kill + 1) + " of " + kills + ": verifying the directory";
             killedDuring.merge(crashPoint(dir), 1, Integer::sum);
             long generation = verifyLatest(dir);
             // The last acknowledged commit, or the one in flight if the kill fell between its rename and the print.

@@ -44,7 +44,7 @@ class SegmentJazzerFuzzTest {
         System.out.println(TALLY.table("Jazzer inputs by the check that caught them (SegmentJazzerFuzzTest):"));
     }
 
-    @FuzzTest(maxDuration = "3m")
+    @FuzzTest(maxExecutions = 125_000, maxDuration = "30m")
     void damagedSegmentIsAnsweredOrRefusedNamingTheFile(FuzzedDataProvider data) throws Exception {
         String file = data.pickValue(DamageLab.FILES);
         boolean reseal = data.consumeBoolean();

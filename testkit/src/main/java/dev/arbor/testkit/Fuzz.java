@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code arbor.fuzz.seed}: the run's base seed (default fixed, so the suite is deterministic;
  *       {@code random} draws one and prints it);</li>
  *   <li>{@code arbor.fuzz.case}: run only the case with this seed (as printed by a failure);</li>
- *   <li>{@code arbor.fuzz.caseTimeoutMs}: a case running longer counts as a hang (default 10000).</li>
+ *   <li>{@code arbor.fuzz.caseTimeoutMs}: a case running longer counts as a hang (default 120000: generous, so a busy machine is not mistaken for a hang).</li>
  * </ul>
  */
 public final class Fuzz {
@@ -48,7 +48,7 @@ public final class Fuzz {
         String only = System.getProperty(CASE);
         long base = baseSeed(name);
         int tries = only != null ? 1 : Integer.getInteger(TRIES, defaultTries);
-        Duration timeout = Duration.ofMillis(Long.getLong(CASE_TIMEOUT_MS, 10_000));
+        Duration timeout = Duration.ofMillis(Long.getLong(CASE_TIMEOUT_MS, 120_000));
         ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fuzz-" + name);
             t.setDaemon(true); // a hung case must not keep the JVM alive

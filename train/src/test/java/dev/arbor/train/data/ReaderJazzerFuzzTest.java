@@ -38,7 +38,7 @@ class ReaderJazzerFuzzTest {
         System.out.println(sb);
     }
 
-    @FuzzTest(maxDuration = "3m")
+    @FuzzTest(maxExecutions = 400_000, maxDuration = "30m")
     void arbitraryFileIsReadOrRefusedWithPathAndLine(FuzzedDataProvider data) throws Exception {
         DataFormat format = data.pickValue(DataFormat.values());
         List<String[]> files = ReaderFuzzTest.DATA_SETS.get(format);
