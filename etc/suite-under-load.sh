@@ -6,7 +6,8 @@ set -uo pipefail
 runs="${1:-5}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 logs="$here/work/suite-under-load"
-clone="$(mktemp -d)/arbor"
+# Beside this checkout, so the tests find ../shared/data as they do in CI.
+clone="$(mktemp -d "$(dirname "$here")/suite-clone.XXXX")/arbor"
 mkdir -p "$logs"
 git clone -q "$here" "$clone"
 echo "fresh clone of $(git -C "$clone" rev-parse --short HEAD) in $clone; $(nproc) cores"
