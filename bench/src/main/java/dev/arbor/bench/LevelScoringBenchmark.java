@@ -64,8 +64,8 @@ public class LevelScoringBenchmark {
         MemorySegment embeddings = MemorySegment.ofArray(emb);
         vector = new NodeScorer(ModelTensors.of(weights), embeddings, Kernels.best());
         scalar = new NodeScorer(ModelTensors.of(weights), embeddings, new ScalarKernels());
-        vectorCtx = vector.newContext();
-        scalarCtx = scalar.newContext();
+        vectorCtx = vector.newUser();
+        scalarCtx = scalar.newUser();
         vector.prepare(vectorCtx, history);
         scalar.prepare(scalarCtx, history);
         reference = new ReferenceScorer(weights);

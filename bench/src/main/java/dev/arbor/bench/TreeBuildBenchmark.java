@@ -1,8 +1,8 @@
 package dev.arbor.bench;
 
 import dev.arbor.format.TreeShape;
-import dev.arbor.train.tree.BalancedKMeansTree;
-import dev.arbor.train.tree.CategoryTreeInit;
+import dev.arbor.treebuild.BalancedKMeansTree;
+import dev.arbor.treebuild.CategoryTreeInit;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;

@@ -1,8 +1,8 @@
 package dev.arbor.cli;
 
-import dev.arbor.train.data.DataFormat;
-import dev.arbor.train.data.ReadOptions;
-import dev.arbor.train.data.SplitOptions;
+import dev.arbor.dataset.DataFormat;
+import dev.arbor.dataset.ReadOptions;
+import dev.arbor.dataset.SplitOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package dev.arbor.cli;
 
-import dev.arbor.train.eval.QualityReport;
-import dev.arbor.train.tdm.SegmentQuality;
+import dev.arbor.eval.QualityReport;
+import dev.arbor.eval.SegmentQuality;
 import java.io.PrintWriter;
 import java.util.Locale;
 

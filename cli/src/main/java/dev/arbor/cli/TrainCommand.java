@@ -1,6 +1,6 @@
 package dev.arbor.cli;
 
-import dev.arbor.train.tdm.TrainJob;
+import dev.arbor.jobs.TrainJob;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;

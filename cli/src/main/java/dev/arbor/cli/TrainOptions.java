@@ -2,8 +2,8 @@ package dev.arbor.cli;
 
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
-import dev.arbor.train.tdm.TdmPipeline;
-import dev.arbor.train.tdm.TdmTrainer;
+import dev.arbor.treetrain.TdmPipeline;
+import dev.arbor.treetrain.TdmTrainer;
 import picocli.CommandLine.Option;
 
 /** Model, tree and training options of TDM; shared by train and quickstart. */

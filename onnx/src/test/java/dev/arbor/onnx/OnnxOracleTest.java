@@ -90,7 +90,7 @@ class OnnxOracleTest {
                 onnx.score(candidates, count, ort, 1);
                 for (Kernels k : kernels) {
                     NodeScorer scorer = new NodeScorer(tensors, MemorySegment.ofArray(emb), k);
-                    ScoringContext ctx = scorer.newContext();
+                    ScoringContext ctx = scorer.newUser();
                     scorer.prepare(ctx, history);
                     float[] arbor = new float[count];
                     scorer.score(ctx, nodes, 0, count, arbor, 0);

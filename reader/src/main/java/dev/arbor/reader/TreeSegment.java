@@ -13,6 +13,7 @@ import dev.arbor.format.TreeShape;
 import dev.arbor.scorer.Kernels;
 import dev.arbor.scorer.ModelTensors;
 import dev.arbor.scorer.NodeScorer;
+import dev.arbor.search.SearchableTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -40,7 +41,7 @@ import java.util.function.Consumer;
  * every CRC32 (run it once when a segment arrives on a machine). Thread-safe for reads; {@link #close()}
  * unmaps deterministically, after which any access fails instead of touching freed memory.
  */
-public final class TreeSegment implements AutoCloseable {
+public final class TreeSegment implements SearchableTree, AutoCloseable {
     private static final ValueLayout.OfInt INT = FramedFile.INT;
     private static final ValueLayout.OfLong LONG = FramedFile.LONG;
     private static final HexFormat HEX = HexFormat.of();
@@ -253,6 +254,12 @@ public final class TreeSegment implements AutoCloseable {
         for (MemorySegment mapping : mappings) {
             PageAdvice.advise(mapping, mapping == embeddingsFile ? PageAdvice.Access.RANDOM : PageAdvice.Access.NORMAL);
         }
+    }
+
+    /** "segment DIR", for error messages. */
+    @Override
+    public String describe() {
+        return "segment " + directory;
     }
 
     public Path directory() {

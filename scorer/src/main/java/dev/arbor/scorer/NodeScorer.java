@@ -23,7 +23,7 @@ import static dev.arbor.format.FramedFile.FLOAT;
  * chunk's candidates are gathered from it.
  * Instances are immutable and thread-safe; each thread brings its own {@link ScoringContext}.
  */
-public final class NodeScorer {
+public final class NodeScorer implements LevelScorer {
     /** Candidates per GEMM column block: small enough that a chunk's buffers stay in L1/L2. */
     static final int CHUNK = 128;
 
@@ -95,11 +95,17 @@ public final class NodeScorer {
         return architecture;
     }
 
+    @Override
+    public int historyLength() {
+        return historyLength;
+    }
+
     public Kernels kernels() {
         return kernels;
     }
 
-    public ScoringContext newContext() {
+    @Override
+    public ScoringContext newUser() {
         return new ScoringContext(this);
     }
 
@@ -107,7 +113,9 @@ public final class NodeScorer {
      * Computes the query-side terms for a history of {@link ModelArchitecture#historyLength()} slots
      * (oldest first), each a node id whose embedding is the behaviour, or -1 for an empty slot.
      */
-    public void prepare(ScoringContext ctx, int[] historyNodes) {
+    @Override
+    public void prepare(LevelScorer.User user, int[] historyNodes) {
+        ScoringContext ctx = (ScoringContext) user;
         if (historyNodes.length != historyLength) {
             throw new IllegalArgumentException("history must have " + historyLength + " slots, got " + historyNodes.length);
         }
@@ -193,7 +201,9 @@ public final class NodeScorer {
     }
 
     /** Scores {@code nodes[from .. from+count)} into {@code out[outOff ..]}; needs a prepared context. */
-    public void score(ScoringContext ctx, int[] nodes, int from, int count, float[] out, int outOff) {
+    @Override
+    public void score(LevelScorer.User user, int[] nodes, int from, int count, float[] out, int outOff) {
+        ScoringContext ctx = (ScoringContext) user;
         if (!ctx.prepared) {
             throw new IllegalStateException("prepare() the context with a history first");
         }

@@ -5,7 +5,7 @@ package dev.arbor.scorer;
  * {@link NodeScorer#prepare} and the column buffers of one chunk of candidates. Allocated once; reused
  * for every query, so scoring allocates nothing.
  */
-public final class ScoringContext {
+public final class ScoringContext implements LevelScorer.User {
     final int[] validSlots;
     int validCount;
     final int[] windowCounts;

@@ -54,7 +54,7 @@ class NodeScorerTest {
         ReferenceScorer reference = new ReferenceScorer(weights);
         for (Kernels kernels : new Kernels[] {new ScalarKernels(), new VectorKernels()}) {
             NodeScorer scorer = new NodeScorer(ModelTensors.of(weights), MemorySegment.ofArray(emb), kernels);
-            ScoringContext ctx = scorer.newContext();
+            ScoringContext ctx = scorer.newUser();
             scorer.prepare(ctx, history);
             float[] out = new float[nodes.length + 2];
             scorer.score(ctx, nodes, 1, nodes.length - 1, out, 2);
@@ -71,7 +71,7 @@ class NodeScorerTest {
         ModelArchitecture arch = ModelArchitecture.tdmMlp();
         NodeScorer scorer = new NodeScorer(ModelTensors.of(ModelWeights.gaussian(arch, 0.3, 1)), MemorySegment.ofArray(new float[24 * 4]),
                 Kernels.best());
-        ScoringContext ctx = scorer.newContext();
+        ScoringContext ctx = scorer.newUser();
         assertThrows(IllegalStateException.class, () -> scorer.score(ctx, new int[] {0}, 0, 1, new float[1], 0));
         assertThrows(IllegalArgumentException.class, () -> scorer.prepare(ctx, new int[3]));
         int[] history = new int[69];

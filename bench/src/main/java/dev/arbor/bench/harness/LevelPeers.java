@@ -69,10 +69,10 @@ final class LevelPeers {
             for (NodeScorer arbor : List.of(vector, scalar)) {
                 ScoringContext[] contexts = new ScoringContext[users];
                 for (int u = 0; u < contexts.length; u++) {
-                    contexts[u] = arbor.newContext();
+                    contexts[u] = arbor.newUser();
                     arbor.prepare(contexts[u], b.historyNodes()[u]);
                 }
-                ScoringContext scratch = arbor.newContext();
+                ScoringContext scratch = arbor.newUser();
                 double prepareMs = Timing.measure(1, config.seconds() / 2, t -> i -> arbor.prepare(scratch,
                         b.historyNodes()[i % users])).percentileMs(0.5);
                 Peer peer = (u, out) -> arbor.score(contexts[u], b.nodes()[u], 0, c, out, 0);

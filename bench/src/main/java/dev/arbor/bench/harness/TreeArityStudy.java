@@ -8,7 +8,7 @@ import dev.arbor.format.TreeShape;
 import dev.arbor.reader.IndexDirectory;
 import dev.arbor.reader.TreeSegment;
 import dev.arbor.synth.SyntheticIndex;
-import dev.arbor.train.tree.BalancedKMeansTree;
+import dev.arbor.treebuild.BalancedKMeansTree;
 import dev.arbor.writer.SegmentWriter;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,0 +1,91 @@
+package dev.arbor.dataset;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GenericCsvReaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void headerIsDetectedAndAllFourColumnsRead() throws IOException {
+        Path csv = TestData.write(dir, "log.csv", """
+                user,item,category,timestamp
+                7,100,"Books, used",30
+                7,200,Toys,10
+                8,100,Ignored,20
+                7,300,Toys,10
+                """);
+
+        InteractionLog log = GenericCsvReader.read(csv, ReadOptions.DEFAULTS);
+
+        assertEquals(4, log.size());
+        assertEquals(2, log.numUsers());
+        assertTrue(log.hasTimestamps());
+        assertEquals("Books, used", log.categoryName(log.itemCategory(log.itemOrdinal(100))));
+        assertEquals("Toys", log.categoryName(log.itemCategory(log.itemOrdinal(300))));
+        assertEquals(2, log.numCategories());
+        // Time order; the two items at t=10 keep their input order.
+        assertArrayEquals(new int[] {log.itemOrdinal(200), log.itemOrdinal(300), log.itemOrdinal(100)},
+                log.sequence(log.userOrdinal(7)));
+    }
+
+    @Test
+    void withoutHeaderTwoColumns() throws IOException {
+        Path csv = TestData.write(dir, "log.csv", "1,10\n1,11\n2,10\n");
+
+        InteractionLog log = GenericCsvReader.read(csv, ReadOptions.DEFAULTS);
+
+        assertEquals(3, log.size());
+        assertFalse(log.hasTimestamps());
+        assertFalse(log.hasCategories());
+        assertEquals(1, log.numCategories());
+        assertEquals(InteractionLog.NO_CATEGORY, log.categoryName(0));
+    }
+
+    @Test
+    void threeColumnsHaveCategoriesButNoTimestamps() throws IOException {
+        Path csv = TestData.write(dir, "log.csv", "u,i,c\n1,10,a\n1,11,\n");
+        InteractionLog log = GenericCsvReader.read(csv, ReadOptions.DEFAULTS);
+        assertFalse(log.hasTimestamps());
+        assertTrue(log.hasCategories());
+        assertEquals("a", log.categoryName(log.itemCategory(0)));
+        assertEquals(InteractionLog.NO_CATEGORY, log.categoryName(log.itemCategory(1)));
+    }
+
+    @Test
+    void aNonNumericItemOnTheFirstLineIsAnErrorNotAHeader() throws IOException {
+        Path csv = TestData.write(dir, "log.csv", "1,abc\n");
+        assertEquals(csv + ":1: field 'item' is not a number: \"abc\"", assertThrows(DataFormatException.class,
+                () -> GenericCsvReader.read(csv, ReadOptions.DEFAULTS)).getMessage());
+    }
+
+    @Test
+    void everyLineMustHaveTheFirstLinesColumnCount() throws IOException {
+        Path csv = TestData.write(dir, "log.csv", "user,item\n1,10\n1,11,x\n");
+        assertEquals(csv + ":3: expected 2 fields, found 3", assertThrows(DataFormatException.class,
+                () -> GenericCsvReader.read(csv, ReadOptions.DEFAULTS)).getMessage());
+
+        Path wide = TestData.write(dir, "wide.csv", "1,2,3,4,5\n");
+        assertEquals(wide + ":1: expected 2 to 4 fields (user,item[,category[,timestamp]]), found 5",
+                assertThrows(DataFormatException.class, () -> GenericCsvReader.read(wide, ReadOptions.DEFAULTS))
+                        .getMessage());
+    }
+
+    @Test
+    void headerOnlyGivesAnEmptyLog() throws IOException {
+        Path csv = TestData.write(dir, "log.csv", "user,item\n");
+        InteractionLog log = GenericCsvReader.read(csv, ReadOptions.DEFAULTS);
+        assertEquals(0, log.size());
+        assertEquals(0, log.numUsers());
+    }
+}

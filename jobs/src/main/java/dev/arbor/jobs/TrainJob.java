@@ -1,0 +1,87 @@
+package dev.arbor.jobs;
+
+import dev.arbor.reader.IndexDirectory;
+import dev.arbor.reader.TreeSegment;
+import dev.arbor.dataset.DataFormat;
+import dev.arbor.dataset.DataSplit;
+import dev.arbor.dataset.InteractionLog;
+import dev.arbor.dataset.InteractionLogs;
+import dev.arbor.dataset.ReadOptions;
+import dev.arbor.dataset.SplitOptions;
+import dev.arbor.eval.Evaluator;
+import dev.arbor.eval.SegmentQuality;
+import dev.arbor.treetrain.TdmPipeline;
+import dev.arbor.writer.SegmentWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code arbor train}: read a log, split users, run TDM's rounds, publish each round's index as a new
+ * commit of {@code out}, and optionally measure each round on the test users. The split parameters go
+ * into the segment's properties so {@code arbor eval} can rebuild the same split.
+ */
+public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOptions split, TdmPipeline.Options pipeline,
+                       Path out, int evalBeam, int[] ks) {
+
+    /** One published round and, when evaluated, its quality. */
+    public record RoundResult(TdmPipeline.Round round, Path segment, SegmentQuality quality) {
+    }
+
+    /** What a run produced: the data and split it used, and every round. */
+    public record Outcome(InteractionLog log, DataSplit split, List<RoundResult> rounds) {
+        public RoundResult last() {
+            return rounds.get(rounds.size() - 1);
+        }
+    }
+
+    /** Property keys that record where a segment came from. */
+    public static final String SOURCE_PATH = "source.path", SOURCE_FORMAT = "source.format", SPLIT_SEED = "split.seed",
+            SPLIT_VALIDATION = "split.validationUsers", SPLIT_TEST = "split.testUsers", MIN_HISTORY = "split.minHistory";
+
+    /** Runs the job; {@code evalBeam} 0 skips evaluation. */
+    public Outcome run(PrintStream log) throws IOException {
+        long t0 = System.nanoTime();
+        InteractionLog interactions = InteractionLogs.read(data, format, read);
+        DataSplit dataSplit = DataSplit.of(interactions, split);
+        log.printf(Locale.ROOT, "data: %s (%s): %,d users, %,d items, %,d interactions, read in %.1f s%n", data,
+                format.id(), interactions.numUsers(), interactions.numItems(), interactions.size(),
+                (System.nanoTime() - t0) / 1e9);
+        log.printf(Locale.ROOT, "split: seed %d, %,d training users, %,d validation, %,d test%n", split.seed(),
+                dataSplit.trainUsers().length, dataSplit.validation().size(), dataSplit.test().size());
+        Map<String, String> source = new LinkedHashMap<>();
+        source.put("source", "trained");
+        source.put(SOURCE_PATH, data.toAbsolutePath().normalize().toString());
+        source.put(SOURCE_FORMAT, format.id());
+        source.put(SPLIT_SEED, Long.toString(split.seed()));
+        source.put(SPLIT_VALIDATION, Integer.toString(split.validationUsers()));
+        source.put(SPLIT_TEST, Integer.toString(split.testUsers()));
+        source.put(MIN_HISTORY, Integer.toString(pipeline.minHistory()));
+        source.put("model.kind", pipeline.architecture().kind().name());
+        source.put("tree.branching", Integer.toString(pipeline.branching()));
+        List<RoundResult> results = new ArrayList<>();
+        Evaluator evaluator = new Evaluator().withKs(ks).withThreads(pipeline.training().threads());
+        TdmPipeline.run(interactions, dataSplit, pipeline, source, log, round -> {
+            try {
+                Path segment = SegmentWriter.write(out, round.index());
+                log.printf(Locale.ROOT, "published %s (%s tree, trained in %.1f s)%n", segment, round.tree(), round.seconds());
+                SegmentQuality quality = null;
+                if (evalBeam > 0) {
+                    try (TreeSegment opened = IndexDirectory.openLatest(out)) {
+                        quality = SegmentQuality.measure(opened, dataSplit.test(), evalBeam, evaluator, ks);
+                    }
+                }
+                results.add(new RoundResult(round, segment, quality));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        return new Outcome(interactions, dataSplit, results);
+    }
+}

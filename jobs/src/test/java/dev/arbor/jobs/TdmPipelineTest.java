@@ -1,0 +1,157 @@
+package dev.arbor.jobs;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.arbor.format.ModelArchitecture;
+import dev.arbor.format.ModelKind;
+import dev.arbor.format.TreeIndex;
+import dev.arbor.format.TreeShape;
+import dev.arbor.reader.IndexDirectory;
+import dev.arbor.reader.TreeSegment;
+import dev.arbor.scorer.ScoringContext;
+import dev.arbor.dataset.DataSplit;
+import dev.arbor.dataset.InteractionLog;
+import dev.arbor.dataset.InteractionLogBuilder;
+import dev.arbor.dataset.SplitOptions;
+import dev.arbor.eval.Evaluator;
+import dev.arbor.eval.SegmentQuality;
+import dev.arbor.nn.Batch;
+import dev.arbor.nn.TrainableModel;
+import dev.arbor.treetrain.LayerwiseSampler;
+import dev.arbor.treetrain.NegativeSchedule;
+import dev.arbor.treetrain.TdmPipeline;
+import dev.arbor.treetrain.TdmTrainer;
+import dev.arbor.writer.SegmentWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TdmPipelineTest {
+    @TempDir
+    Path dir;
+
+    /** Users who each stay inside one of 8 item clusters; a category is a cluster split in two. */
+    static InteractionLog clusteredLog(int users, int items, int perUser, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        InteractionLogBuilder b = new InteractionLogBuilder(true);
+        int clusters = 8, size = items / clusters;
+        for (int i = 0; i < items; i++) {
+            b.category(i + 1, "c" + (i / (size / 2)));
+        }
+        for (int u = 0; u < users; u++) {
+            int c = r.nextInt(clusters);
+            for (int t = 0; t < perUser; t++) {
+                b.add(u + 1, c * size + r.nextInt(size) + 1, t);
+            }
+        }
+        return b.build();
+    }
+
+    @Test
+    void negativeScheduleFollowsThePaperShape() {
+        NegativeSchedule full = NegativeSchedule.paper(23, 1.0);
+        assertArrayEquals(NegativeSchedule.PAPER, full.perLevel());
+        NegativeSchedule shallow = NegativeSchedule.paper(12, 0.1);
+        assertEquals(0, shallow.count(0));
+        assertEquals(20, shallow.count(11));
+        for (int l = 1; l < 12; l++) {
+            assertTrue(shallow.count(l) >= 1 && shallow.count(l) >= shallow.count(l - 1));
+        }
+        assertThrows(IllegalArgumentException.class, () -> NegativeSchedule.parse("1,2", 3));
+    }
+
+    @Test
+    void samplerGivesOnePositivePerLevelAndNeverAPositiveAsNegative() {
+        TreeShape shape = TreeShape.forItems(2, 100);
+        int[] itemToLeaf = new int[100];
+        for (int i = 0; i < 100; i++) {
+            itemToLeaf[i] = (i * 37) % 128;
+        }
+        long[] freq = new long[100];
+        java.util.Arrays.fill(freq, 1);
+        freq[5] = 1000;
+        int target = 42, targetLeaf = shape.leafNode(itemToLeaf[target]);
+        for (long[] f : new long[][] {null, freq}) {
+            LayerwiseSampler sampler = new LayerwiseSampler(shape, itemToLeaf, NegativeSchedule.paper(shape.levels(), 1), 1, f);
+            Batch batch = new Batch(3);
+            batch.addHistory(new int[] {-1, -1, -1});
+            sampler.addPairs(batch, target, new SplittableRandom(1));
+            assertEquals(sampler.pairsPerSample(), batch.pairCount());
+            java.util.Set<Integer> positives = new java.util.HashSet<>();
+            for (int p = 0; p < batch.pairCount(); p++) {
+                if (batch.label(p) == 1) {
+                    positives.add(batch.row(p));
+                }
+            }
+            assertEquals(shape.levels() - 1, positives.size(), "one positive per level from the start level");
+            for (int level = 1; level < shape.levels(); level++) {
+                assertTrue(positives.contains(shape.ancestorAt(targetLeaf, level)));
+            }
+            for (int p = 0; p < batch.pairCount(); p++) {
+                if (batch.label(p) == 0) {
+                    assertFalse(positives.contains(batch.row(p)), "negative " + batch.row(p) + " is a positive");
+                }
+            }
+        }
+        // Frequency weighting: item 5 carries ~91% of the weight, so its leaf dominates the leaf-level negatives.
+        int[] schedule = new int[shape.levels()];
+        schedule[shape.leafLevel()] = 50;
+        LayerwiseSampler weighted = new LayerwiseSampler(shape, itemToLeaf, new NegativeSchedule(schedule), shape.leafLevel(), freq);
+        Batch batch = new Batch(1);
+        batch.addHistory(new int[] {-1});
+        SplittableRandom r = new SplittableRandom(3);
+        for (int s = 0; s < 20; s++) {
+            weighted.addPairs(batch, target, r);
+        }
+        int hotLeaf = shape.leafNode(itemToLeaf[5]), hits = 0, negatives = 0;
+        for (int p = 0; p < batch.pairCount(); p++) {
+            if (batch.label(p) == 0) {
+                negatives++;
+                hits += batch.row(p) == hotLeaf ? 1 : 0;
+            }
+        }
+        assertTrue(hits > 0.8 * negatives, hits + " of " + negatives + " negatives were the frequent item");
+    }
+
+    @Test
+    void trainedIndexServesTheTrainedModelAndLearntTreeIsValid() throws Exception {
+        InteractionLog log = clusteredLog(300, 256, 20, 5);
+        DataSplit split = DataSplit.of(log, SplitOptions.withSeed(3).withTestUsers(30).withValidationUsers(10));
+        ModelArchitecture arch = new ModelArchitecture(ModelKind.ATTENTION_DNN, 8, ModelArchitecture.TDM_WINDOWS, 6, new int[] {16, 8});
+        TdmPipeline.Options options = new TdmPipeline.Options(arch, 2, 2, new TdmTrainer.Config(2, 0, 50, 0.01f, 2, 11), 1.0,
+                false, 1, false, 3);
+        List<TdmPipeline.Round> rounds = new ArrayList<>();
+        TdmPipeline.run(log, split, options, Map.of("source", "test"), System.err, rounds::add);
+        assertEquals(2, rounds.size());
+        assertEquals("category", rounds.get(0).tree());
+        TreeIndex learnt = rounds.get(1).index();
+        assertTrue(rounds.get(1).loss() < 0.6, "training reduced the loss: " + rounds.get(1).loss());
+
+        // The served segment scores exactly what the trained model scores (same weights, same embeddings).
+        SegmentWriter.write(dir, learnt);
+        try (TreeSegment segment = IndexDirectory.openLatestVerified(dir)) {
+            TrainableModel model = TrainableModel.fromWeights(learnt.model(), learnt.nodeEmbeddings());
+            int[] history = new int[arch.historyLength()];
+            java.util.Arrays.fill(history, -1);
+            history[68] = segment.shape().leafNode(segment.leafOf(3));
+            history[60] = segment.shape().leafNode(segment.leafOf(9));
+            int[] nodes = {1, 2, 5, 100, segment.shape().leafNode(segment.leafOf(17))};
+            float[] expected = new float[nodes.length], actual = new float[nodes.length];
+            model.score(history, nodes, nodes.length, expected);
+            ScoringContext ctx = segment.scorer().newUser();
+            segment.scorer().prepare(ctx, history);
+            segment.scorer().score(ctx, nodes, 0, nodes.length, actual, 0);
+            for (int i = 0; i < nodes.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-4 * Math.max(1, Math.abs(expected[i])), "node " + nodes[i]);
+            }
+            // Beam search over the learnt tree finds clustered users' future items far better than chance.
+            SegmentQuality q = SegmentQuality.measure(segment, split.test(), 20, new Evaluator().withKs(10).withThreads(2), new int[] {10});
+            assertTrue(q.bruteForce().recall(10) > 3 * 10.0 / 256, "recall@10 " + q.bruteForce().recall(10));
+            assertTrue(q.fidelity() > 0.3, "fidelity " + q.fidelity());
+        }
+    }
+}

@@ -1,0 +1,310 @@
+package dev.arbor.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+
+/**
+ * Trains a {@link TrainableModel} on mini-batches: mean softmax cross-entropy over the batch's pairs,
+ * backpropagation into every tensor and the touched embedding rows, then one Adam step (lazy Adam on the
+ * embedding table).
+ *
+ * <p>Data parallel: the batch's groups are split into contiguous chunks of about equal pair counts, one
+ * per thread; each thread accumulates into its own gradient buffers, which are summed in thread order
+ * before the optimiser step, so a run is reproducible bit for bit for a given thread count. The caller's
+ * thread works the first chunk. With BatchNorm the pass runs a layer at a time with the statistics
+ * reduced over all threads in between; without it each thread does its whole share in one go.
+ *
+ * <p>Not thread-safe; {@link #close()} stops the worker threads.
+ */
+public final class Trainer implements AutoCloseable {
+
+    private final TrainableModel model;
+    private final Adam adam;
+    private final int threads;
+    private final ExecutorService pool;
+    private final Worker[] workers;
+    private final Gradients[] grads;
+    private final Gradients total;
+    private final Activations activations;
+    private final int layers;
+    private final boolean batchNorm;
+
+    // Batch statistics and batch-wide BN gradient sums per hidden layer.
+    private final float[][] batchMean;
+    private final float[][] batchVar;
+    private final float[][] batchInvStd;
+    private final float[][] sumDGamma;
+    private final float[][] sumDBeta;
+
+    // The batch being worked and each thread's chunk of its groups and pairs.
+    private Batch batch;
+    private final int[] groupFrom;
+    private final int[] pairFrom;
+    private final double[] threadLoss;
+
+    /** A trainer using every available processor. */
+    public Trainer(TrainableModel model, AdamConfig adam) {
+        this(model, adam, Runtime.getRuntime().availableProcessors());
+    }
+
+    public Trainer(TrainableModel model, AdamConfig adam, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be positive");
+        }
+        this.model = model;
+        this.adam = new Adam(model, adam);
+        this.threads = threads;
+        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread t = new Thread(r, "arbor-train");
+            t.setDaemon(true);
+            return t;
+        });
+        workers = new Worker[threads];
+        grads = new Gradients[threads];
+        for (int t = 0; t < threads; t++) {
+            workers[t] = new Worker(model);
+            grads[t] = new Gradients(model);
+        }
+        total = new Gradients(model);
+        activations = model.newActivations();
+        int[] widths = model.architecture().mlpHidden();
+        layers = widths.length;
+        batchNorm = model.options().batchNorm();
+        batchMean = new float[layers][];
+        batchVar = new float[layers][];
+        batchInvStd = new float[layers][];
+        sumDGamma = new float[layers][];
+        sumDBeta = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            batchMean[l] = new float[widths[l]];
+            batchVar[l] = new float[widths[l]];
+            batchInvStd[l] = new float[widths[l]];
+            sumDGamma[l] = new float[widths[l]];
+            sumDBeta[l] = new float[widths[l]];
+        }
+        groupFrom = new int[threads + 1];
+        pairFrom = new int[threads + 1];
+        threadLoss = new double[threads];
+    }
+
+    public TrainableModel model() {
+        return model;
+    }
+
+    public AdamConfig adam() {
+        return adam.config();
+    }
+
+    /** Changes the optimiser settings from the next step on (e.g. a learning-rate schedule); moments are kept. */
+    public void setAdam(AdamConfig config) {
+        adam.setConfig(config);
+    }
+
+    /**
+     * One training step on {@code batch}: gradients of the mean loss, the BatchNorm running statistics
+     * moved towards the batch's, and an Adam update. Returns the batch's mean loss before the update.
+     */
+    public double step(Batch batch) {
+        double loss = computeGradients(batch);
+        if (batchNorm) {
+            for (int l = 0; l < layers; l++) {
+                model.updateRunningStats(l, batchMean[l], batchVar[l], batch.pairCount());
+            }
+        }
+        adam.apply(model, total);
+        return loss;
+    }
+
+    /** Mean loss of {@code batch} in training mode, leaving its gradients in {@link #gradients()}. */
+    double computeGradients(Batch batch) {
+        if (batch.historyLength() != model.architecture().historyLength()) {
+            throw new IllegalArgumentException("batch histories have " + batch.historyLength() + " slots, model "
+                    + model.architecture().historyLength());
+        }
+        if (batch.pairCount() == 0) {
+            throw new IllegalArgumentException("empty batch");
+        }
+        this.batch = batch;
+        activations.ensure(batch.pairCount());
+        partition();
+        int stages = 2 * layers + 1;
+        if (batchNorm) {
+            for (int s = 0; s < stages; s++) {
+                int stage = s;
+                parallel(t -> stage(t, stage));
+                reduceAfter(stage);
+            }
+        } else {
+            parallel(t -> {
+                for (int s = 0; s < stages; s++) {
+                    stage(t, s);
+                }
+            });
+        }
+        total.clear();
+        double loss = 0;
+        for (int t = 0; t < threads; t++) {
+            total.addAll(grads[t]);
+            loss += threadLoss[t];
+        }
+        this.batch = null;
+        return loss / batch.pairCount();
+    }
+
+    /** Summed gradients of the last {@link #computeGradients} or {@link #step}. */
+    Gradients gradients() {
+        return total;
+    }
+
+    /** Splits the groups into contiguous chunks of about {@code pairs / threads} pairs each. */
+    private void partition() {
+        int groups = batch.groupCount();
+        int pairs = batch.pairCount();
+        int g = 0;
+        for (int t = 0; t < threads; t++) {
+            groupFrom[t] = g;
+            pairFrom[t] = batch.groupStart(g);
+            long target = (long) pairs * (t + 1) / threads;
+            while (g < groups && batch.groupStart(g) < target) {
+                g++;
+            }
+        }
+        groupFrom[threads] = groups;
+        pairFrom[threads] = pairs;
+    }
+
+    /**
+     * Thread {@code t}'s part of stage {@code s}. Stage 0: input part and first dense layer; 1 .. L-1:
+     * hidden layer s-1's BN and PReLU, dense layer s; L: the last hidden activation, logits, loss and back
+     * to the last hidden layer's BN output; L+1 .. 2L-1: back through BN and dense layer 2L-s; 2L: back
+     * through the first BN and the input part. With BN, each stage ends where batch sums are needed.
+     */
+    private void stage(int t, int s) {
+        Worker w = workers[t];
+        Gradients g = grads[t];
+        int p0 = pairFrom[t];
+        int p1 = pairFrom[t + 1];
+        int pairs = batch.pairCount();
+        int[] hist = batch.histories();
+        int h = batch.historyLength();
+        if (s == 0) {
+            g.clear();
+            for (int gr = groupFrom[t]; gr < groupFrom[t + 1]; gr++) {
+                int c0 = batch.groupStart(gr);
+                w.forwardInput(hist, gr * h, batch.rows(), c0, batch.groupStart(gr + 1) - c0, activations, c0);
+            }
+        } else if (s <= layers) {
+            w.activate(s - 1, p0, p1, activations, batchMean[s - 1], batchInvStd[s - 1]);
+            w.dense(s, p0, p1, activations);
+        }
+        if (s < layers) {
+            if (batchNorm) {
+                w.accumulateStats(s, p0, p1, activations);
+            }
+            return;
+        }
+        if (s == layers) {
+            threadLoss[t] = w.loss(p0, p1, batch.labels(), pairs, activations);
+            w.denseBackward(layers, p0, p1, activations, g);
+            w.activateBackward(layers - 1, p0, p1, activations, g);
+            return;
+        }
+        int l = 2 * layers - s;
+        if (batchNorm) {
+            w.normBackward(l, p0, p1, activations, batchInvStd[l], sumDGamma[l], sumDBeta[l], pairs);
+        }
+        if (l > 0) {
+            w.denseBackward(l, p0, p1, activations, g);
+            w.activateBackward(l - 1, p0, p1, activations, g);
+        } else {
+            for (int gr = groupFrom[t]; gr < groupFrom[t + 1]; gr++) {
+                int c0 = batch.groupStart(gr);
+                w.backwardInput(hist, gr * h, batch.rows(), c0, batch.groupStart(gr + 1) - c0, activations, c0, g);
+            }
+        }
+    }
+
+    /** BatchNorm reductions between stages: forward statistics after stages below L, gradient sums after the rest. */
+    private void reduceAfter(int s) {
+        int pairs = batch.pairCount();
+        if (s < layers) {
+            float[] mean = batchMean[s];
+            float[] var = batchVar[s];
+            for (int i = 0; i < mean.length; i++) {
+                double sum = 0;
+                double sumSq = 0;
+                for (Worker w : workers) {
+                    sum += w.sum[s][i];
+                    sumSq += w.sumSq[s][i];
+                }
+                double mu = sum / pairs;
+                mean[i] = (float) mu;
+                var[i] = (float) Math.max(0.0, sumSq / pairs - mu * mu);
+            }
+            model.inverseStd(var, batchInvStd[s]);
+        } else if (s < 2 * layers) {
+            int l = 2 * layers - 1 - s;
+            sum(model.bnGamma[l], sumDGamma[l]);
+            sum(model.bnBeta[l], sumDBeta[l]);
+        }
+    }
+
+    /** Sums parameter {@code index}'s per-thread gradients into {@code out}. */
+    private void sum(int index, float[] out) {
+        Arrays.fill(out, 0f);
+        for (Gradients g : grads) {
+            Kernels.axpy(1f, g.dense[index], 0, out, 0, out.length);
+        }
+    }
+
+    /** Runs {@code body(t)} for every thread index, the first on the caller's thread, and waits for all. */
+    private void parallel(IntConsumer body) {
+        if (threads == 1) {
+            body.accept(0);
+            return;
+        }
+        List<Future<?>> futures = new ArrayList<>(threads - 1);
+        for (int t = 1; t < threads; t++) {
+            int thread = t;
+            futures.add(pool.submit(() -> body.accept(thread)));
+        }
+        Throwable failure = null;
+        try {
+            body.accept(0);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                failure = failure == null ? e.getCause() : failure;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure instanceof RuntimeException re) {
+            throw re;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
+        if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.arbor.nn;
+
+import dev.arbor.format.ModelArchitecture;
+import dev.arbor.format.ModelKind;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The backward pass against central finite differences of the batch loss, for every tensor (attention
+ * unit, hidden layers, output layer, BatchNorm) and for the touched embedding rows (history and candidate
+ * rows, one row being both), with empty slots, an empty window and an empty history. The differences are
+ * taken on the double-precision {@link Reference} with a step of 1e-6: float differences would need a
+ * step so large that it often crosses a PReLU kink of some pair, which makes them disagree with the exact
+ * gradient by more than any tolerance that would still catch a wrong one.
+ */
+class GradientCheckTest {
+
+    private static final double STEP = 1e-6;
+    /** Relative to the largest gradient coordinate of the tensor: float backward against exact derivative. */
+    private static final double TOLERANCE = 2e-4;
+
+    @ParameterizedTest
+    @CsvSource({"ATTENTION_DNN, false", "ATTENTION_DNN, true", "MLP, false", "MLP, true"})
+    void smallModelEveryCoordinate(ModelKind kind, boolean batchNorm) {
+        TrainableModel m = TrainableModel.create(Fixtures.small(kind), Fixtures.ROWS,
+                TrainableModel.Options.defaults().withBatchNorm(batchNorm), 1);
+        Fixtures.randomise(m, 2);
+        check(m, Fixtures.smallBatch(), Integer.MAX_VALUE);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"ATTENTION_DNN, true", "MLP, false"})
+    void tdmArchitectureSampledCoordinates(ModelKind kind, boolean batchNorm) {
+        ModelArchitecture arch = Fixtures.tdm(kind);
+        TrainableModel m = TrainableModel.create(arch, 30, TrainableModel.Options.defaults().withBatchNorm(batchNorm),
+                4);
+        Fixtures.randomise(m, 5);
+        check(m, Fixtures.randomBatch(arch, 30, 3, 3, 6), 5);
+    }
+
+    /** Checks up to {@code perTensor} coordinates of each tensor and touched embedding rows. */
+    private static void check(TrainableModel m, Batch batch, int perTensor) {
+        Reference ref = Reference.of(m);
+        Gradients g;
+        try (Trainer t = new Trainer(m, AdamConfig.of(1e-3f), 1)) {
+            double loss = t.computeGradients(batch);
+            assertEquals(ref.batchLoss(batch), loss, 1e-5, "loss");
+            g = t.gradients();
+        }
+        SplittableRandom r = new SplittableRandom(9);
+        for (int i = 0; i < m.parameterCount(); i++) {
+            String name = m.parameterNames().get(i);
+            // With BN a dense bias is cancelled by the mean subtraction: its gradient is zero.
+            boolean zero = m.options().batchNorm() && name.matches("mlp\\d+\\.b");
+            compare(name, ref, batch, ref.params[i], 0, g.dense[i], 0, coords(ref.params[i].length, perTensor, r),
+                    zero);
+        }
+        TreeSet<Integer> touched = new TreeSet<>();
+        for (int q = 0; q < batch.pairCount(); q++) {
+            touched.add(batch.rows()[q]);
+        }
+        for (int grp = 0; grp < batch.groupCount(); grp++) {
+            for (int s = 0; s < batch.historyLength() && batch.groupStart(grp + 1) > batch.groupStart(grp); s++) {
+                int row = batch.histories()[grp * batch.historyLength() + s];
+                if (row >= 0) {
+                    touched.add(row);
+                }
+            }
+        }
+        RowGradients rows = g.embeddings;
+        assertEquals(touched.size(), rows.size(), "touched embedding rows");
+        int d = m.architecture().embeddingDim();
+        for (int slot = 0; slot < rows.size(); slot++) {
+            int row = rows.row(slot);
+            assertTrue(touched.contains(row), "row " + row + " has a gradient but was not in the batch");
+            if (slot < perTensor) {
+                compare("embedding row " + row, ref, batch, ref.emb, row * d, rows.values(), slot * d,
+                        coords(d, perTensor, r), false);
+            }
+        }
+    }
+
+    private static int[] coords(int n, int max, SplittableRandom r) {
+        return n <= max ? IntStream.range(0, n).toArray() : r.ints(0, n).distinct().limit(max).toArray();
+    }
+
+    private static void compare(String name, Reference ref, Batch batch, double[] w, int wo, float[] grad, int go,
+                                int[] coords, boolean zero) {
+        double[] numeric = new double[coords.length];
+        double scale = 0;
+        for (int k = 0; k < coords.length; k++) {
+            int j = wo + coords[k];
+            double saved = w[j];
+            w[j] = saved + STEP;
+            double up = ref.batchLoss(batch);
+            w[j] = saved - STEP;
+            double down = ref.batchLoss(batch);
+            w[j] = saved;
+            numeric[k] = (up - down) / (2 * STEP);
+            scale = Math.max(scale, Math.abs(numeric[k]));
+        }
+        if (zero) {
+            for (int k = 0; k < coords.length; k++) {
+                assertEquals(0, grad[go + coords[k]], 1e-6, name + "[" + coords[k] + "]");
+                assertEquals(0, numeric[k], 1e-6, name + "[" + coords[k] + "] (numeric)");
+            }
+            return;
+        }
+        assertTrue(scale > 1e-6, name + " has no gradient to check");
+        for (int k = 0; k < coords.length; k++) {
+            assertEquals(numeric[k], grad[go + coords[k]], TOLERANCE * scale, name + "[" + coords[k] + "]");
+        }
+    }
+}

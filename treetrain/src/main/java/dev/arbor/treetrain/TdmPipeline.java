@@ -1,0 +1,183 @@
+package dev.arbor.treetrain;
+
+import dev.arbor.format.ModelArchitecture;
+import dev.arbor.format.TreeIndex;
+import dev.arbor.format.TreeShape;
+import dev.arbor.dataset.BehaviourWindows;
+import dev.arbor.dataset.DataSplit;
+import dev.arbor.dataset.InteractionLog;
+import dev.arbor.dataset.TrainingSamples;
+import dev.arbor.nn.TrainableModel;
+import dev.arbor.treebuild.BalancedKMeansTree;
+import dev.arbor.treebuild.CategoryTreeInit;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.function.Consumer;
+import java.util.Map;
+
+/**
+ * TDM's alternation, end to end: the first tree from item categories, then for each round train the
+ * model on the current tree and re-cluster the learnt item embeddings into a new balanced tree. Each
+ * round's index is handed out, so the first (category) tree can be compared with learnt ones.
+ */
+public final class TdmPipeline {
+
+    /**
+     * @param architecture       the model
+     * @param branching          tree branching B
+     * @param rounds             training rounds; round r > 0 trains on the tree re-clustered after round r-1
+     * @param training           epochs, samples, batch, learning rate, threads, seed of each round
+     * @param negativeScale      multiplier on the paper's per-level negative counts
+     * @param frequencyNegatives draw negatives in proportion to item frequency instead of uniformly
+     * @param startLevel         first level that gets samples
+     * @param batchNorm          BatchNorm in the MLP (folded into the weights at export)
+     * @param minHistory         minimum behaviours before a target is used as a sample
+     */
+    public record Options(ModelArchitecture architecture, int branching, int rounds, TdmTrainer.Config training,
+                          double negativeScale, boolean frequencyNegatives, int startLevel, boolean batchNorm,
+                          int minHistory) {
+        public Options {
+            if (rounds < 1) {
+                throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+            }
+            if (!java.util.Arrays.equals(architecture.windowSizes(), BehaviourWindows.sizes())) {
+                throw new IllegalArgumentException("the model's windows " + java.util.Arrays.toString(architecture.windowSizes())
+                        + " differ from the training samples' " + java.util.Arrays.toString(BehaviourWindows.sizes()));
+            }
+        }
+    }
+
+    /** One trained round: the index as it would be served, how long the round took, and its last loss. */
+    public record Round(TreeIndex index, double seconds, double loss, String tree) {
+    }
+
+    private TdmPipeline() {
+    }
+
+    /** Runs every round, handing each trained index to {@code onRound} as soon as it exists. */
+    public static void run(InteractionLog log, DataSplit split, Options options, Map<String, String> source,
+                           PrintStream out, Consumer<Round> onRound) {
+        int items = log.numItems(), d = options.architecture().embeddingDim();
+        TreeShape shape = TreeShape.forItems(options.branching(), items);
+        TrainingSamples samples = split.trainingSamples(options.minHistory());
+        long[] frequency = options.frequencyNegatives() ? trainingFrequencies(log, split.trainUsers()) : null;
+        NegativeSchedule schedule = NegativeSchedule.paper(shape.levels(), options.negativeScale());
+        long seed = options.training().seed();
+        out.printf("tdm: %,d items, %,d training samples, tree B=%d with %d levels, negatives per level %s%n", items,
+                samples.size(), options.branching(), shape.levels(), schedule);
+        int[] itemToLeaf = CategoryTreeInit.build(shape, log.itemCategories(), seed);
+        TrainableModel model = TrainableModel.create(options.architecture(), shape.nodeCount(),
+                TrainableModel.Options.defaults().withBatchNorm(options.batchNorm()), seed);
+        String tree = "category";
+        for (int round = 0; round < options.rounds(); round++) {
+            if (round > 0) {
+                long t = System.nanoTime();
+                float[] itemEmbeddings = itemEmbeddings(model.embeddings(), shape, itemToLeaf, d);
+                itemToLeaf = BalancedKMeansTree.build(shape, itemEmbeddings, d, BalancedKMeansTree.Config.defaults(seed + round));
+                float[] table = embeddingTable(shape, itemToLeaf, itemEmbeddings, d);
+                model = TrainableModel.fromWeights(model.export(), table);
+                tree = "learnt (round " + round + ")";
+                out.printf("tdm: re-clustered %,d items into a new tree in %.1f s%n", items, (System.nanoTime() - t) / 1e9);
+            }
+            out.printf("tdm: round %d/%d on the %s tree%n", round + 1, options.rounds(), tree);
+            long t = System.nanoTime();
+            LayerwiseSampler sampler = new LayerwiseSampler(shape, itemToLeaf, schedule, options.startLevel(), frequency);
+            TdmTrainer.Config cfg = options.training();
+            double loss = TdmTrainer.train(model, samples, shape, itemToLeaf, sampler,
+                    new TdmTrainer.Config(cfg.epochs(), cfg.samplesPerEpoch(), cfg.batchSamples(), cfg.learningRate(),
+                            cfg.threads(), seed + 1000L * round), out);
+            double seconds = (System.nanoTime() - t) / 1e9;
+            onRound.accept(new Round(toIndex(log, shape, itemToLeaf, model, options, source, tree, round), seconds, loss, tree));
+        }
+    }
+
+    /** The serving index: node embeddings from the model's table, with empty subtrees zeroed as the format says. */
+    static TreeIndex toIndex(InteractionLog log, TreeShape shape, int[] itemToLeaf, TrainableModel model, Options options,
+                             Map<String, String> source, String tree, int round) {
+        int d = options.architecture().embeddingDim();
+        float[] table = model.embeddings().clone();
+        boolean[] nonEmpty = nonEmptyNodes(shape, itemToLeaf);
+        for (int node = 0; node < nonEmpty.length; node++) {
+            if (!nonEmpty[node]) {
+                Arrays.fill(table, node * d, (node + 1) * d, 0f);
+            }
+        }
+        Map<String, String> meta = new LinkedHashMap<>(source);
+        meta.put("tree", tree);
+        meta.put("train.rounds", Integer.toString(round + 1));
+        meta.put("train.epochs", Integer.toString(options.training().epochs()));
+        meta.put("train.samplesPerEpoch", Integer.toString(options.training().samplesPerEpoch()));
+        meta.put("train.batch", Integer.toString(options.training().batchSamples()));
+        meta.put("train.learningRate", Float.toString(options.training().learningRate()));
+        meta.put("train.negativeScale", Double.toString(options.negativeScale()));
+        meta.put("train.frequencyNegatives", Boolean.toString(options.frequencyNegatives()));
+        meta.put("train.batchNorm", Boolean.toString(options.batchNorm()));
+        meta.put("train.seed", Long.toString(options.training().seed()));
+        return new TreeIndex(shape, log.itemIds().clone(), itemToLeaf.clone(), table, model.export(), meta);
+    }
+
+    static boolean[] nonEmptyNodes(TreeShape shape, int[] itemToLeaf) {
+        boolean[] nonEmpty = new boolean[shape.nodeCount()];
+        for (int leaf : itemToLeaf) {
+            for (int node = shape.leafNode(leaf); !nonEmpty[node]; node = shape.parent(node)) {
+                nonEmpty[node] = true;
+                if (node == 0) {
+                    break;
+                }
+            }
+        }
+        return nonEmpty;
+    }
+
+    /** Row of each item's leaf, item-major. */
+    static float[] itemEmbeddings(float[] table, TreeShape shape, int[] itemToLeaf, int d) {
+        float[] out = new float[itemToLeaf.length * d];
+        for (int item = 0; item < itemToLeaf.length; item++) {
+            System.arraycopy(table, shape.leafNode(itemToLeaf[item]) * d, out, item * d, d);
+        }
+        return out;
+    }
+
+    /**
+     * A fresh table for a new tree: each item's learnt embedding on its new leaf, and every inner node the
+     * mean of its non-empty children, so no inner-node state of the old tree survives.
+     */
+    static float[] embeddingTable(TreeShape shape, int[] itemToLeaf, float[] itemEmbeddings, int d) {
+        float[] table = new float[shape.nodeCount() * d];
+        int[] count = new int[shape.nodeCount()];
+        for (int item = 0; item < itemToLeaf.length; item++) {
+            int node = shape.leafNode(itemToLeaf[item]);
+            System.arraycopy(itemEmbeddings, item * d, table, node * d, d);
+            count[node] = 1;
+        }
+        for (int level = shape.levels() - 2; level >= 0; level--) {
+            for (int node = shape.levelStart(level); node < shape.levelStart(level + 1); node++) {
+                int first = shape.firstChild(node);
+                for (int c = first; c < first + shape.branching(); c++) {
+                    if (count[c] > 0) {
+                        count[node]++;
+                        for (int k = 0; k < d; k++) {
+                            table[node * d + k] += table[c * d + k];
+                        }
+                    }
+                }
+                for (int k = 0; k < d && count[node] > 0; k++) {
+                    table[node * d + k] /= count[node];
+                }
+            }
+        }
+        return table;
+    }
+
+    private static long[] trainingFrequencies(InteractionLog log, int[] trainUsers) {
+        long[] freq = new long[log.numItems()];
+        int[] offsets = log.userOffsets(), seq = log.sequenceItems();
+        for (int u : trainUsers) {
+            for (int i = offsets[u]; i < offsets[u + 1]; i++) {
+                freq[seq[i]]++;
+            }
+        }
+        return freq;
+    }
+}
