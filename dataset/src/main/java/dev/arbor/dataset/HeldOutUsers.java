@@ -1,5 +1,6 @@
 package dev.arbor.dataset;
 
+import dev.arbor.format.BehaviourWindows;
 import java.util.Arrays;
 
 /**

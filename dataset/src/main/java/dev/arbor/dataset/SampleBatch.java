@@ -1,5 +1,6 @@
 package dev.arbor.dataset;
 
+import dev.arbor.format.BehaviourWindows;
 /**
  * Training samples laid out flat for a model: sample {@code s} has behaviour slots
  * {@code history[s * 69 .. s * 69 + 69)} (see {@link BehaviourWindows}) and target item {@code targets[s]}.

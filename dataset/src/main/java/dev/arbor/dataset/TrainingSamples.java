@@ -1,5 +1,6 @@
 package dev.arbor.dataset;
 
+import dev.arbor.format.BehaviourWindows;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.Arrays;
 import java.util.Random;

@@ -1,5 +1,6 @@
 package dev.arbor.dataset;
 
+import dev.arbor.format.BehaviourWindows;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -2,7 +2,7 @@ package dev.arbor.eval;
 
 import dev.arbor.search.TopK;
 import dev.arbor.scorer.Kernels;
-import dev.arbor.dataset.BehaviourWindows;
+import dev.arbor.format.BehaviourWindows;
 import dev.arbor.dataset.DataSplit;
 import dev.arbor.dataset.TrainingSamples;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package dev.arbor.eval;
 
 import dev.arbor.scorer.Kernels;
-import dev.arbor.dataset.BehaviourWindows;
+import dev.arbor.format.BehaviourWindows;
 import dev.arbor.dataset.TrainingSamples;
 import java.util.Arrays;
 import java.util.Locale;

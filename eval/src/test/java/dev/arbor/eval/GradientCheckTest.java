@@ -2,7 +2,7 @@ package dev.arbor.eval;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.arbor.dataset.BehaviourWindows;
+import dev.arbor.format.BehaviourWindows;
 import dev.arbor.dataset.InteractionLog;
 import dev.arbor.dataset.InteractionLogBuilder;
 import dev.arbor.dataset.TrainingSamples;

@@ -17,8 +17,6 @@ import java.util.List;
 public record ModelArchitecture(ModelKind kind, int embeddingDim, int[] windowSizes, int attentionHidden,
                                 int[] mlpHidden) {
 
-    /** TDM's windows over the last 69 behaviours, oldest first. */
-    public static final int[] TDM_WINDOWS = {20, 20, 10, 10, 2, 2, 2, 1, 1, 1};
     public static final int OUTPUTS = 2;
     /** Most elements one tensor or scorer buffer may hold: sizes are ints, and a reader must not overflow them. */
     public static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
@@ -64,12 +62,12 @@ public record ModelArchitecture(ModelKind kind, int embeddingDim, int[] windowSi
 
     /** The paper's attention-DNN: dim 24, 69 behaviours in 10 windows, unit 36, MLP 128-64-24. */
     public static ModelArchitecture tdmAttentionDnn() {
-        return new ModelArchitecture(ModelKind.ATTENTION_DNN, 24, TDM_WINDOWS, 36, new int[] {128, 64, 24});
+        return new ModelArchitecture(ModelKind.ATTENTION_DNN, 24, BehaviourWindows.sizes(), 36, new int[] {128, 64, 24});
     }
 
     /** The plain MLP model with the same windows and hidden layers. */
     public static ModelArchitecture tdmMlp() {
-        return new ModelArchitecture(ModelKind.MLP, 24, TDM_WINDOWS, 0, new int[] {128, 64, 24});
+        return new ModelArchitecture(ModelKind.MLP, 24, BehaviourWindows.sizes(), 0, new int[] {128, 64, 24});
     }
 
     public boolean hasAttention() {
@@ -91,14 +89,7 @@ public record ModelArchitecture(ModelKind kind, int embeddingDim, int[] windowSi
 
     /** Window index of each history slot (slot 0 is the oldest). */
     public int[] windowOfSlot() {
-        int[] w = new int[historyLength()];
-        int slot = 0;
-        for (int i = 0; i < windowSizes.length; i++) {
-            for (int j = 0; j < windowSizes[i]; j++) {
-                w[slot++] = i;
-            }
-        }
-        return w;
+        return BehaviourWindows.windowOfSlot(windowSizes);
     }
 
     /**

@@ -26,7 +26,7 @@ class TreeIndexTest {
         assertNotNull(index(new long[] {1, 2, 3}, new int[] {0, 1, 2}, nodes * 24, MLP));
         refused("model and embedding dimensions disagree", () -> index(new long[] {1, 2, 3}, new int[] {0, 1, 2},
                 nodes * 16, MLP));
-        ModelArchitecture dim16 = new ModelArchitecture(ModelKind.MLP, 16, ModelArchitecture.TDM_WINDOWS, 0,
+        ModelArchitecture dim16 = new ModelArchitecture(ModelKind.MLP, 16, BehaviourWindows.sizes(), 0,
                 new int[] {32});
         refused("7 x 16", () -> index(new long[] {1, 2, 3}, new int[] {0, 1, 2}, nodes * 24, dim16));
     }
@@ -52,7 +52,7 @@ class TreeIndexTest {
         refused("more than", () -> new TreeShape(1024, 5, 1)); // node ids would overflow an int
         refused("fewer than the 5 items", () -> new TreeShape(2, 3, 5));
         refused("embeddingDim must be in [1, 4096]", () -> new ModelArchitecture(ModelKind.MLP, 0,
-                ModelArchitecture.TDM_WINDOWS, 0, new int[] {8}));
+                BehaviourWindows.sizes(), 0, new int[] {8}));
         refused("window size must be in [1, 4096]", () -> new ModelArchitecture(ModelKind.MLP, 8, new int[] {-1}, 0,
                 new int[] {8}));
         refused("attentionHidden must be in [1, 65536]", () -> new ModelArchitecture(ModelKind.ATTENTION_DNN, 8,

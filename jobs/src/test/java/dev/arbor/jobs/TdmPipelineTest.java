@@ -2,6 +2,7 @@ package dev.arbor.jobs;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.arbor.format.BehaviourWindows;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
 import dev.arbor.format.TreeIndex;
@@ -121,7 +122,7 @@ class TdmPipelineTest {
     void trainedIndexServesTheTrainedModelAndLearntTreeIsValid() throws Exception {
         InteractionLog log = clusteredLog(300, 256, 20, 5);
         DataSplit split = DataSplit.of(log, SplitOptions.withSeed(3).withTestUsers(30).withValidationUsers(10));
-        ModelArchitecture arch = new ModelArchitecture(ModelKind.ATTENTION_DNN, 8, ModelArchitecture.TDM_WINDOWS, 6, new int[] {16, 8});
+        ModelArchitecture arch = new ModelArchitecture(ModelKind.ATTENTION_DNN, 8, BehaviourWindows.sizes(), 6, new int[] {16, 8});
         TdmPipeline.Options options = new TdmPipeline.Options(arch, 2, 2, new TdmTrainer.Config(2, 0, 50, 0.01f, 2, 11), 1.0,
                 false, 1, false, 3);
         List<TdmPipeline.Round> rounds = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.arbor.search;
 
+import dev.arbor.format.BehaviourWindows;
 import dev.arbor.scorer.LevelScorer;
 import java.util.Arrays;
 import org.agrona.collections.IntHashSet;
@@ -27,12 +28,12 @@ public final class SearchContext {
         this.tree = tree;
         this.scoring = tree.scorer().newUser();
         this.historyNodes = new int[tree.scorer().historyLength()];
-        Arrays.fill(historyNodes, -1);
+        Arrays.fill(historyNodes, BehaviourWindows.PADDING);
     }
 
     /** Clears history, exclusions and filter. */
     public SearchContext reset() {
-        Arrays.fill(historyNodes, -1);
+        Arrays.fill(historyNodes, BehaviourWindows.PADDING);
         excluded.clear();
         filter = ItemFilter.ALL;
         return this;
@@ -43,33 +44,34 @@ public final class SearchContext {
      * {@code historyLength} count. Unknown ids fail with the id in the message.
      */
     public SearchContext history(long[] itemIds, int count) {
-        int take = beginHistory(count, itemIds.length);
-        for (int i = 0; i < take; i++) {
-            setSlot(take, i, ordinalOf(itemIds[count - take + i]));
+        int slots = historyNodes.length;
+        for (int slot = beginHistory(count, itemIds.length); slot < slots; slot++) {
+            historyNodes[slot] = leafNode(ordinalOf(itemIds[count - slots + slot]));
         }
         return this;
     }
 
     /** Sets the user's behaviours by item ordinal, most recent last. */
     public SearchContext historyOrdinals(int[] ordinals, int count) {
-        int take = beginHistory(count, ordinals.length);
-        for (int i = 0; i < take; i++) {
-            setSlot(take, i, checkOrdinal(ordinals[count - take + i]));
+        int slots = historyNodes.length;
+        for (int slot = beginHistory(count, ordinals.length); slot < slots; slot++) {
+            historyNodes[slot] = leafNode(checkOrdinal(ordinals[count - slots + slot]));
         }
         return this;
     }
 
+    /** Empties the history and returns the first slot a history of {@code count} behaviours fills. */
     private int beginHistory(int count, int available) {
         if (count < 0 || count > available) {
             throw new IllegalArgumentException("history count must be in [0, " + available + "] (the array's length),"
                     + " got " + count);
         }
-        Arrays.fill(historyNodes, -1);
-        return Math.min(count, historyNodes.length);
+        Arrays.fill(historyNodes, BehaviourWindows.PADDING);
+        return BehaviourWindows.firstFilledSlot(count, historyNodes.length);
     }
 
-    private void setSlot(int take, int i, int ordinal) {
-        historyNodes[historyNodes.length - take + i] = tree.shape().leafNode(tree.leafOf(ordinal));
+    private int leafNode(int ordinal) {
+        return tree.shape().leafNode(tree.leafOf(ordinal));
     }
 
     /** Excludes an item by external id (unknown ids are ignored: they cannot be returned anyway). */

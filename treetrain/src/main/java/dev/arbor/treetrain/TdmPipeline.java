@@ -3,7 +3,7 @@ package dev.arbor.treetrain;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.TreeIndex;
 import dev.arbor.format.TreeShape;
-import dev.arbor.dataset.BehaviourWindows;
+import dev.arbor.format.BehaviourWindows;
 import dev.arbor.dataset.DataSplit;
 import dev.arbor.dataset.InteractionLog;
 import dev.arbor.dataset.TrainingSamples;

@@ -3,6 +3,7 @@ package dev.arbor.bench.harness;
 import static dev.arbor.format.FramedFile.FLOAT;
 
 import dev.arbor.bench.harness.BenchResults.LevelRow;
+import dev.arbor.format.BehaviourWindows;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelWeights;
 import dev.arbor.format.TreeShape;
@@ -139,17 +140,14 @@ final class LevelPeers {
         float[][] rows = new float[users][], masks = new float[users][];
         float[][][] vectors = new float[users][][];
         for (int u = 0; u < users; u++) {
-            // The slot layout SearchContext.history uses: most recent last, empty slots first.
             historyNodes[u] = new int[slots];
-            Arrays.fill(historyNodes[u], -1);
+            Arrays.fill(historyNodes[u], BehaviourWindows.PADDING);
             rows[u] = new float[slots * d];
             masks[u] = new float[slots];
             vectors[u] = new float[slots][];
             long[] h = histories[u];
-            int take = Math.min(h.length, slots);
-            for (int i = 0; i < take; i++) {
-                int slot = slots - take + i;
-                int leaf = shape.leafNode(segment.leafOf(segment.ordinalOf(h[h.length - take + i])));
+            for (int slot = BehaviourWindows.firstFilledSlot(h.length, slots); slot < slots; slot++) {
+                int leaf = shape.leafNode(segment.leafOf(segment.ordinalOf(h[h.length - slots + slot])));
                 historyNodes[u][slot] = leaf;
                 MemorySegment.copy(segment.embeddings(), FLOAT, (long) leaf * d * Float.BYTES, rows[u], slot * d, d);
                 vectors[u][slot] = Arrays.copyOfRange(rows[u], slot * d, slot * d + d);

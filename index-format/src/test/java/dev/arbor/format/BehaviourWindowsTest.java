@@ -1,4 +1,4 @@
-package dev.arbor.dataset;
+package dev.arbor.format;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,5 +56,15 @@ class BehaviourWindowsTest {
         assertEquals(BehaviourWindows.PADDING, out[5]);
         assertArrayEquals(new int[] {10, 11, 12, 13, 14}, Arrays.copyOfRange(out, 69, 74));
         assertEquals(42, out[74]);
+    }
+
+    @Test
+    void anyArchitecturesWindowsFollowTheSameRules() {
+        assertArrayEquals(new int[] {0, 0, 0, 1, 2, 2}, BehaviourWindows.windowOfSlot(new int[] {3, 1, 2}));
+        assertEquals(4, BehaviourWindows.firstFilledSlot(2, 6), "two behaviours fill the last two slots");
+        assertEquals(0, BehaviourWindows.firstFilledSlot(9, 6), "only the last six of nine count");
+        assertEquals(6, BehaviourWindows.firstFilledSlot(0, 6), "an empty history fills nothing");
+        assertArrayEquals(BehaviourWindows.windowOfSlot(BehaviourWindows.sizes()),
+                ModelArchitecture.tdmAttentionDnn().windowOfSlot());
     }
 }
