@@ -37,7 +37,11 @@ public final class SegmentFormat {
     public static final int COMMIT_SEGMENT_NAME = 1;
 
     /** Files of a tree segment, in the order the meta file lists their lengths. */
-    public static final String[] TREE_SEGMENT_FILES = {"tree.arb", "items.arb", "embeddings.arb", "model.arb"};
+    public static final String TREE_FILE = "tree.arb";
+    public static final String ITEMS_FILE = "items.arb";
+    public static final String EMBEDDINGS_FILE = "embeddings.arb";
+    public static final String MODEL_FILE = "model.arb";
+    public static final String[] TREE_SEGMENT_FILES = {TREE_FILE, ITEMS_FILE, EMBEDDINGS_FILE, MODEL_FILE};
     public static final String META_FILE = "meta.arb";
 
     public static final String CODEC_META = "ArborMeta";

@@ -7,7 +7,6 @@ import dev.arbor.format.ElementType;
 import dev.arbor.format.FramedFile;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
-import dev.arbor.format.Properties;
 import dev.arbor.format.TensorSpec;
 import dev.arbor.format.TreeShape;
 import dev.arbor.scorer.Kernels;
@@ -19,14 +18,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -44,12 +36,13 @@ import java.util.function.Consumer;
 public final class TreeSegment implements SearchableTree, AutoCloseable {
     private static final ValueLayout.OfInt INT = FramedFile.INT;
     private static final ValueLayout.OfLong LONG = FramedFile.LONG;
-    private static final HexFormat HEX = HexFormat.of();
 
     private final Path directory;
     private final Arena arena;
     private final FramedFile[] files;
-    private final List<MemorySegment> mappings = new ArrayList<>();
+    /** Meta file first, then the data files. */
+    private final List<MemorySegment> mappings;
+    private final FramedFile itemsFile;
     /** The whole mapped embeddings file (its one section is {@link #embeddings}). */
     private final MemorySegment embeddingsFile;
     private final long[] fileLengths;
@@ -62,49 +55,16 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
     private TreeSegment(Path directory, Arena arena) throws IOException {
         this.directory = directory;
         this.arena = arena;
-        String metaName = resource(META_FILE);
-        FramedFile meta = FramedFile.open(map(META_FILE), metaName, CODEC_META, VERSION_START, VERSION_CURRENT, null);
-        // The meta file is tiny and is the root of trust for the segment id and file lengths: always verify it.
-        meta.checkIntegrity();
-        byte[] segmentId = meta.segmentId();
-        int kind = meta.intField(0, "indexKind", 0, Integer.MAX_VALUE);
-        if (kind != INDEX_KIND_TREE) {
-            throw new CorruptSegmentException(metaName, "index kind " + kind + " is not supported (this reader supports "
-                    + INDEX_KIND_TREE + " = tree; " + INDEX_KIND_PATH_LATTICE + " = path lattice is reserved)");
-        }
-        int fileCount = meta.intField(1, "fileCount", TREE_SEGMENT_FILES.length, TREE_SEGMENT_FILES.length);
-        MemorySegment lengths = meta.section(META_FILE_LENGTHS, "fileLengths", ElementType.I64, fileCount);
-        MemorySegment props = meta.section(META_PROPERTIES, "properties", ElementType.U8);
-        try {
-            this.properties = Properties.decode(props.toArray(ValueLayout.JAVA_BYTE));
-        } catch (IllegalArgumentException e) {
-            throw new CorruptSegmentException(metaName, "properties: " + e.getMessage());
-        }
-        files = new FramedFile[fileCount + 1];
-        fileLengths = new long[fileCount + 1];
-        String[] codecs = {CODEC_TREE, CODEC_ITEMS, CODEC_EMBEDDINGS, CODEC_MODEL};
-        for (int i = 0; i < fileCount; i++) {
-            MemorySegment data = map(TREE_SEGMENT_FILES[i]);
-            long expected = lengths.getAtIndex(LONG, i);
-            if (data.byteSize() != expected) {
-                throw new CorruptSegmentException(resource(TREE_SEGMENT_FILES[i]), "file is " + data.byteSize()
-                        + " bytes, " + metaName + " says " + expected + ": truncated, or one of the two was replaced");
-            }
-            files[i] = FramedFile.open(data, resource(TREE_SEGMENT_FILES[i]), codecs[i], VERSION_START, VERSION_CURRENT,
-                    null);
-            // Checked here rather than in FramedFile.open so that the message names both files: either may be the stranger.
-            if (!Arrays.equals(files[i].segmentId(), segmentId)) {
-                throw new CorruptSegmentException(files[i].resource(), "segment id " + HEX.formatHex(files[i].segmentId())
-                        + " differs from " + HEX.formatHex(segmentId) + " in " + metaName
-                        + ": one of the two files belongs to another segment");
-            }
-            fileLengths[i] = data.byteSize();
-        }
-        files[fileCount] = meta;
-        fileLengths[fileCount] = Files.size(directory.resolve(META_FILE));
-
-        FramedFile tree = files[0], items = files[1], emb = files[2], modelFile = files[3];
-        embeddingsFile = mappings.get(3); // meta, then TREE_SEGMENT_FILES in order
+        SegmentFiles segmentFiles = new SegmentFiles(directory, arena, INDEX_KIND_TREE, List.of(TREE_SEGMENT_FILES),
+                List.of(CODEC_TREE, CODEC_ITEMS, CODEC_EMBEDDINGS, CODEC_MODEL));
+        files = segmentFiles.all();
+        fileLengths = segmentFiles.lengths();
+        mappings = segmentFiles.mappings();
+        properties = segmentFiles.properties();
+        FramedFile tree = segmentFiles.file(TREE_FILE), items = segmentFiles.file(ITEMS_FILE);
+        FramedFile emb = segmentFiles.file(EMBEDDINGS_FILE), modelFile = segmentFiles.file(MODEL_FILE);
+        itemsFile = items;
+        embeddingsFile = segmentFiles.mapping(EMBEDDINGS_FILE);
         int branching = tree.intField(0, "branching", 2, 1024);
         int levels = tree.intField(1, "levels", 1, 64);
         int itemCount = tree.intField(2, "itemCount", 1, Integer.MAX_VALUE);
@@ -202,25 +162,6 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new CorruptSegmentException(f.resource(), "invalid model architecture: " + e.getMessage());
         }
-    }
-
-    private MemorySegment map(String name) throws IOException {
-        Path file = directory.resolve(name);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            MemorySegment mapping = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            mappings.add(mapping);
-            // Before the first read: the open touches a header and a footer per file, so a fault should read its
-            // page and not the megabytes around it (on a cold 4M-item segment with 8 MiB device read-ahead the
-            // open took 44 ms instead of 5). adviseForSearch() sets each file's advice for serving afterwards.
-            PageAdvice.advise(mapping, PageAdvice.Access.RANDOM);
-            return mapping;
-        } catch (NoSuchFileException e) {
-            throw new CorruptSegmentException(file.toString(), "file is missing", e);
-        }
-    }
-
-    private String resource(String name) {
-        return directory.resolve(name).toString();
     }
 
     /**
@@ -348,7 +289,7 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
                 int ordinal = sortedOrdinals.getAtIndex(INT, mid);
                 if (ordinal < 0 || ordinal >= shape.itemCount()) {
                     // Callers index other arrays with it: a damaged value must not escape as a plain IndexOutOfBounds.
-                    throw new UncheckedIOException(new CorruptSegmentException(files[1].resource(), "sorted ordinal "
+                    throw new UncheckedIOException(new CorruptSegmentException(itemsFile.resource(), "sorted ordinal "
                             + ordinal + " is outside [0, " + shape.itemCount() + "); run checkIntegrity()"));
                 }
                 return ordinal;
