@@ -1,0 +1,5 @@
+/**
+ * End-to-end jobs: read a log, split it, train round by round, publish each round as a segment with its
+ * provenance, and evaluate it. The command line and the server call these; they hold no algorithm of their own.
+ */
+package dev.arbor.jobs;

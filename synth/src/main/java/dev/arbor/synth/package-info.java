@@ -1,0 +1,5 @@
+/**
+ * Structured synthetic indexes (clustered embeddings, a model that follows the clusters) of any size, for
+ * tests, benchmarks and {@code arbor synth}; not part of training or serving.
+ */
+package dev.arbor.synth;
