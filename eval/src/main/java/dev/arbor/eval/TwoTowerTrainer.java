@@ -289,7 +289,7 @@ final class TwoTowerTrainer {
     private double softmax(int s, int n) {
         int lOff = s * logits;
         int target = targets[s];
-        dLogits[lOff] = Dot.dot(activations.user, s * dim, model.itemEmbeddings, target * dim, dim) - logQ[target];
+        dLogits[lOff] = K.orderedDot(activations.user, s * dim, model.itemEmbeddings, target * dim, dim) - logQ[target];
         float max = dLogits[lOff];
         for (int j = 0; j < negatives.length; j++) {
             int item = negatives[j];

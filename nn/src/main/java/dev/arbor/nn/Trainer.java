@@ -1,5 +1,7 @@
 package dev.arbor.nn;
 
+import dev.arbor.scorer.Kernels;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +25,8 @@ import java.util.function.IntConsumer;
  * <p>Not thread-safe; {@link #close()} stops the worker threads.
  */
 public final class Trainer implements AutoCloseable {
+
+    private static final Kernels K = Kernels.shortRows();
 
     private final TrainableModel model;
     private final Adam adam;
@@ -259,7 +263,7 @@ public final class Trainer implements AutoCloseable {
     private void sum(int index, float[] out) {
         Arrays.fill(out, 0f);
         for (Gradients g : grads) {
-            Kernels.axpy(1f, g.dense[index], 0, out, 0, out.length);
+            K.axpy(1f, g.dense[index], 0, out, 0, out.length);
         }
     }
 
