@@ -9,7 +9,7 @@ package dev.arbor.nn;
  */
 final class Adam {
 
-    private AdamConfig config;
+    private final AdamConfig config;
     private final float[][] m;
     private final float[][] v;
     private final float[] embeddingM;
@@ -26,14 +26,6 @@ final class Adam {
         }
         embeddingM = new float[model.embeddings().length];
         embeddingV = new float[model.embeddings().length];
-    }
-
-    AdamConfig config() {
-        return config;
-    }
-
-    void setConfig(AdamConfig config) {
-        this.config = config;
     }
 
     /** One step against gradients {@code g}. */

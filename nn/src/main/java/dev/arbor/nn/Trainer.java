@@ -101,15 +101,6 @@ public final class Trainer implements AutoCloseable {
         return model;
     }
 
-    public AdamConfig adam() {
-        return adam.config();
-    }
-
-    /** Changes the optimiser settings from the next step on (e.g. a learning-rate schedule); moments are kept. */
-    public void setAdam(AdamConfig config) {
-        adam.setConfig(config);
-    }
-
     /**
      * One training step on {@code batch}: gradients of the mean loss, the BatchNorm running statistics
      * moved towards the batch's, and an Adam update. Returns the batch's mean loss before the update.
