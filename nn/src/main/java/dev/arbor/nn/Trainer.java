@@ -29,7 +29,11 @@ public final class Trainer implements AutoCloseable {
     private static final Kernels K = Kernels.shortRows();
 
     private final TrainableModel model;
-    private final Adam adam;
+    private final AdamConfig adam;
+    /** One per parameter tensor, and lazy Adam on the embedding table; they step together. */
+    private final Adam[] tensorAdam;
+    private final Adam embeddingAdam;
+    private long step;
     private final int threads;
     private final ExecutorService pool;
     private final Worker[] workers;
@@ -62,7 +66,12 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalArgumentException("threads must be positive");
         }
         this.model = model;
-        this.adam = new Adam(model, adam);
+        this.adam = adam;
+        tensorAdam = new Adam[model.parameterCount()];
+        for (int i = 0; i < tensorAdam.length; i++) {
+            tensorAdam[i] = new Adam(adam, model.parameter(i).length);
+        }
+        embeddingAdam = new Adam(adam, model.embeddings().length);
         this.threads = threads;
         this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, "arbor-train");
@@ -112,8 +121,27 @@ public final class Trainer implements AutoCloseable {
                 model.updateRunningStats(l, batchMean[l], batchVar[l], batch.pairCount());
             }
         }
-        adam.apply(model, total);
+        applyAdam();
         return loss;
+    }
+
+    /**
+     * One Adam step against the summed gradients: dense over every parameter tensor, lazy over the embedding
+     * rows the batch touched (see {@link Adam}).
+     */
+    private void applyAdam() {
+        step++;
+        float lr = adam.stepSize(step);
+        for (int i = 0; i < tensorAdam.length; i++) {
+            float[] w = model.parameter(i);
+            tensorAdam[i].update(w, 0, total.dense[i], 0, w.length, lr);
+        }
+        RowGradients rows = total.embeddings;
+        int d = rows.dim();
+        float[] table = model.embeddings();
+        for (int s = 0; s < rows.size(); s++) {
+            embeddingAdam.update(table, rows.row(s) * d, rows.values(), s * d, d, lr);
+        }
     }
 
     /** Mean loss of {@code batch} in training mode, leaving its gradients in {@link #gradients()}. */
