@@ -5,6 +5,7 @@ import dev.arbor.dataset.BehaviourWindows;
 import dev.arbor.dataset.TrainingSamples;
 import dev.arbor.nn.Adam;
 import dev.arbor.nn.AdamConfig;
+import dev.arbor.nn.Parallel;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;

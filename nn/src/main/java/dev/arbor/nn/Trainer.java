@@ -2,14 +2,7 @@ package dev.arbor.nn;
 
 import dev.arbor.scorer.Kernels;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.IntConsumer;
 
 /**
  * Trains a {@link TrainableModel} on mini-batches: mean softmax cross-entropy over the batch's pairs,
@@ -35,7 +28,7 @@ public final class Trainer implements AutoCloseable {
     private final Adam embeddingAdam;
     private long step;
     private final int threads;
-    private final ExecutorService pool;
+    private final Parallel parallel;
     private final Worker[] workers;
     private final Gradients[] grads;
     private final Gradients total;
@@ -73,11 +66,7 @@ public final class Trainer implements AutoCloseable {
         }
         embeddingAdam = new Adam(adam, model.embeddings().length);
         this.threads = threads;
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "arbor-train");
-            t.setDaemon(true);
-            return t;
-        });
+        this.parallel = new Parallel(threads);
         workers = new Worker[threads];
         grads = new Gradients[threads];
         for (int t = 0; t < threads; t++) {
@@ -160,11 +149,11 @@ public final class Trainer implements AutoCloseable {
         if (batchNorm) {
             for (int s = 0; s < stages; s++) {
                 int stage = s;
-                parallel(t -> stage(t, stage));
+                parallel.forWorkers(t -> stage(t, stage));
                 reduceAfter(stage);
             }
         } else {
-            parallel(t -> {
+            parallel.forWorkers(t -> {
                 for (int s = 0; s < stages; s++) {
                     stage(t, s);
                 }
@@ -286,48 +275,8 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
-    /** Runs {@code body(t)} for every thread index, the first on the caller's thread, and waits for all. */
-    private void parallel(IntConsumer body) {
-        if (threads == 1) {
-            body.accept(0);
-            return;
-        }
-        List<Future<?>> futures = new ArrayList<>(threads - 1);
-        for (int t = 1; t < threads; t++) {
-            int thread = t;
-            futures.add(pool.submit(() -> body.accept(thread)));
-        }
-        Throwable failure = null;
-        try {
-            body.accept(0);
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                failure = failure == null ? e.getCause() : failure;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure == null ? e : failure;
-            }
-        }
-        if (failure instanceof RuntimeException re) {
-            throw re;
-        }
-        if (failure instanceof Error err) {
-            throw err;
-        }
-        if (failure != null) {
-            throw new IllegalStateException(failure);
-        }
-    }
-
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+        parallel.close();
     }
 }
