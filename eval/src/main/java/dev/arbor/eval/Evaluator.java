@@ -1,6 +1,7 @@
 package dev.arbor.eval;
 
 import dev.arbor.dataset.HeldOutUsers;
+import dev.arbor.nn.Parallel;
 import java.util.function.IntConsumer;
 
 /**

@@ -1,5 +1,6 @@
 package dev.arbor.eval;
 
+import dev.arbor.nn.Parallel;
 import dev.arbor.search.TopK;
 import it.unimi.dsi.fastutil.ints.IntArrays;
 import java.util.Arrays;

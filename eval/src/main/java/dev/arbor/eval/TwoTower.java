@@ -162,7 +162,7 @@ public final class TwoTower implements Recommender {
         float[] u = userVector(input);
         TopK top = new TopK(Math.min(k, numItems));
         for (int i = 0; i < numItems; i++) {
-            top.offer(i, Dot.dot(u, 0, itemEmbeddings, i * dim, dim));
+            top.offer(i, K.orderedDot(u, 0, itemEmbeddings, i * dim, dim));
         }
         return top.result();
     }

@@ -1,6 +1,7 @@
 package dev.arbor.eval;
 
 import dev.arbor.dataset.TrainingSamples;
+import dev.arbor.nn.Parallel;
 
 /**
  * Hyper-parameters of {@link TwoTower} training.

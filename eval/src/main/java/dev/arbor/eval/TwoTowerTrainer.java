@@ -3,6 +3,9 @@ package dev.arbor.eval;
 import dev.arbor.scorer.Kernels;
 import dev.arbor.format.BehaviourWindows;
 import dev.arbor.dataset.TrainingSamples;
+import dev.arbor.nn.Adam;
+import dev.arbor.nn.AdamConfig;
+import dev.arbor.nn.Parallel;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -68,6 +71,7 @@ final class TwoTowerTrainer {
     final EmbeddingGradient inputGrad;
     final EmbeddingGradient itemGrad;
 
+    private final AdamConfig adam;
     private final Adam hiddenAdam;
     private final Adam outputAdam;
     private final Adam inputAdam;
@@ -102,10 +106,11 @@ final class TwoTowerTrainer {
         this.outputGrad = new float[model.outputLayer.params.length];
         this.inputGrad = new EmbeddingGradient(model.numItems, dim, Math.min(model.numItems, b * SLOTS));
         this.itemGrad = new EmbeddingGradient(model.numItems, dim, Math.min(model.numItems, b + m));
-        this.hiddenAdam = new Adam(model.hiddenLayer.params.length);
-        this.outputAdam = new Adam(model.outputLayer.params.length);
-        this.inputAdam = new Adam(model.inputEmbeddings.length);
-        this.itemAdam = new Adam(model.itemEmbeddings.length);
+        this.adam = AdamConfig.of(options.learningRate());
+        this.hiddenAdam = new Adam(adam, model.hiddenLayer.params.length);
+        this.outputAdam = new Adam(adam, model.outputLayer.params.length);
+        this.inputAdam = new Adam(adam, model.inputEmbeddings.length);
+        this.itemAdam = new Adam(adam, model.itemEmbeddings.length);
 
         double[] weights = new double[model.numItems];
         for (int s = 0; s < samples.size(); s++) {
@@ -214,7 +219,7 @@ final class TwoTowerTrainer {
             itemGrad.touch(item);
         }
         step++;
-        float stepSize = apply ? Adam.stepSize(options.learningRate(), step) : 0f;
+        float stepSize = apply ? adam.stepSize(step) : 0f;
         parallel.forWorkers(worker -> layerAndInputGradients(parallel, worker, n, stepSize));
         // Item rows take the negatives' gradients, whose columns other workers summed in the phase before.
         parallel.forWorkers(worker -> itemGradients(parallel, worker, n, stepSize));
@@ -289,7 +294,7 @@ final class TwoTowerTrainer {
     private double softmax(int s, int n) {
         int lOff = s * logits;
         int target = targets[s];
-        dLogits[lOff] = Dot.dot(activations.user, s * dim, model.itemEmbeddings, target * dim, dim) - logQ[target];
+        dLogits[lOff] = K.orderedDot(activations.user, s * dim, model.itemEmbeddings, target * dim, dim) - logQ[target];
         float max = dLogits[lOff];
         for (int j = 0; j < negatives.length; j++) {
             int item = negatives[j];

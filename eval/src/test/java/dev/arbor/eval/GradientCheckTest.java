@@ -6,6 +6,7 @@ import dev.arbor.format.BehaviourWindows;
 import dev.arbor.dataset.InteractionLog;
 import dev.arbor.dataset.InteractionLogBuilder;
 import dev.arbor.dataset.TrainingSamples;
+import dev.arbor.nn.Parallel;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;

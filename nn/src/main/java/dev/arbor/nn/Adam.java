@@ -1,54 +1,32 @@
 package dev.arbor.nn;
 
 /**
- * Adam state for a model: dense Adam over every parameter tensor and lazy (sparse) Adam over the
- * embedding table. Lazy Adam updates the moments and values of only the rows a batch touched, with the
- * global step's bias correction (as TensorFlow's LazyAdam); a dense update would cost a pass over the
- * whole table (a row per tree node) each step and decay the moments of rows the batch did not see.
- * Memory: two floats of moments per parameter and per embedding-table float.
+ * Adam's moment estimates for one parameter array (Kingma and Ba, 2015), updated by the rule of an
+ * {@link AdamConfig} (its betas and epsilon; the bias-corrected step size, {@link AdamConfig#stepSize}, comes
+ * with each update, so arrays that step together share one step count). Updates go by ranges, so an embedding
+ * table can update only the rows a batch touched: "lazy" Adam, as TensorFlow's LazyAdam, with the global step's
+ * bias correction. An untouched row's moments do not decay, and a step's cost follows the batch rather than the
+ * size of the table (a dense update would cost a pass over the whole table, a row per tree node or item).
+ * Memory: two floats of moments per parameter.
  */
-final class Adam {
+public final class Adam {
 
-    private AdamConfig config;
-    private final float[][] m;
-    private final float[][] v;
-    private final float[] embeddingM;
-    private final float[] embeddingV;
-    private long step;
+    private final AdamConfig config;
+    private final float[] m;
+    private final float[] v;
 
-    Adam(TrainableModel model, AdamConfig config) {
+    /** Zero moments for an array of {@code size} floats. */
+    public Adam(AdamConfig config, int size) {
         this.config = config;
-        m = new float[model.parameterCount()][];
-        v = new float[model.parameterCount()][];
-        for (int i = 0; i < m.length; i++) {
-            m[i] = new float[model.parameter(i).length];
-            v[i] = new float[model.parameter(i).length];
-        }
-        embeddingM = new float[model.embeddings().length];
-        embeddingV = new float[model.embeddings().length];
+        m = new float[size];
+        v = new float[size];
     }
 
-    AdamConfig config() {
-        return config;
-    }
-
-    void setConfig(AdamConfig config) {
-        this.config = config;
-    }
-
-    /** One step against gradients {@code g}. */
-    void apply(TrainableModel model, Gradients g) {
-        step++;
-        float lr = config.stepSize(step);
-        for (int i = 0; i < m.length; i++) {
-            float[] w = model.parameter(i);
-            config.update(w, m[i], v[i], 0, g.dense[i], 0, w.length, lr);
-        }
-        RowGradients rows = g.embeddings;
-        int d = rows.dim();
-        float[] table = model.embeddings();
-        for (int s = 0; s < rows.size(); s++) {
-            config.update(table, embeddingM, embeddingV, rows.row(s) * d, rows.values(), s * d, d, lr);
-        }
+    /**
+     * Updates {@code values[off .. off + length)} against gradient {@code grad[gOff ..]} with {@code stepSize};
+     * the moments at the same offsets as the values.
+     */
+    public void update(float[] values, int off, float[] grad, int gOff, int length, float stepSize) {
+        config.update(values, m, v, off, grad, gOff, length, stepSize);
     }
 }

@@ -1,5 +1,7 @@
 package dev.arbor.nn;
 
+import dev.arbor.scorer.Kernels;
+
 import java.util.Arrays;
 
 /**
@@ -15,6 +17,8 @@ import java.util.Arrays;
  * the group's candidates and applied once in {@link #finish}.
  */
 final class Attention {
+
+    private static final Kernels K = Kernels.shortRows();
 
     private final TrainableModel model;
     private final int d;
@@ -66,7 +70,7 @@ final class Attention {
             int row = j * count;
             Arrays.fill(historyPre, row, row + count, b1[j]);
             for (int i = 0; i < d; i++) {
-                Kernels.axpy(w1[j * ld + i], bt, i * count, historyPre, row, count);
+                K.axpy(w1[j * ld + i], bt, i * count, historyPre, row, count);
             }
         }
         Arrays.fill(dHistoryPre, 0, att * count, 0f);
@@ -82,17 +86,17 @@ final class Attention {
         Arrays.fill(weight, 0, slots, model.parameter(model.attB2)[0]);
         for (int j = 0; j < att; j++) {
             int row = j * slots;
-            float candidatePart = Kernels.dot(w1, j * ld + 2 * d, emb, nOff, d);
+            float candidatePart = K.dot(w1, j * ld + 2 * d, emb, nOff, d);
             for (int k = 0; k < slots; k++) {
                 pre[row + k] = historyPre[row + k] + candidatePart;
             }
             for (int i = 0; i < d; i++) {
                 float m = w1[j * ld + d + i] * emb[nOff + i];
                 scaledBn[j * d + i] = m;
-                Kernels.axpy(m, bt, i * slots, pre, row, slots);
+                K.axpy(m, bt, i * slots, pre, row, slots);
             }
-            Kernels.prelu(pre, row, alpha, j, 0, out, row, slots);
-            Kernels.axpy(w2[j], out, row, weight, 0, slots);
+            K.prelu(pre, row, alpha, j, 0, out, row, slots);
+            K.axpy(w2[j], out, row, weight, 0, slots);
         }
     }
 
@@ -117,26 +121,26 @@ final class Attention {
         g.dense[model.attB2][0] += dB2;
         for (int j = 0; j < att; j++) {
             int row = j * slots;
-            dW2[j] += Kernels.dot(dWeight, 0, out, row, slots);
+            dW2[j] += K.dot(dWeight, 0, out, row, slots);
             float wj = w2[j];
             float dCandidatePart = 0f;
             for (int k = 0; k < slots; k++) {
                 dPre[row + k] = wj * dWeight[k];
             }
-            Kernels.preluBackward(pre, row, alpha, j, 0, dPre, row, dAlpha, slots);
+            K.preluBackward(pre, row, alpha, j, 0, dPre, row, dAlpha, slots);
             for (int k = 0; k < slots; k++) {
                 dCandidatePart += dPre[row + k];
             }
-            Kernels.axpy(1f, dPre, row, dHistoryPre, row, slots);
+            K.axpy(1f, dPre, row, dHistoryPre, row, slots);
             dB1[j] += dCandidatePart;
-            Kernels.axpy(dCandidatePart, emb, nOff, dW1, j * ld + 2 * d, d);
-            Kernels.axpy(dCandidatePart, w1, j * ld + 2 * d, dCand, 0, d);
+            K.axpy(dCandidatePart, emb, nOff, dW1, j * ld + 2 * d, d);
+            K.axpy(dCandidatePart, w1, j * ld + 2 * d, dCand, 0, d);
             for (int i = 0; i < d; i++) {
                 // d loss / d (W1[j, bn] n_i) summed over slots, then split between W1[j, bn] and n.
-                float v = Kernels.dot(dPre, row, bt, i * slots, slots);
+                float v = K.dot(dPre, row, bt, i * slots, slots);
                 dW1[j * ld + d + i] += v * emb[nOff + i];
                 dCand[i] += v * w1[j * ld + d + i];
-                Kernels.axpy(scaledBn[j * d + i], dPre, row, dBt, i * slots, slots);
+                K.axpy(scaledBn[j * d + i], dPre, row, dBt, i * slots, slots);
             }
         }
     }
@@ -151,8 +155,8 @@ final class Attention {
         for (int j = 0; j < att; j++) {
             int row = j * slots;
             for (int i = 0; i < d; i++) {
-                dW1[j * ld + i] += Kernels.dot(dHistoryPre, row, bt, i * slots, slots);
-                Kernels.axpy(w1[j * ld + i], dHistoryPre, row, dBt, i * slots, slots);
+                dW1[j * ld + i] += K.dot(dHistoryPre, row, bt, i * slots, slots);
+                K.axpy(w1[j * ld + i], dHistoryPre, row, dBt, i * slots, slots);
             }
         }
         for (int k = 0; k < slots; k++) {

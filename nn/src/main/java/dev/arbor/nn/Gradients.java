@@ -1,9 +1,13 @@
 package dev.arbor.nn;
 
+import dev.arbor.scorer.Kernels;
+
 import java.util.Arrays;
 
 /** Loss gradients for every parameter tensor of a {@link TrainableModel} and for the embedding rows touched. */
 final class Gradients {
+
+    private static final Kernels K = Kernels.shortRows();
 
     /** Same shapes and order as {@link TrainableModel#parameter(int)}. */
     final float[][] dense;
@@ -26,7 +30,7 @@ final class Gradients {
 
     void addAll(Gradients other) {
         for (int i = 0; i < dense.length; i++) {
-            Kernels.axpy(1f, other.dense[i], 0, dense[i], 0, dense[i].length);
+            K.axpy(1f, other.dense[i], 0, dense[i], 0, dense[i].length);
         }
         embeddings.addAll(other.embeddings);
     }

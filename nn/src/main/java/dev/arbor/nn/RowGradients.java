@@ -1,5 +1,6 @@
 package dev.arbor.nn;
 
+import dev.arbor.scorer.Kernels;
 import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 
 import java.util.Arrays;
@@ -10,6 +11,8 @@ import java.util.Arrays;
  * mini-batch touches a few thousand; storage is reused across batches.
  */
 final class RowGradients {
+
+    private static final Kernels K = Kernels.shortRows();
 
     private final int dim;
     private final Int2IntOpenHashMap slotOfRow = new Int2IntOpenHashMap();
@@ -60,7 +63,7 @@ final class RowGradients {
     /** {@code grad[row] += scale * x[xo .. xo + dim)}. */
     void add(int row, float scale, float[] x, int xo) {
         int offset = offsetOf(row); // first: it may replace values
-        Kernels.axpy(scale, x, xo, values, offset, dim);
+        K.axpy(scale, x, xo, values, offset, dim);
     }
 
     /** Adds every touched row of {@code other} into this one. */

@@ -1,13 +1,8 @@
 package dev.arbor.nn;
 
-import java.util.ArrayList;
+import dev.arbor.scorer.Kernels;
+
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.IntConsumer;
 
 /**
  * Trains a {@link TrainableModel} on mini-batches: mean softmax cross-entropy over the batch's pairs,
@@ -24,10 +19,16 @@ import java.util.function.IntConsumer;
  */
 public final class Trainer implements AutoCloseable {
 
+    private static final Kernels K = Kernels.shortRows();
+
     private final TrainableModel model;
-    private final Adam adam;
+    private final AdamConfig adam;
+    /** One per parameter tensor, and lazy Adam on the embedding table; they step together. */
+    private final Adam[] tensorAdam;
+    private final Adam embeddingAdam;
+    private long step;
     private final int threads;
-    private final ExecutorService pool;
+    private final Parallel parallel;
     private final Worker[] workers;
     private final Gradients[] grads;
     private final Gradients total;
@@ -58,13 +59,14 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalArgumentException("threads must be positive");
         }
         this.model = model;
-        this.adam = new Adam(model, adam);
+        this.adam = adam;
+        tensorAdam = new Adam[model.parameterCount()];
+        for (int i = 0; i < tensorAdam.length; i++) {
+            tensorAdam[i] = new Adam(adam, model.parameter(i).length);
+        }
+        embeddingAdam = new Adam(adam, model.embeddings().length);
         this.threads = threads;
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "arbor-train");
-            t.setDaemon(true);
-            return t;
-        });
+        this.parallel = new Parallel(threads);
         workers = new Worker[threads];
         grads = new Gradients[threads];
         for (int t = 0; t < threads; t++) {
@@ -97,15 +99,6 @@ public final class Trainer implements AutoCloseable {
         return model;
     }
 
-    public AdamConfig adam() {
-        return adam.config();
-    }
-
-    /** Changes the optimiser settings from the next step on (e.g. a learning-rate schedule); moments are kept. */
-    public void setAdam(AdamConfig config) {
-        adam.setConfig(config);
-    }
-
     /**
      * One training step on {@code batch}: gradients of the mean loss, the BatchNorm running statistics
      * moved towards the batch's, and an Adam update. Returns the batch's mean loss before the update.
@@ -117,8 +110,27 @@ public final class Trainer implements AutoCloseable {
                 model.updateRunningStats(l, batchMean[l], batchVar[l], batch.pairCount());
             }
         }
-        adam.apply(model, total);
+        applyAdam();
         return loss;
+    }
+
+    /**
+     * One Adam step against the summed gradients: dense over every parameter tensor, lazy over the embedding
+     * rows the batch touched (see {@link Adam}).
+     */
+    private void applyAdam() {
+        step++;
+        float lr = adam.stepSize(step);
+        for (int i = 0; i < tensorAdam.length; i++) {
+            float[] w = model.parameter(i);
+            tensorAdam[i].update(w, 0, total.dense[i], 0, w.length, lr);
+        }
+        RowGradients rows = total.embeddings;
+        int d = rows.dim();
+        float[] table = model.embeddings();
+        for (int s = 0; s < rows.size(); s++) {
+            embeddingAdam.update(table, rows.row(s) * d, rows.values(), s * d, d, lr);
+        }
     }
 
     /** Mean loss of {@code batch} in training mode, leaving its gradients in {@link #gradients()}. */
@@ -137,11 +149,11 @@ public final class Trainer implements AutoCloseable {
         if (batchNorm) {
             for (int s = 0; s < stages; s++) {
                 int stage = s;
-                parallel(t -> stage(t, stage));
+                parallel.forWorkers(t -> stage(t, stage));
                 reduceAfter(stage);
             }
         } else {
-            parallel(t -> {
+            parallel.forWorkers(t -> {
                 for (int s = 0; s < stages; s++) {
                     stage(t, s);
                 }
@@ -259,52 +271,12 @@ public final class Trainer implements AutoCloseable {
     private void sum(int index, float[] out) {
         Arrays.fill(out, 0f);
         for (Gradients g : grads) {
-            Kernels.axpy(1f, g.dense[index], 0, out, 0, out.length);
-        }
-    }
-
-    /** Runs {@code body(t)} for every thread index, the first on the caller's thread, and waits for all. */
-    private void parallel(IntConsumer body) {
-        if (threads == 1) {
-            body.accept(0);
-            return;
-        }
-        List<Future<?>> futures = new ArrayList<>(threads - 1);
-        for (int t = 1; t < threads; t++) {
-            int thread = t;
-            futures.add(pool.submit(() -> body.accept(thread)));
-        }
-        Throwable failure = null;
-        try {
-            body.accept(0);
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                failure = failure == null ? e.getCause() : failure;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure == null ? e : failure;
-            }
-        }
-        if (failure instanceof RuntimeException re) {
-            throw re;
-        }
-        if (failure instanceof Error err) {
-            throw err;
-        }
-        if (failure != null) {
-            throw new IllegalStateException(failure);
+            K.axpy(1f, g.dense[index], 0, out, 0, out.length);
         }
     }
 
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+        parallel.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.arbor.nn;
 
 import dev.arbor.format.ModelArchitecture;
+import dev.arbor.scorer.Kernels;
 
 import java.util.Arrays;
 
@@ -19,6 +20,8 @@ import java.util.Arrays;
  * batch ({@code pairs x slots x A} floats).
  */
 final class Worker {
+
+    private static final Kernels K = Kernels.shortRows();
 
     private final TrainableModel model;
     private final float[][] p;
@@ -141,7 +144,7 @@ final class Worker {
         float[] emb = model.embeddings();
         for (int k = 0; k < slots; k++) {
             int w = slotWindow[k];
-            Kernels.axpy(weight[k] * windowScale[w], emb, slotOffset[k], pooled, w * d, d);
+            K.axpy(weight[k] * windowScale[w], emb, slotOffset[k], pooled, w * d, d);
         }
     }
 
@@ -172,14 +175,14 @@ final class Worker {
             }
             int zo = (pairBase + c) * h0;
             System.arraycopy(base, 0, z, zo, h0);
-            Kernels.gemv(w0, in0, histWidth, h0, d, emb, nOff, z, zo);
+            K.gemv(w0, in0, histWidth, h0, d, emb, nOff, z, zo);
         }
     }
 
     /** {@code base = W0[:, hist] pooled + b0}. */
     private void firstLayerHistoryPart() {
         System.arraycopy(p[model.mlpB[0]], 0, base, 0, base.length);
-        Kernels.gemv(p[model.mlpW[0]], in0, 0, base.length, histWidth, pooled, 0, base, 0);
+        K.gemv(p[model.mlpW[0]], in0, 0, base.length, histWidth, pooled, 0, base, 0);
     }
 
     /**
@@ -208,10 +211,10 @@ final class Worker {
             int nOff = rowOffset(row);
             int zo = (pairBase + c) * h0;
             Arrays.fill(dCand, 0f);
-            Kernels.outer(dW0, in0, histWidth, h0, d, dz, zo, emb, nOff);
-            Kernels.gemvTransposed(w0, in0, histWidth, h0, d, dz, zo, dCand, 0);
+            K.outer(dW0, in0, histWidth, h0, d, dz, zo, emb, nOff);
+            K.gemvTransposed(w0, in0, histWidth, h0, d, dz, zo, dCand, 0);
             if (hiddenBiasTrained) {
-                Kernels.axpy(1f, dz, zo, dB0, 0, h0);
+                K.axpy(1f, dz, zo, dB0, 0, h0);
             }
             if (attention) {
                 attend(nOff);
@@ -219,12 +222,12 @@ final class Worker {
                 poolBackward();
                 for (int k = 0; k < slots; k++) {
                     int w = slotWindow[k];
-                    dWeight[k] = windowScale[w] * Kernels.dot(dPooled, w * d, emb, slotOffset[k], d);
+                    dWeight[k] = windowScale[w] * K.dot(dPooled, w * d, emb, slotOffset[k], d);
                 }
                 attentionUnit.backward(nOff, dWeight, g, dCand);
             } else {
                 // The MLP kind's pooled vector is the group's, so its gradient only needs the summed dz.
-                Kernels.axpy(1f, dz, zo, dzSum, 0, h0);
+                K.axpy(1f, dz, zo, dzSum, 0, h0);
             }
             g.embeddings.add(row, 1f, dCand, 0);
         }
@@ -241,16 +244,16 @@ final class Worker {
 
     /** Gradient of {@code W0[:, hist] pooled}: weight gradient, and {@code dPooled}. */
     private void historyPartBackward(float[] dz, int zo, Gradients g) {
-        Kernels.outer(g.dense[model.mlpW[0]], in0, 0, widths[0], histWidth, dz, zo, pooled, 0);
+        K.outer(g.dense[model.mlpW[0]], in0, 0, widths[0], histWidth, dz, zo, pooled, 0);
         Arrays.fill(dPooled, 0f);
-        Kernels.gemvTransposed(p[model.mlpW[0]], in0, 0, widths[0], histWidth, dz, zo, dPooled, 0);
+        K.gemvTransposed(p[model.mlpW[0]], in0, 0, widths[0], histWidth, dz, zo, dPooled, 0);
     }
 
     /** Behaviour gradients through the pooling, for fixed weights: {@code dSlot_k += weight_k scale_w dPooled_w}. */
     private void poolBackward() {
         for (int k = 0; k < slots; k++) {
             int w = slotWindow[k];
-            Kernels.axpy(weight[k] * windowScale[w], dPooled, w * d, dSlot, k * d, d);
+            K.axpy(weight[k] * windowScale[w], dPooled, w * d, dSlot, k * d, d);
         }
     }
 
@@ -291,7 +294,7 @@ final class Worker {
                     pre[o + i] = gamma[i] * x + beta[i];
                 }
             }
-            Kernels.prelu(pre, o, alpha, 0, 1, a.act[l], o, h);
+            K.prelu(pre, o, alpha, 0, 1, a.act[l], o, h);
         }
     }
 
@@ -306,7 +309,7 @@ final class Worker {
         float[] in = a.act[l - 1];
         for (int q = p0; q < p1; q++) {
             System.arraycopy(b, 0, out, q * rows, rows);
-            Kernels.gemv(w, cols, 0, rows, cols, in, q * cols, out, q * rows);
+            K.gemv(w, cols, 0, rows, cols, in, q * cols, out, q * rows);
         }
     }
 
@@ -347,12 +350,12 @@ final class Worker {
         float[] in = a.act[l - 1];
         float[] dIn = a.grad[l - 1];
         for (int q = p0; q < p1; q++) {
-            Kernels.outer(g.dense[wi], cols, 0, rows, cols, dz, q * rows, in, q * cols);
+            K.outer(g.dense[wi], cols, 0, rows, cols, dz, q * rows, in, q * cols);
             if (output || hiddenBiasTrained) {
-                Kernels.axpy(1f, dz, q * rows, g.dense[bi], 0, rows);
+                K.axpy(1f, dz, q * rows, g.dense[bi], 0, rows);
             }
             Arrays.fill(dIn, q * cols, (q + 1) * cols, 0f);
-            Kernels.gemvTransposed(p[wi], cols, 0, rows, cols, dz, q * rows, dIn, q * cols);
+            K.gemvTransposed(p[wi], cols, 0, rows, cols, dz, q * rows, dIn, q * cols);
         }
     }
 
@@ -368,7 +371,7 @@ final class Worker {
         boolean bn = model.options().batchNorm();
         for (int q = p0; q < p1; q++) {
             int o = q * h;
-            Kernels.preluBackward(a.pre[l], o, alpha, 0, 1, a.grad[l], o, dAlpha, h);
+            K.preluBackward(a.pre[l], o, alpha, 0, 1, a.grad[l], o, dAlpha, h);
             if (bn) {
                 float[] dGamma = g.dense[model.bnGamma[l]];
                 float[] dBeta = g.dense[model.bnBeta[l]];

@@ -3,6 +3,7 @@ package dev.arbor.nn;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
 import dev.arbor.format.ModelWeights;
+import dev.arbor.scorer.ReferenceScorer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,7 +22,7 @@ class ForwardTest {
         for (ModelArchitecture arch : new ModelArchitecture[] {Fixtures.small(kind), Fixtures.tdm(kind)}) {
             TrainableModel m = TrainableModel.create(arch, 40, TrainableModel.Options.defaults(), 7);
             Fixtures.randomise(m, 8);
-            assertScoresMatch(m, Reference.of(m.export(), m.embeddings()), 1e-4);
+            assertScoresMatch(m, new ReferenceScorer(m.export()), 1e-4);
         }
     }
 
@@ -40,7 +41,7 @@ class ForwardTest {
         assertNotEquals(0f, m.runningMean(0)[0]);
         assertNotEquals(1f, m.parameter("bn1.gamma")[0]);
         ModelWeights folded = m.export();
-        assertScoresMatch(m, Reference.of(folded, m.embeddings()), 1e-4);
+        assertScoresMatch(m, new ReferenceScorer(folded), 1e-4);
         TrainableModel plain = TrainableModel.fromWeights(folded, m.embeddings());
         int[] history = {3, -1, -1, 5, 7, 9};
         int[] cands = {5, 0, 11, 39, 20};
@@ -53,8 +54,10 @@ class ForwardTest {
         }
     }
 
-    private static void assertScoresMatch(TrainableModel m, Reference reference, double tol) {
+    private static void assertScoresMatch(TrainableModel m, ReferenceScorer reference, double tol) {
         ModelArchitecture arch = m.architecture();
+        int d = arch.embeddingDim();
+        float[] emb = m.embeddings();
         SplittableRandom r = new SplittableRandom(11);
         int h = arch.historyLength();
         int[] cands = new int[9];
@@ -73,8 +76,12 @@ class ForwardTest {
                 cands[c] = r.nextInt(m.embeddingRows());
             }
             m.score(history, cands, cands.length, out);
+            float[][] historyVectors = new float[h][];
+            for (int s = 0; s < h; s++) {
+                historyVectors[s] = history[s] < 0 ? null : Arrays.copyOfRange(emb, history[s] * d, history[s] * d + d);
+            }
             for (int c = 0; c < cands.length; c++) {
-                double want = reference.score(history, cands[c]);
+                double want = reference.score(historyVectors, Arrays.copyOfRange(emb, cands[c] * d, cands[c] * d + d));
                 assertEquals(want, out[c], tol * (1 + Math.abs(want)), "trial " + trial + " candidate " + c);
             }
         }

@@ -2,9 +2,11 @@ package dev.arbor.nn;
 
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
+import dev.arbor.scorer.ReferenceScorer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
@@ -16,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The backward pass against central finite differences of the batch loss, for every tensor (attention
  * unit, hidden layers, output layer, BatchNorm) and for the touched embedding rows (history and candidate
  * rows, one row being both), with empty slots, an empty window and an empty history. The differences are
- * taken on the double-precision {@link Reference} with a step of 1e-6: float differences would need a
+ * taken on the double-precision {@link ReferenceScorer} with a step of 1e-6: float differences would need a
  * step so large that it often crosses a PReLU kink of some pair, which makes them disagree with the exact
  * gradient by more than any tolerance that would still catch a wrong one.
  */
@@ -47,7 +49,7 @@ class GradientCheckTest {
 
     /** Checks up to {@code perTensor} coordinates of each tensor and touched embedding rows. */
     private static void check(TrainableModel m, Batch batch, int perTensor) {
-        Reference ref = Reference.of(m);
+        ReferenceLoss ref = new ReferenceLoss(m);
         Gradients g;
         try (Trainer t = new Trainer(m, AdamConfig.of(1e-3f), 1)) {
             double loss = t.computeGradients(batch);
@@ -59,8 +61,8 @@ class GradientCheckTest {
             String name = m.parameterNames().get(i);
             // With BN a dense bias is cancelled by the mean subtraction: its gradient is zero.
             boolean zero = m.options().batchNorm() && name.matches("mlp\\d+\\.b");
-            compare(name, ref, batch, ref.params[i], 0, g.dense[i], 0, coords(ref.params[i].length, perTensor, r),
-                    zero);
+            double[] w = ref.model.tensor(name);
+            compare(name, ref, batch, w, 0, g.dense[i], 0, coords(w.length, perTensor, r), zero);
         }
         TreeSet<Integer> touched = new TreeSet<>();
         for (int q = 0; q < batch.pairCount(); q++) {
@@ -91,7 +93,7 @@ class GradientCheckTest {
         return n <= max ? IntStream.range(0, n).toArray() : r.ints(0, n).distinct().limit(max).toArray();
     }
 
-    private static void compare(String name, Reference ref, Batch batch, double[] w, int wo, float[] grad, int go,
+    private static void compare(String name, ReferenceLoss ref, Batch batch, double[] w, int wo, float[] grad, int go,
                                 int[] coords, boolean zero) {
         double[] numeric = new double[coords.length];
         double scale = 0;
@@ -116,6 +118,97 @@ class GradientCheckTest {
         assertTrue(scale > 1e-6, name + " has no gradient to check");
         for (int k = 0; k < coords.length; k++) {
             assertEquals(numeric[k], grad[go + coords[k]], TOLERANCE * scale, name + "[" + coords[k] + "]");
+        }
+    }
+
+    /**
+     * The training-mode batch loss on {@link ReferenceScorer}: the mean 2-way softmax cross-entropy over the
+     * batch's pairs, with BatchNorm (when the model has it) between each hidden layer's dense part and its PReLU,
+     * on the batch's statistics. Holds double copies of the model's tensors ({@code model.tensor}) and
+     * embedding table ({@link #emb}) for the differences to perturb.
+     */
+    private static final class ReferenceLoss {
+
+        final ReferenceScorer model;
+        final double[] emb;
+        private final ModelArchitecture arch;
+        private final boolean batchNorm;
+        private final double bnEpsilon;
+
+        ReferenceLoss(TrainableModel m) {
+            float[][] p = new float[m.parameterCount()][];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = m.parameter(i);
+            }
+            model = new ReferenceScorer(m.architecture(), m.parameterNames(), p);
+            float[] e = m.embeddings();
+            emb = new double[e.length];
+            for (int i = 0; i < e.length; i++) {
+                emb[i] = e[i];
+            }
+            arch = m.architecture();
+            batchNorm = m.options().batchNorm();
+            bnEpsilon = m.options().bnEpsilon();
+        }
+
+        double batchLoss(Batch batch) {
+            int pairs = batch.pairCount();
+            int h = batch.historyLength();
+            double[][] x = new double[pairs][];
+            double[][] history = new double[h][];
+            for (int g = 0; g < batch.groupCount(); g++) {
+                for (int s = 0; s < h; s++) {
+                    int row = batch.histories()[g * h + s];
+                    history[s] = row < 0 ? null : row(row);
+                }
+                for (int q = batch.groupStart(g); q < batch.groupStart(g + 1); q++) {
+                    x[q] = model.mlpInput(history, row(batch.rows()[q]));
+                }
+            }
+            for (int l = 0; l < arch.mlpHidden().length; l++) {
+                for (int q = 0; q < pairs; q++) {
+                    x[q] = model.hiddenLayer(l, x[q]);
+                }
+                if (batchNorm) {
+                    normalise(x, model.tensor("bn" + l + ".gamma"), model.tensor("bn" + l + ".beta"));
+                }
+                for (int q = 0; q < pairs; q++) {
+                    model.activate(l, x[q]);
+                }
+            }
+            double loss = 0;
+            for (int q = 0; q < pairs; q++) {
+                double[] logits = model.logits(x[q]);
+                double l0 = logits[0];
+                double l1 = logits[1];
+                double max = Math.max(l0, l1);
+                double logSum = max + Math.log(Math.exp(l0 - max) + Math.exp(l1 - max));
+                loss += logSum - (batch.labels()[q] == 1 ? l1 : l0);
+            }
+            return loss / pairs;
+        }
+
+        private double[] row(int row) {
+            int d = arch.embeddingDim();
+            return Arrays.copyOfRange(emb, row * d, row * d + d);
+        }
+
+        private void normalise(double[][] z, double[] gamma, double[] beta) {
+            for (int i = 0; i < gamma.length; i++) {
+                double mean = 0;
+                for (double[] row : z) {
+                    mean += row[i];
+                }
+                mean /= z.length;
+                double var = 0;
+                for (double[] row : z) {
+                    var += (row[i] - mean) * (row[i] - mean);
+                }
+                var /= z.length;
+                for (double[] row : z) {
+                    row[i] = gamma[i] * (row[i] - mean) / Math.sqrt(var + bnEpsilon) + beta[i];
+                }
+            }
         }
     }
 }

@@ -7,8 +7,18 @@ package dev.arbor.scorer;
  * ran the GEMMs at 66-90 GFLOPS against 83-110 from an array (likely the array bounds checks the JIT
  * hoists out of the loop).
  *
+ * <p>Besides the scorer's GEMMs, the row operations that training is built from: dot, axpy, matrix-vector
+ * products over a column block of a row-major matrix (an explicit leading dimension lets a layer address,
+ * say, the candidate columns of the first hidden layer without copying), rank-one gradient updates and PReLU
+ * with its backward pass.
+ *
  * <p>Two implementations: {@link ScalarKernels} (plain Java, always available) and a Vector API one,
- * chosen by {@link #best()} when {@code jdk.incubator.vector} is present.
+ * chosen by {@link #best()} when {@code jdk.incubator.vector} is present. {@link #shortRows()} is the same
+ * choice with the row operations on 256-bit vectors, for the trainable network's short rows. Dot products
+ * use the Vector API because C2 does not vectorise floating-point reductions on its own (it must keep the
+ * sequential summation order); the lane reduction in turn may add the lanes in a different order before
+ * and after the JIT compiles it, so where results must not depend on timing, {@link #orderedDot} is the
+ * order-stable mode.
  */
 public interface Kernels {
 
@@ -36,13 +46,58 @@ public interface Kernels {
     /** Dot product of {@code length} floats. */
     float dot(float[] a, int aOff, float[] b, int bOff, int length);
 
+    /**
+     * Dot product of {@code length} floats that always rounds the same way, whatever the implementation and
+     * whether or not the JIT has compiled it: plain Java float arithmetic, which is strictly ordered, in four
+     * independent accumulators so the loop does not wait on a single add chain. For training that must be
+     * deterministic for a seed; {@link #dot} may differ in the last bits from one call to the next.
+     */
+    float orderedDot(float[] a, int aOff, float[] b, int bOff, int length);
+
     /** In place: {@code x = x > 0 ? x : alpha * x}. */
     void prelu(float[] x, int off, int length, float alpha);
+
+    /**
+     * {@code y[yo + i] += sum_j w[i][col0 + j] * x[xo + j]} for {@code i < rows, j < cols}; row {@code i} of
+     * {@code w} starts at {@code col0 + i * ld}.
+     */
+    void gemv(float[] w, int ld, int col0, int rows, int cols, float[] x, int xo, float[] y, int yo);
+
+    /**
+     * {@code x[xo + j] += sum_i w[i][col0 + j] * dy[dyo + i]}: the transposed product, i.e. a layer's input
+     * gradient.
+     */
+    void gemvTransposed(float[] w, int ld, int col0, int rows, int cols, float[] dy, int dyo, float[] x, int xo);
+
+    /** {@code dw[i][col0 + j] += dy[dyo + i] * x[xo + j]}: a layer's weight gradient for one input. */
+    void outer(float[] dw, int ld, int col0, int rows, int cols, float[] dy, int dyo, float[] x, int xo);
+
+    /**
+     * {@code out[oo + i] = PReLU(in[io + i])} with slope {@code alpha[ao + i * as]} for {@code i < n}: stride 1
+     * for a vector of units, stride 0 for a row of values of one unit.
+     */
+    void prelu(float[] in, int io, float[] alpha, int ao, int as, float[] out, int oo, int n);
+
+    /**
+     * Back through {@link #prelu(float[], int, float[], int, int, float[], int, int)}: turns the output
+     * gradient {@code g} into the input gradient in place and adds the slope gradients into {@code dAlpha}
+     * (indexed like {@code alpha}, in element order). {@code pre} is the PReLU input.
+     */
+    void preluBackward(float[] pre, int po, float[] alpha, int ao, int as, float[] g, int go, float[] dAlpha, int n);
 
     String name();
 
     /** The Vector API kernels when {@code jdk.incubator.vector} is loaded, else the scalar ones. */
     static Kernels best() {
         return KernelsHolder.BEST;
+    }
+
+    /**
+     * As {@link #best()}, with the row operations ({@link #dot}, {@link #axpy}, {@link #gemv},
+     * {@link #gemvTransposed}, {@link #outer}) on 256-bit vectors rather than the preferred width: for rows of
+     * a few dozen floats, such as the trainable network's. The GEMMs are the same as {@link #best()}'s.
+     */
+    static Kernels shortRows() {
+        return KernelsHolder.SHORT_ROWS;
     }
 }

@@ -73,6 +73,86 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public float orderedDot(float[] a, int aOff, float[] b, int bOff, int length) {
+        return ordered(a, aOff, b, bOff, length);
+    }
+
+    /** {@link Kernels#orderedDot}, shared with the Vector API kernels so both round alike. */
+    static float ordered(float[] a, int aOff, float[] b, int bOff, int length) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int i = 0;
+        for (; i + 4 <= length; i += 4) {
+            s0 += a[aOff + i] * b[bOff + i];
+            s1 += a[aOff + i + 1] * b[bOff + i + 1];
+            s2 += a[aOff + i + 2] * b[bOff + i + 2];
+            s3 += a[aOff + i + 3] * b[bOff + i + 3];
+        }
+        for (; i < length; i++) {
+            s0 += a[aOff + i] * b[bOff + i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public void gemv(float[] w, int ld, int col0, int rows, int cols, float[] x, int xo, float[] y, int yo) {
+        for (int i = 0, r = col0; i < rows; i++, r += ld) {
+            y[yo + i] += dot(w, r, x, xo, cols);
+        }
+    }
+
+    @Override
+    public void gemvTransposed(float[] w, int ld, int col0, int rows, int cols, float[] dy, int dyo, float[] x,
+                               int xo) {
+        for (int i = 0, r = col0; i < rows; i++, r += ld) {
+            axpy(dy[dyo + i], w, r, x, xo, cols);
+        }
+    }
+
+    @Override
+    public void outer(float[] dw, int ld, int col0, int rows, int cols, float[] dy, int dyo, float[] x, int xo) {
+        for (int i = 0, r = col0; i < rows; i++, r += ld) {
+            axpy(dy[dyo + i], x, xo, dw, r, cols);
+        }
+    }
+
+    @Override
+    public void prelu(float[] in, int io, float[] alpha, int ao, int as, float[] out, int oo, int n) {
+        preluStrided(in, io, alpha, ao, as, out, oo, n);
+    }
+
+    /**
+     * PReLU with a slope per element, shared with the Vector API kernels: a slope that strides (or stands
+     * still) along the row gains nothing from vectors at these lengths.
+     */
+    static void preluStrided(float[] in, int io, float[] alpha, int ao, int as, float[] out, int oo, int n) {
+        for (int i = 0, a = ao; i < n; i++, a += as) {
+            float x = in[io + i];
+            out[oo + i] = x > 0f ? x : alpha[a] * x;
+        }
+    }
+
+    @Override
+    public void preluBackward(float[] pre, int po, float[] alpha, int ao, int as, float[] g, int go, float[] dAlpha,
+                              int n) {
+        preluBackwardStrided(pre, po, alpha, ao, as, g, go, dAlpha, n);
+    }
+
+    /** The backward pass of {@link #preluStrided}, shared likewise; the slope gradients add up in element order. */
+    static void preluBackwardStrided(float[] pre, int po, float[] alpha, int ao, int as, float[] g, int go,
+                                     float[] dAlpha, int n) {
+        for (int i = 0, a = ao; i < n; i++, a += as) {
+            float x = pre[po + i];
+            if (x <= 0f) {
+                dAlpha[a] += g[go + i] * x;
+                g[go + i] *= alpha[a];
+            }
+        }
+    }
+
+    @Override
     public void prelu(float[] x, int off, int length, float alpha) {
         for (int i = off; i < off + length; i++) {
             if (x[i] < 0) {

@@ -9,10 +9,35 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code b}'s columns, 8 independent FMA chains so the FMA pipes stay busy (a single chain would be
  * latency-bound at a quarter of peak). {@link #gemm} and {@link #gemmPreluDot} repeat that tile rather
  * than share it: the accumulators must stay in registers, and a helper returning them would box them.
+ *
+ * <p>The row operations (dot, axpy and the matrix-vector products made of them) run at the preferred width,
+ * or at {@link #SHORT} for {@link Kernels#shortRows()}. Each public method picks its species with a branch
+ * on a final field and passes a constant to a static helper, so the JIT sees a constant species in both
+ * arms (the Vector API needs one to compile to vector instructions).
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /**
+     * The row operations' species for short rows: 256 bits rather than the preferred width, because the
+     * trainable network's rows are short (embedding dim 24, attention unit 36, histories of up to 69 slots),
+     * so 16 lanes leave long scalar tails; on the AVX-512 machine the training code was written on, training
+     * with 512-bit vectors was about 25% slower. The scorer's GEMMs, whose rows are a level's candidates,
+     * stay at the preferred width.
+     */
+    private static final VectorSpecies<Float> SHORT = FloatVector.SPECIES_256;
+
+    private final boolean shortRows;
+
+    /** Row operations at the preferred width: {@link Kernels#best()}. */
+    VectorKernels() {
+        this(false);
+    }
+
+    /** With {@code shortRows}, row operations on {@link #SHORT} vectors: {@link Kernels#shortRows()}. */
+    VectorKernels(boolean shortRows) {
+        this.shortRows = shortRows;
+    }
 
     @Override
     public void gemm(float[] a, int aOff, int lda, int m, int k, float[] b, int bOff, int ldb, float[] c, int cOff,
@@ -199,9 +224,23 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int length) {
+        if (shortRows) {
+            axpy(SHORT, alpha, x, xOff, y, yOff, length);
+        } else {
+            axpy(S, alpha, x, xOff, y, yOff, length);
+        }
+    }
+
+    private static void axpy(VectorSpecies<Float> s, float alpha, float[] x, int xOff, float[] y, int yOff,
+                             int length) {
         int i = 0;
-        for (int bound = S.loopBound(length); i < bound; i += L) {
-            FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.broadcast(S, alpha), FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        int bound = s.loopBound(length);
+        if (bound > 0) {
+            FloatVector va = FloatVector.broadcast(s, alpha);
+            for (; i < bound; i += s.length()) {
+                FloatVector.fromArray(s, x, xOff + i).fma(va, FloatVector.fromArray(s, y, yOff + i))
+                        .intoArray(y, yOff + i);
+            }
         }
         for (; i < length; i++) {
             y[yOff + i] += alpha * x[xOff + i];
@@ -210,16 +249,89 @@ final class VectorKernels implements Kernels {
 
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int length) {
-        FloatVector acc = FloatVector.zero(S);
+        return shortRows ? dot(SHORT, a, aOff, b, bOff, length) : dot(S, a, aOff, b, bOff, length);
+    }
+
+    private static float dot(VectorSpecies<Float> s, float[] a, int aOff, float[] b, int bOff, int length) {
         int i = 0;
-        for (int bound = S.loopBound(length); i < bound; i += L) {
-            acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
+        float sum = 0f;
+        int bound = s.loopBound(length);
+        if (bound > 0) {
+            FloatVector acc = FloatVector.zero(s);
+            for (; i < bound; i += s.length()) {
+                acc = FloatVector.fromArray(s, a, aOff + i).fma(FloatVector.fromArray(s, b, bOff + i), acc);
+            }
+            sum = acc.reduceLanes(VectorOperators.ADD);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
         for (; i < length; i++) {
-            s += a[aOff + i] * b[bOff + i];
+            sum += a[aOff + i] * b[bOff + i];
         }
-        return s;
+        return sum;
+    }
+
+    @Override
+    public float orderedDot(float[] a, int aOff, float[] b, int bOff, int length) {
+        return ScalarKernels.ordered(a, aOff, b, bOff, length);
+    }
+
+    @Override
+    public void gemv(float[] w, int ld, int col0, int rows, int cols, float[] x, int xo, float[] y, int yo) {
+        if (shortRows) {
+            gemv(SHORT, w, ld, col0, rows, cols, x, xo, y, yo);
+        } else {
+            gemv(S, w, ld, col0, rows, cols, x, xo, y, yo);
+        }
+    }
+
+    private static void gemv(VectorSpecies<Float> s, float[] w, int ld, int col0, int rows, int cols, float[] x,
+                             int xo, float[] y, int yo) {
+        for (int i = 0, r = col0; i < rows; i++, r += ld) {
+            y[yo + i] += dot(s, w, r, x, xo, cols);
+        }
+    }
+
+    @Override
+    public void gemvTransposed(float[] w, int ld, int col0, int rows, int cols, float[] dy, int dyo, float[] x,
+                               int xo) {
+        if (shortRows) {
+            gemvTransposed(SHORT, w, ld, col0, rows, cols, dy, dyo, x, xo);
+        } else {
+            gemvTransposed(S, w, ld, col0, rows, cols, dy, dyo, x, xo);
+        }
+    }
+
+    private static void gemvTransposed(VectorSpecies<Float> s, float[] w, int ld, int col0, int rows, int cols,
+                                       float[] dy, int dyo, float[] x, int xo) {
+        for (int i = 0, r = col0; i < rows; i++, r += ld) {
+            axpy(s, dy[dyo + i], w, r, x, xo, cols);
+        }
+    }
+
+    @Override
+    public void outer(float[] dw, int ld, int col0, int rows, int cols, float[] dy, int dyo, float[] x, int xo) {
+        if (shortRows) {
+            outer(SHORT, dw, ld, col0, rows, cols, dy, dyo, x, xo);
+        } else {
+            outer(S, dw, ld, col0, rows, cols, dy, dyo, x, xo);
+        }
+    }
+
+    private static void outer(VectorSpecies<Float> s, float[] dw, int ld, int col0, int rows, int cols, float[] dy,
+                              int dyo, float[] x, int xo) {
+        for (int i = 0, r = col0; i < rows; i++, r += ld) {
+            axpy(s, dy[dyo + i], x, xo, dw, r, cols);
+        }
+    }
+
+    @Override
+    public void prelu(float[] in, int io, float[] alpha, int ao, int as, float[] out, int oo, int n) {
+        ScalarKernels.preluStrided(in, io, alpha, ao, as, out, oo, n);
+    }
+
+    @Override
+    public void preluBackward(float[] pre, int po, float[] alpha, int ao, int as, float[] g, int go, float[] dAlpha,
+                              int n) {
+        ScalarKernels.preluBackwardStrided(pre, po, alpha, ao, as, g, go, dAlpha, n);
     }
 
     @Override
@@ -238,6 +350,6 @@ final class VectorKernels implements Kernels {
 
     @Override
     public String name() {
-        return "vector-" + S.vectorBitSize();
+        return "vector-" + S.vectorBitSize() + (shortRows ? ", rows " + SHORT.vectorBitSize() : "");
     }
 }

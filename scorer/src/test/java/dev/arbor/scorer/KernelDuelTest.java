@@ -9,12 +9,14 @@ import org.junit.jupiter.api.Test;
 /** The Vector API kernels against the scalar ones, on odd sizes that exercise every tail path. */
 class KernelDuelTest {
     private final Kernels vector = new VectorKernels();
+    private final Kernels shortRows = new VectorKernels(true);
     private final Kernels scalar = new ScalarKernels();
     private final Random random = new Random(42);
 
     @Test
     void vectorKernelsAreInUse() {
         assertTrue(Kernels.best().name().startsWith("vector"), "tests run with jdk.incubator.vector: " + Kernels.best().name());
+        assertTrue(Kernels.shortRows().name().startsWith("vector"), Kernels.shortRows().name());
     }
 
     @Test
@@ -70,16 +72,91 @@ class KernelDuelTest {
 
     @Test
     void vectorOpsMatchScalarOnOddLengths() {
+        for (Kernels simd : new Kernels[] {vector, shortRows}) {
+            for (int len = 0; len < 100; len++) {
+                float[] x = fill(new float[len + 3]), y1 = fill(new float[len + 5]), y2 = y1.clone();
+                simd.axpy(0.7f, x, 3, y1, 5, len);
+                scalar.axpy(0.7f, x, 3, y2, 5, len);
+                assertArrayClose(y2, y1);
+                assertEquals(scalar.dot(x, 3, y2, 5, len), simd.dot(x, 3, y2, 5, len), 1e-4f * (1 + len));
+                float[] p1 = fill(new float[len + 1]), p2 = p1.clone();
+                simd.prelu(p1, 1, len, 0.25f);
+                scalar.prelu(p2, 1, len, 0.25f);
+                assertArrayClose(p2, p1);
+            }
+        }
+    }
+
+    @Test
+    void orderedDotRoundsAlikeEverywhere() {
         for (int len = 0; len < 100; len++) {
-            float[] x = fill(new float[len + 3]), y1 = fill(new float[len + 5]), y2 = y1.clone();
-            vector.axpy(0.7f, x, 3, y1, 5, len);
-            scalar.axpy(0.7f, x, 3, y2, 5, len);
-            assertArrayClose(y2, y1);
-            assertEquals(scalar.dot(x, 3, y2, 5, len), vector.dot(x, 3, y2, 5, len), 1e-4f * (1 + len));
-            float[] p1 = fill(new float[len + 1]), p2 = p1.clone();
-            vector.prelu(p1, 1, len, 0.25f);
-            scalar.prelu(p2, 1, len, 0.25f);
-            assertArrayClose(p2, p1);
+            float[] a = fill(new float[len + 3]), b = fill(new float[len + 5]);
+            float expected = scalar.orderedDot(a, 3, b, 5, len);
+            double exact = 0;
+            for (int i = 0; i < len; i++) {
+                exact += (double) a[3 + i] * b[5 + i];
+            }
+            assertEquals(exact, expected, 1e-4f * (1 + len), "length " + len);
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(vector.orderedDot(a, 3, b, 5, len)),
+                    "length " + len);
+            assertEquals(Float.floatToRawIntBits(expected),
+                    Float.floatToRawIntBits(shortRows.orderedDot(a, 3, b, 5, len)), "length " + len);
+        }
+    }
+
+    /** The training kernels on column blocks of a wider matrix, at row lengths around the vector widths. */
+    @Test
+    void matrixVectorKernelsMatchScalar() {
+        for (Kernels simd : new Kernels[] {vector, shortRows}) {
+            for (int rows : new int[] {1, 3, 6, 36}) {
+                for (int cols : new int[] {1, 4, 7, 8, 9, 15, 16, 17, 24, 33, 69}) {
+                    int ld = cols + 5, col0 = 2;
+                    float[] w = fill(new float[col0 + rows * ld]);
+                    float[] x = fill(new float[cols + 3]), dy = fill(new float[rows + 1]);
+
+                    float[] y1 = fill(new float[rows + 4]), y2 = y1.clone();
+                    simd.gemv(w, ld, col0, rows, cols, x, 3, y1, 4);
+                    scalar.gemv(w, ld, col0, rows, cols, x, 3, y2, 4);
+                    assertArrayClose(y2, y1, 1e-5f * (1 + cols));
+
+                    float[] dx1 = fill(new float[cols + 3]), dx2 = dx1.clone();
+                    simd.gemvTransposed(w, ld, col0, rows, cols, dy, 1, dx1, 3);
+                    scalar.gemvTransposed(w, ld, col0, rows, cols, dy, 1, dx2, 3);
+                    assertArrayClose(dx2, dx1, 1e-5f * (1 + rows));
+
+                    float[] dw1 = w.clone(), dw2 = w.clone();
+                    simd.outer(dw1, ld, col0, rows, cols, dy, 1, x, 3);
+                    scalar.outer(dw2, ld, col0, rows, cols, dy, 1, x, 3);
+                    assertArrayClose(dw2, dw1);
+                }
+            }
+        }
+    }
+
+    /** PReLU with a slope per unit (stride 1) and one slope for a row (stride 0), forward and backward. */
+    @Test
+    void stridedPreluMatchesScalar() {
+        for (Kernels simd : new Kernels[] {vector, shortRows}) {
+            for (int stride : new int[] {0, 1}) {
+                for (int n = 0; n < 40; n++) {
+                    float[] in = fill(new float[n + 2]), alpha = fill(new float[n + 3]);
+                    float[] out1 = fill(new float[n + 1]), out2 = out1.clone();
+                    simd.prelu(in, 2, alpha, 3, stride, out1, 1, n);
+                    scalar.prelu(in, 2, alpha, 3, stride, out2, 1, n);
+                    assertArrayClose(out2, out1);
+                    for (int i = 0; i < n; i++) {
+                        float x = in[2 + i];
+                        assertEquals(x > 0 ? x : alpha[3 + i * stride] * x, out1[1 + i], 1e-6f, "n=" + n + " at " + i);
+                    }
+
+                    float[] g1 = fill(new float[n + 4]), g2 = g1.clone();
+                    float[] dAlpha1 = fill(new float[n + 3]), dAlpha2 = dAlpha1.clone();
+                    simd.preluBackward(in, 2, alpha, 3, stride, g1, 4, dAlpha1, n);
+                    scalar.preluBackward(in, 2, alpha, 3, stride, g2, 4, dAlpha2, n);
+                    assertArrayClose(g2, g1);
+                    assertArrayClose(dAlpha2, dAlpha1);
+                }
+            }
         }
     }
 
@@ -91,8 +168,13 @@ class KernelDuelTest {
     }
 
     private static void assertArrayClose(float[] expected, float[] actual) {
+        assertArrayClose(expected, actual, 1e-5f);
+    }
+
+    private static void assertArrayClose(float[] expected, float[] actual, float tolerance) {
+        assertEquals(expected.length, actual.length, "length");
         for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], 1e-5f * (1 + Math.abs(expected[i])), "at " + i);
+            assertEquals(expected[i], actual[i], tolerance * (1 + Math.abs(expected[i])), "at " + i);
         }
     }
 }
