@@ -50,7 +50,7 @@ public class TreeBuildBenchmark {
 
     @Benchmark
     public int[] balancedKMeans() {
-        return BalancedKMeansTree.build(shape, embeddings, dim, config);
+        return BalancedKMeansTree.build(shape, embeddings, dim, config, System.err::println);
     }
 
     @Benchmark

@@ -6,6 +6,7 @@ import dev.arbor.dataset.DataFormat;
 import dev.arbor.dataset.DataSplit;
 import dev.arbor.dataset.InteractionLog;
 import dev.arbor.dataset.InteractionLogs;
+import dev.arbor.dataset.ReadOptions;
 import dev.arbor.dataset.SplitOptions;
 import dev.arbor.eval.Evaluator;
 import dev.arbor.eval.Histories;
@@ -14,6 +15,7 @@ import dev.arbor.eval.TwoTower;
 import dev.arbor.eval.TwoTowerOptions;
 import dev.arbor.eval.SegmentQuality;
 import dev.arbor.jobs.TrainJob;
+import dev.arbor.progress.ProgressListener;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -48,11 +50,12 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
+        ConsoleProgress progress = ConsoleProgress.onStderr();
         try (TreeSegment segment = IndexDirectory.openLatestVerified(dir)) {
             Map<String, String> p = segment.properties();
             Path path = data != null ? data : Path.of(required(p, TrainJob.SOURCE_PATH));
             DataFormat format = DataFormat.fromId(required(p, TrainJob.SOURCE_FORMAT));
-            InteractionLog log = InteractionLogs.read(path, format);
+            InteractionLog log = InteractionLogs.read(path, format, ReadOptions.DEFAULTS, progress);
             checkSameItems(segment, log);
             SplitOptions split = new SplitOptions(Long.parseLong(required(p, TrainJob.SPLIT_SEED)),
                     Integer.parseInt(required(p, TrainJob.SPLIT_VALIDATION)), Integer.parseInt(required(p, TrainJob.SPLIT_TEST)));
@@ -61,8 +64,8 @@ final class EvalCommand implements Callable<Integer> {
                     dataSplit.test().size(), path);
             QualityPrinter printer = new QualityPrinter(out, DEFAULT_KS);
             printer.segment(label(segment, p.getOrDefault("tree", "?")), SegmentQuality.measure(segment, dataSplit.test(), beam,
-                    new Evaluator().withKs(DEFAULT_KS), DEFAULT_KS), 0);
-            baselines(printer, dataSplit, baselines ? Baselines.ALL : Baselines.NONE);
+                    new Evaluator().withKs(DEFAULT_KS).withProgress(progress), DEFAULT_KS), 0);
+            baselines(printer, dataSplit, baselines ? Baselines.ALL : Baselines.NONE, progress);
         }
         return 0;
     }
@@ -71,19 +74,23 @@ final class EvalCommand implements Callable<Integer> {
         return "TDM " + segment.architecture().kind().name().toLowerCase(Locale.ROOT) + ", " + tree + " tree";
     }
 
-    /** Fits the chosen baselines on the split's training data and prints their rows for its test users. */
-    static void baselines(QualityPrinter printer, DataSplit split, Baselines which) {
+    /**
+     * Fits the chosen baselines on the split's training data and prints their rows for its test users; the progress
+     * of fitting and evaluating goes to {@code progress}.
+     */
+    static void baselines(QualityPrinter printer, DataSplit split, Baselines which, ProgressListener progress) {
         if (which == Baselines.NONE) {
             return;
         }
-        Evaluator evaluator = new Evaluator().withKs(DEFAULT_KS);
+        Evaluator evaluator = new Evaluator().withKs(DEFAULT_KS).withProgress(progress);
         long t = System.nanoTime();
-        ItemCf itemCf = ItemCf.fit(Histories.of(split, true), ItemCf.DEFAULT_NEIGHBOURS, Runtime.getRuntime().availableProcessors());
+        ItemCf itemCf = ItemCf.fit(Histories.of(split, true), ItemCf.DEFAULT_NEIGHBOURS, Runtime.getRuntime().availableProcessors(),
+                progress);
         printer.row("Item-CF", "", String.format(Locale.ROOT, "fit %.1f s", (System.nanoTime() - t) / 1e9),
                 evaluator.evaluate(itemCf, split.test()));
         if (which == Baselines.ALL) {
             t = System.nanoTime();
-            TwoTower tower = TwoTower.train(split, TwoTowerOptions.DEFAULTS);
+            TwoTower tower = TwoTower.train(split, TwoTowerOptions.DEFAULTS, progress);
             printer.row("Product DNN (two-tower)", "", String.format(Locale.ROOT, "fit %.1f s", (System.nanoTime() - t) / 1e9),
                     evaluator.evaluate(tower, split.test()));
         }

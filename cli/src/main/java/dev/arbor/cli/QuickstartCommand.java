@@ -9,7 +9,6 @@ import dev.arbor.dataset.DataFormat;
 import dev.arbor.dataset.HeldOutUsers;
 import dev.arbor.dataset.InteractionLog;
 import dev.arbor.jobs.TrainJob;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +54,8 @@ final class QuickstartCommand implements Callable<Integer> {
         dataOptions.validationUsers = -1;
         TrainJob job = new TrainJob(data, DataFormat.MOVIELENS, dataOptions.readOptions(), dataOptions.splitOptions(),
                 trainOptions.pipeline(), home.resolve(out), beam, EvalCommand.DEFAULT_KS);
-        TrainJob.Outcome outcome = job.run(new PrintStream(System.err, true));
+        ConsoleProgress progress = ConsoleProgress.onStderr();
+        TrainJob.Outcome outcome = job.run(progress);
         o.printf("%nQuality on %,d test users (TDM protocol: first half of each history in, second half to find):%n",
                 outcome.split().test().size());
         QualityPrinter printer = new QualityPrinter(o, EvalCommand.DEFAULT_KS);
@@ -63,7 +63,7 @@ final class QuickstartCommand implements Callable<Integer> {
             for (TrainJob.RoundResult r : outcome.rounds()) {
                 printer.segment(EvalCommand.label(segment, r.round().tree()), r.quality(), r.round().seconds());
             }
-            EvalCommand.baselines(printer, outcome.split(), EvalCommand.Baselines.ITEM_CF);
+            EvalCommand.baselines(printer, outcome.split(), EvalCommand.Baselines.ITEM_CF, progress);
             o.println("(the product-DNN baseline takes a minute more: ./arbor eval " + out + " --baselines)");
             showOneUser(o, segment, outcome.log(), outcome.split().test());
         }

@@ -1,7 +1,6 @@
 package dev.arbor.cli;
 
 import dev.arbor.jobs.TrainJob;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,7 +31,8 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainJob job = new TrainJob(dataOptions.data, dataOptions.resolveFormat(), dataOptions.readOptions(),
                 dataOptions.splitOptions(), trainOptions.pipeline(), out, evalBeam, EvalCommand.DEFAULT_KS);
-        TrainJob.Outcome outcome = job.run(new PrintStream(System.err, true));
+        ConsoleProgress progress = ConsoleProgress.onStderr();
+        TrainJob.Outcome outcome = job.run(progress);
         List<TrainJob.RoundResult> results = outcome.rounds();
         if (evalBeam > 0) {
             QualityPrinter printer = new QualityPrinter(spec.commandLine().getOut(), EvalCommand.DEFAULT_KS);
@@ -40,7 +40,7 @@ final class TrainCommand implements Callable<Integer> {
                 printer.segment("TDM " + trainOptions.model + ", " + r.round().tree() + " tree", r.quality(), r.round().seconds());
             }
             if (baselines) {
-                EvalCommand.baselines(printer, outcome.split(), EvalCommand.Baselines.ALL);
+                EvalCommand.baselines(printer, outcome.split(), EvalCommand.Baselines.ALL, progress);
             }
         }
         spec.commandLine().getOut().printf("published %s%n", results.get(results.size() - 1).segment());

@@ -1,13 +1,13 @@
 package dev.arbor.dataset;
 
-import java.io.PrintStream;
+import dev.arbor.progress.ProgressListener;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Counts the malformed lines of one read (across all its files) against {@link ReadOptions#maxBadLines()}. */
 final class BadLineBudget {
 
-    /** How many skipped lines the stderr summary lists one by one. */
+    /** How many skipped lines the summary lists one by one. */
     private static final int LISTED = 10;
 
     private final int max;
@@ -33,8 +33,8 @@ final class BadLineBudget {
         throw over;
     }
 
-    /** The skipped lines, after telling stderr about them (silent when there are none). */
-    List<BadLine> finish(PrintStream err) {
+    /** The skipped lines, after a summary of them to {@code progress} (nothing when there are none). */
+    List<BadLine> finish(ProgressListener progress) {
         if (!skipped.isEmpty()) {
             StringBuilder sb = new StringBuilder("skipped ").append(skipped.size())
                     .append(skipped.size() == 1 ? " malformed line" : " malformed lines")
@@ -45,7 +45,7 @@ final class BadLineBudget {
             if (skipped.size() > LISTED) {
                 sb.append(System.lineSeparator()).append("  ... and ").append(skipped.size() - LISTED).append(" more");
             }
-            err.println(sb);
+            progress.message(sb.toString());
         }
         return List.copyOf(skipped);
     }

@@ -1,5 +1,6 @@
 package dev.arbor.dataset;
 
+import dev.arbor.progress.ProgressListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,14 +20,19 @@ public final class GenericCsvReader {
     private GenericCsvReader() {
     }
 
-    /** Reads {@code csv}. */
+    /** {@link #read(Path, ReadOptions, ProgressListener)} reporting nothing. */
     public static InteractionLog read(Path csv, ReadOptions options) throws IOException {
+        return read(csv, options, ProgressListener.SILENT);
+    }
+
+    /** Reads {@code csv}; its progress and skipped lines go to {@code progress}. */
+    public static InteractionLog read(Path csv, ReadOptions options, ProgressListener progress) throws IOException {
         options.check(DataFormat.CSV, false, false);
         BadLineBudget budget = new BadLineBudget(options.maxBadLines());
         GenericCsvReader reader = new GenericCsvReader();
-        LineParser.forEachLine(csv, StandardCharsets.UTF_8, budget, reader::line);
+        LineParser.forEachLine(csv, StandardCharsets.UTF_8, budget, progress, reader::line);
         InteractionLogBuilder b = reader.builder != null ? reader.builder : new InteractionLogBuilder(false);
-        return b.build(budget.finish(System.err));
+        return b.build(budget.finish(progress));
     }
 
     private void line(LineParser p) throws DataFormatException {

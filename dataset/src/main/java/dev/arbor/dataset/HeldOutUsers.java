@@ -64,11 +64,6 @@ public final class HeldOutUsers {
         return inputItems;
     }
 
-    /** CSR offsets into {@link #truthItems()}, {@code size() + 1} long. Backing array. */
-    public int[] truthOffsets() {
-        return truthOffsets;
-    }
-
     /** All ground-truth items end to end. Backing array. */
     public int[] truthItems() {
         return truthItems;

@@ -1,5 +1,6 @@
 package dev.arbor.dataset;
 
+import dev.arbor.progress.ProgressListener;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -35,21 +36,30 @@ public final class InteractionLogs {
      * @throws NoSuchFileException when a file is missing
      */
     public static InteractionLog read(Path path, DataFormat format, ReadOptions options) throws IOException {
+        return read(path, format, options, ProgressListener.SILENT);
+    }
+
+    /**
+     * {@link #read(Path, DataFormat, ReadOptions)} that reports each file's progress, and the malformed lines it
+     * skipped, to {@code progress}.
+     */
+    public static InteractionLog read(Path path, DataFormat format, ReadOptions options, ProgressListener progress)
+            throws IOException {
         boolean dir = Files.isDirectory(path);
         Path folder = dir ? path : path.toAbsolutePath().getParent();
         return switch (format) {
-            case TAOBAO -> TaobaoReader.read(dir ? taobaoFile(path) : existing(path), options);
+            case TAOBAO -> TaobaoReader.read(dir ? taobaoFile(path) : existing(path), options, progress);
             case MOVIELENS -> MovieLensReader.read(existing(dir ? path.resolve("ratings.csv") : path),
-                    existing(folder.resolve("movies.csv")), options);
+                    existing(folder.resolve("movies.csv")), options, progress);
             case ML_100K -> Ml100kReader.read(existing(dir ? path.resolve("u.data") : path),
-                    existing(folder.resolve("u.item")), existing(folder.resolve("u.genre")), options);
+                    existing(folder.resolve("u.item")), existing(folder.resolve("u.genre")), options, progress);
             case ML_1M -> Ml1mReader.read(dir ? firstExisting(path, "ratings.csv.gz", "ratings.csv") : existing(path),
-                    existing(folder.resolve("movies.dat")), options);
+                    existing(folder.resolve("movies.dat")), options, progress);
             case CSV -> {
                 if (dir) {
                     throw new NoSuchFileException(path.toString(), null, "is a folder; name the CSV file to read");
                 }
-                yield GenericCsvReader.read(existing(path), options);
+                yield GenericCsvReader.read(existing(path), options, progress);
             }
         };
     }

@@ -1,5 +1,6 @@
 package dev.arbor.dataset;
 
+import dev.arbor.progress.ProgressListener;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.EOFException;
@@ -48,24 +49,25 @@ final class LineParser {
     }
 
     /**
-     * Calls {@code handler} for every non-blank line of {@code path}; malformed lines go to {@code budget}.
-     * Damaged gzip data fails the read at the line where it was met: nothing after it can be trusted, so it is
-     * not a bad line to skip.
+     * Calls {@code handler} for every non-blank line of {@code path}; malformed lines go to {@code budget}, the
+     * read's progress to {@code progress}. Damaged gzip data fails the read at the line where it was met: nothing
+     * after it can be trusted, so it is not a bad line to skip.
      */
-    static void forEachLine(Path path, Charset charset, BadLineBudget budget, Handler handler) throws IOException {
+    static void forEachLine(Path path, Charset charset, BadLineBudget budget, ProgressListener progress,
+            Handler handler) throws IOException {
         LineParser p = new LineParser(path);
         try {
-            readLines(p, path, charset, budget, handler);
+            readLines(p, path, charset, budget, progress, handler);
         } catch (ZipException | EOFException e) {
             throw new DataFormatException(path, p.lineNumber + 1, "gzip data is damaged (" + e.getMessage() + ")");
         }
     }
 
-    private static void readLines(LineParser p, Path path, Charset charset, BadLineBudget budget, Handler handler)
-            throws IOException {
+    private static void readLines(LineParser p, Path path, Charset charset, BadLineBudget budget,
+            ProgressListener listener, Handler handler) throws IOException {
         try (CountingInputStream raw = new CountingInputStream(Files.newInputStream(path));
              BufferedReader reader = new BufferedReader(new InputStreamReader(decompress(raw), charset), 1 << 16);
-             ReadProgress progress = ReadProgress.start(path.getFileName().toString(), Files.size(path))) {
+             ProgressListener.FileRead progress = listener.reading(path.getFileName().toString(), Files.size(path))) {
             String s;
             while ((s = reader.readLine()) != null) {
                 long n = ++p.lineNumber;

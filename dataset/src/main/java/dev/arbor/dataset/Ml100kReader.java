@@ -1,5 +1,6 @@
 package dev.arbor.dataset;
 
+import dev.arbor.progress.ProgressListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,13 +20,22 @@ public final class Ml100kReader {
     private Ml100kReader() {
     }
 
-    /** Reads {@code data} ({@code u.data} or a split of it such as {@code u1.base}) with {@code item} and {@code genre}. */
+    /** {@link #read(Path, Path, Path, ReadOptions, ProgressListener)} reporting nothing. */
     public static InteractionLog read(Path data, Path item, Path genre, ReadOptions options) throws IOException {
+        return read(data, item, genre, options, ProgressListener.SILENT);
+    }
+
+    /**
+     * Reads {@code data} ({@code u.data} or a split of it such as {@code u1.base}) with {@code item} and
+     * {@code genre}; each file's progress and the skipped lines go to {@code progress}.
+     */
+    public static InteractionLog read(Path data, Path item, Path genre, ReadOptions options, ProgressListener progress)
+            throws IOException {
         options.check(DataFormat.ML_100K, true, false);
         InteractionLogBuilder builder = new InteractionLogBuilder(true);
         BadLineBudget budget = new BadLineBudget(options.maxBadLines());
         List<String> genres = new ArrayList<>();
-        LineParser.forEachLine(genre, StandardCharsets.ISO_8859_1, budget, p -> {
+        LineParser.forEachLine(genre, StandardCharsets.ISO_8859_1, budget, progress, p -> {
             p.split('|');
             p.expectFields(2);
             long index = p.longField(1, "index");
@@ -34,7 +44,7 @@ public final class Ml100kReader {
             }
             genres.add(p.text(0));
         });
-        LineParser.forEachLine(item, StandardCharsets.ISO_8859_1, budget, p -> {
+        LineParser.forEachLine(item, StandardCharsets.ISO_8859_1, budget, progress, p -> {
             p.split('|');
             p.expectFields(ITEM_COLUMNS + genres.size());
             long movie = p.longField(0, "movie id");
@@ -54,7 +64,7 @@ public final class Ml100kReader {
                 builder.category(movie, category);
             }
         });
-        LineParser.forEachLine(data, StandardCharsets.ISO_8859_1, budget, p -> {
+        LineParser.forEachLine(data, StandardCharsets.ISO_8859_1, budget, progress, p -> {
             p.split('\t');
             p.expectFields(4);
             long user = p.longField(0, "user id");
@@ -65,6 +75,6 @@ public final class Ml100kReader {
                 builder.add(user, movie, timestamp);
             }
         });
-        return builder.build(budget.finish(System.err));
+        return builder.build(budget.finish(progress));
     }
 }

@@ -1,5 +1,6 @@
 package dev.arbor.dataset;
 
+import dev.arbor.progress.ProgressListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,19 +15,28 @@ public final class Ml1mReader {
     private Ml1mReader() {
     }
 
-    /** Reads {@code ratings} (plain or gzip) and takes titles and first genres from {@code movies}. */
+    /** {@link #read(Path, Path, ReadOptions, ProgressListener)} reporting nothing. */
     public static InteractionLog read(Path ratings, Path movies, ReadOptions options) throws IOException {
+        return read(ratings, movies, options, ProgressListener.SILENT);
+    }
+
+    /**
+     * Reads {@code ratings} (plain or gzip) and takes titles and first genres from {@code movies}; each file's
+     * progress and the skipped lines go to {@code progress}.
+     */
+    public static InteractionLog read(Path ratings, Path movies, ReadOptions options, ProgressListener progress)
+            throws IOException {
         options.check(DataFormat.ML_1M, true, false);
         InteractionLogBuilder builder = new InteractionLogBuilder(false);
         BadLineBudget budget = new BadLineBudget(options.maxBadLines());
-        LineParser.forEachLine(movies, StandardCharsets.ISO_8859_1, budget, p -> {
+        LineParser.forEachLine(movies, StandardCharsets.ISO_8859_1, budget, progress, p -> {
             p.split("::");
             p.expectFields(3);
             long movie = p.longField(0, "MovieID");
             builder.title(movie, p.text(1));
             builder.category(movie, MovieLensReader.firstGenre(p, 2, "Genres"));
         });
-        LineParser.forEachLine(ratings, StandardCharsets.UTF_8, budget, p -> {
+        LineParser.forEachLine(ratings, StandardCharsets.UTF_8, budget, progress, p -> {
             p.split(',');
             if (p.isHeader()) {
                 return;
@@ -39,6 +49,6 @@ public final class Ml1mReader {
                 builder.add(user, movie);
             }
         });
-        return builder.build(budget.finish(System.err));
+        return builder.build(budget.finish(progress));
     }
 }

@@ -1,5 +1,6 @@
 package dev.arbor.dataset;
 
+import dev.arbor.progress.ProgressListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,12 +15,21 @@ public final class MovieLensReader {
     private MovieLensReader() {
     }
 
-    /** Reads {@code ratings} and takes titles and categories from {@code movies}. */
+    /** {@link #read(Path, Path, ReadOptions, ProgressListener)} reporting nothing. */
     public static InteractionLog read(Path ratings, Path movies, ReadOptions options) throws IOException {
+        return read(ratings, movies, options, ProgressListener.SILENT);
+    }
+
+    /**
+     * Reads {@code ratings} and takes titles and categories from {@code movies}; each file's progress
+     * and the skipped lines go to {@code progress}.
+     */
+    public static InteractionLog read(Path ratings, Path movies, ReadOptions options, ProgressListener progress)
+            throws IOException {
         options.check(DataFormat.MOVIELENS, true, false);
         InteractionLogBuilder builder = new InteractionLogBuilder(true);
         BadLineBudget budget = new BadLineBudget(options.maxBadLines());
-        LineParser.forEachLine(movies, StandardCharsets.UTF_8, budget, p -> {
+        LineParser.forEachLine(movies, StandardCharsets.UTF_8, budget, progress, p -> {
             p.splitCsv();
             if (p.isHeader()) {
                 return;
@@ -29,7 +39,7 @@ public final class MovieLensReader {
             builder.title(movie, p.text(1));
             builder.category(movie, firstGenre(p, 2, "genres"));
         });
-        LineParser.forEachLine(ratings, StandardCharsets.UTF_8, budget, p -> {
+        LineParser.forEachLine(ratings, StandardCharsets.UTF_8, budget, progress, p -> {
             p.split(',');
             if (p.isHeader()) {
                 return;
@@ -43,7 +53,7 @@ public final class MovieLensReader {
                 builder.add(user, movie, timestamp);
             }
         });
-        return builder.build(budget.finish(System.err));
+        return builder.build(budget.finish(progress));
     }
 
     /** The first of the {@code |}-separated genres in field {@code i}; the MovieLens files share this layout. */

@@ -1,5 +1,6 @@
 package dev.arbor.dataset;
 
+import dev.arbor.progress.ProgressListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,12 +17,17 @@ public final class TaobaoReader {
     private TaobaoReader() {
     }
 
-    /** Reads one UserBehavior CSV file (plain or gzip). */
+    /** {@link #read(Path, ReadOptions, ProgressListener)} reporting nothing. */
     public static InteractionLog read(Path csv, ReadOptions options) throws IOException {
+        return read(csv, options, ProgressListener.SILENT);
+    }
+
+    /** Reads one UserBehavior CSV file (plain or gzip); its progress and skipped lines go to {@code progress}. */
+    public static InteractionLog read(Path csv, ReadOptions options, ProgressListener progress) throws IOException {
         options.check(DataFormat.TAOBAO, false, true);
         InteractionLogBuilder builder = new InteractionLogBuilder(true);
         BadLineBudget budget = new BadLineBudget(options.maxBadLines());
-        LineParser.forEachLine(csv, StandardCharsets.UTF_8, budget, p -> {
+        LineParser.forEachLine(csv, StandardCharsets.UTF_8, budget, progress, p -> {
             p.split(',');
             p.expectFields(5);
             long user = p.longField(0, "user_id");
@@ -34,7 +40,7 @@ public final class TaobaoReader {
                 builder.category(item, category);
             }
         });
-        return builder.build(budget.finish(System.err));
+        return builder.build(budget.finish(progress));
     }
 
     private static Behaviour behaviour(LineParser p) throws DataFormatException {

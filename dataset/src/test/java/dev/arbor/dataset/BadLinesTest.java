@@ -25,17 +25,17 @@ class BadLinesTest {
                 """);
         InteractionLog[] log = new InteractionLog[1];
 
-        String stderr = TestData.stderrOf(() -> log[0] = MovieLensReader.read(ratings, movies,
-                ReadOptions.DEFAULTS.withMaxBadLines(2)));
+        String messages = TestData.messagesOf(progress -> log[0] = MovieLensReader.read(ratings, movies,
+                ReadOptions.DEFAULTS.withMaxBadLines(2), progress));
 
         // The budget covers the whole read, movies.csv and ratings.csv together.
         assertEquals(List.of(
                 new BadLine(movies, 3, "field 'movieId' is not a number: \"x\""),
                 new BadLine(ratings, 3, "expected 4 fields, found 3")), log[0].badLines());
         assertEquals(2, log[0].size());
-        assertTrue(stderr.startsWith("skipped 2 malformed lines (maxBadLines=2):"), stderr);
-        assertTrue(stderr.contains(movies + ":3: field 'movieId' is not a number: \"x\""), stderr);
-        assertTrue(stderr.contains(ratings + ":3: expected 4 fields, found 3"), stderr);
+        assertTrue(messages.startsWith("skipped 2 malformed lines (maxBadLines=2):"), messages);
+        assertTrue(messages.contains(movies + ":3: field 'movieId' is not a number: \"x\""), messages);
+        assertTrue(messages.contains(ratings + ":3: expected 4 fields, found 3"), messages);
     }
 
     @Test
@@ -54,9 +54,9 @@ class BadLinesTest {
     void cleanSmallReadsPrintNothing() throws Exception {
         Path csv = TestData.write(dir, "log.csv", "1,2\n1,3\n");
         InteractionLog[] log = new InteractionLog[1];
-        String stderr = TestData.stderrOf(() -> log[0] = GenericCsvReader.read(csv,
-                ReadOptions.DEFAULTS.withMaxBadLines(5)));
-        assertEquals("", stderr);
+        String messages = TestData.messagesOf(progress -> log[0] = GenericCsvReader.read(csv,
+                ReadOptions.DEFAULTS.withMaxBadLines(5), progress));
+        assertEquals("", messages);
         assertEquals(List.of(), log[0].badLines());
     }
 
@@ -67,8 +67,9 @@ class BadLinesTest {
             text.append("1,x\n");
         }
         Path csv = TestData.write(dir, "log.csv", text.toString());
-        String stderr = TestData.stderrOf(() -> GenericCsvReader.read(csv, ReadOptions.DEFAULTS.withMaxBadLines(20)));
-        assertEquals(12, stderr.lines().count(), stderr);
-        assertTrue(stderr.strip().endsWith("... and 5 more"), stderr);
+        String messages = TestData.messagesOf(progress -> GenericCsvReader.read(csv,
+                ReadOptions.DEFAULTS.withMaxBadLines(20), progress));
+        assertEquals(12, messages.lines().count(), messages);
+        assertTrue(messages.strip().endsWith("... and 5 more"), messages);
     }
 }

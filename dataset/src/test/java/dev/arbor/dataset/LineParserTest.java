@@ -1,5 +1,6 @@
 package dev.arbor.dataset;
 
+import static dev.arbor.progress.ProgressListener.SILENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +23,7 @@ class LineParserTest {
     /** Runs {@code handler} over {@code text} written to a file, strictly (no bad lines allowed). */
     private Path parse(String text, LineParser.Handler handler) throws IOException {
         Path file = TestData.write(dir, "in.txt", text);
-        LineParser.forEachLine(file, StandardCharsets.UTF_8, new BadLineBudget(0), handler);
+        LineParser.forEachLine(file, StandardCharsets.UTF_8, new BadLineBudget(0), SILENT, handler);
         return file;
     }
 
@@ -61,12 +62,12 @@ class LineParserTest {
     void badQuotingIsReportedWithItsLine() throws IOException {
         Path file = TestData.write(dir, "q.csv", "1,ok\n2,\"open\n");
         DataFormatException e = assertThrows(DataFormatException.class, () -> LineParser.forEachLine(file,
-                StandardCharsets.UTF_8, new BadLineBudget(0), LineParser::splitCsv));
+                StandardCharsets.UTF_8, new BadLineBudget(0), SILENT, LineParser::splitCsv));
         assertEquals(file + ":2: field 2 has an unterminated quote", e.getMessage());
 
         Path after = TestData.write(dir, "a.csv", "1,\"x\"y,z\n");
         e = assertThrows(DataFormatException.class, () -> LineParser.forEachLine(after,
-                StandardCharsets.UTF_8, new BadLineBudget(0), LineParser::splitCsv));
+                StandardCharsets.UTF_8, new BadLineBudget(0), SILENT, LineParser::splitCsv));
         assertEquals(after + ":1: field 2 has text after its closing quote", e.getMessage());
     }
 
@@ -84,7 +85,7 @@ class LineParserTest {
         for (String bad : List.of("9223372036854775808", "-9223372036854775809", "", "-", "1.5", "12a", "1 2")) {
             Path file = TestData.write(dir, "bad.txt", "x\n" + bad + "|end\n");
             DataFormatException e = assertThrows(DataFormatException.class,
-                    () -> LineParser.forEachLine(file, StandardCharsets.UTF_8, new BadLineBudget(0), p -> {
+                    () -> LineParser.forEachLine(file, StandardCharsets.UTF_8, new BadLineBudget(0), SILENT, p -> {
                         p.split('|');
                         if (p.lineNumber() == 2) {
                             p.longField(0, "count");
@@ -107,7 +108,7 @@ class LineParserTest {
         for (String bad : List.of("NaN", "Infinity", "1f", "4d", "0x1p3", "", "..")) {
             Path file = TestData.write(dir, "bad.txt", bad + ",end\n");
             DataFormatException e = assertThrows(DataFormatException.class,
-                    () -> LineParser.forEachLine(file, StandardCharsets.UTF_8, new BadLineBudget(0), p -> {
+                    () -> LineParser.forEachLine(file, StandardCharsets.UTF_8, new BadLineBudget(0), SILENT, p -> {
                         p.split(',');
                         p.doubleField(0, "rating");
                     }), bad);
@@ -162,7 +163,7 @@ class LineParserTest {
         Path plain = TestData.write(dir, "plain.txt", "1,2\n3,4\n");
         Path gz = TestData.gzip(plain, dir.resolve("no-extension"));
         List<Long> got = new ArrayList<>();
-        LineParser.forEachLine(gz, StandardCharsets.UTF_8, new BadLineBudget(0), p -> {
+        LineParser.forEachLine(gz, StandardCharsets.UTF_8, new BadLineBudget(0), SILENT, p -> {
             p.split(',');
             got.add(p.longField(1, "b"));
         });
@@ -185,7 +186,7 @@ class LineParserTest {
         Path badMethod = Files.write(dir.resolve("method.gz"), new byte[] {0x1f, (byte) 0x8b, 99, 0, 0, 0, 0, 0, 0, 0});
         for (Path file : List.of(cut, badMethod)) {
             DataFormatException e = assertThrows(DataFormatException.class, () -> LineParser.forEachLine(file,
-                    StandardCharsets.UTF_8, new BadLineBudget(5), p -> p.split(',')));
+                    StandardCharsets.UTF_8, new BadLineBudget(5), SILENT, p -> p.split(',')));
             assertEquals(file, e.path());
             assertTrue(e.line() >= 1 && e.reason().startsWith("gzip data is damaged"), e.getMessage());
         }

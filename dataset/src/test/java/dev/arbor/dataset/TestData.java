@@ -3,6 +3,7 @@ package dev.arbor.dataset;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.arbor.progress.ProgressListener;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -97,6 +98,26 @@ final class TestData {
             System.setErr(saved);
         }
         return buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Runs {@code action} with a listener that takes its messages, and returns them as the command line would print
+     * them: each followed by a line separator.
+     */
+    static String messagesOf(ThrowingConsumer<ProgressListener> action) throws Exception {
+        StringBuilder messages = new StringBuilder();
+        action.accept(line -> {
+            synchronized (messages) {
+                messages.append(line).append(System.lineSeparator());
+            }
+        });
+        return messages.toString();
+    }
+
+    /** An action on a value that may throw. */
+    @FunctionalInterface
+    interface ThrowingConsumer<T> {
+        void accept(T value) throws Exception;
     }
 
     /** An action that may throw. */

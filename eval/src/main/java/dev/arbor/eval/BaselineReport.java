@@ -15,34 +15,12 @@ import java.util.function.Supplier;
 /**
  * Prints the TDM-protocol quality of the baselines on one data set as a Markdown table: precision, recall, F-measure
  * and global recall at 10, 50 and 200 for popularity, item-based CF and the product DNN, with each model's fitting
- * time. Usage:
- *
- * <pre>
- * BaselineReport PATH FORMAT [--seed N] [--epochs N] [--dim N] [--hidden N] [--lr X] [--negatives N]
- *                [--neighbours N] [--threads N] [--validation] [--keep-input]
- * </pre>
- *
- * {@code --validation} evaluates on the validation users (for tuning) instead of the test users;
- * {@code --keep-input} leaves the users' input items in the recommendations.
+ * time. {@code validation} evaluates on the validation users (for tuning) instead of the test users;
+ * {@code keepInput} leaves the users' input items in the recommendations.
  */
 public final class BaselineReport {
 
     private BaselineReport() {
-    }
-
-    /** Runs the report; exits with status 2 on a usage error. */
-    public static void main(String[] args) throws IOException {
-        Arguments a;
-        try {
-            a = Arguments.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println("usage: BaselineReport PATH FORMAT [--seed N] [--epochs N] [--dim N] [--hidden N]"
-                    + " [--lr X] [--negatives N] [--neighbours N] [--threads N] [--validation] [--keep-input]");
-            System.exit(2);
-            return;
-        }
-        run(a, System.out);
     }
 
     /** Reads the data set, splits it, fits and evaluates each baseline, and prints the table to {@code out}. */
@@ -85,50 +63,8 @@ public final class BaselineReport {
         return nanos / 1e9;
     }
 
-    /** The parsed command line. */
+    /** What to report on: the data set, the split's seed, and how to fit and evaluate the baselines. */
     record Arguments(Path path, DataFormat format, long seed, int neighbours, TwoTowerOptions tower,
             boolean validation, boolean keepInput) {
-
-        static Arguments parse(String[] args) {
-            if (args.length < 2) {
-                throw new IllegalArgumentException("give a data-set path and its format");
-            }
-            Path path = Path.of(args[0]);
-            DataFormat format = DataFormat.fromId(args[1]);
-            long seed = 1;
-            int neighbours = ItemCf.DEFAULT_NEIGHBOURS;
-            TwoTowerOptions tower = TwoTowerOptions.DEFAULTS;
-            boolean validation = false;
-            boolean keepInput = false;
-            for (int i = 2; i < args.length; i++) {
-                String flag = args[i];
-                switch (flag) {
-                    case "--validation" -> validation = true;
-                    case "--keep-input" -> keepInput = true;
-                    default -> {
-                        if (i + 1 >= args.length) {
-                            throw new IllegalArgumentException("unknown option or missing value: " + flag);
-                        }
-                        String value = args[++i];
-                        try {
-                            switch (flag) {
-                                case "--seed" -> seed = Long.parseLong(value);
-                                case "--epochs" -> tower = tower.withEpochs(Integer.parseInt(value));
-                                case "--dim" -> tower = tower.withDim(Integer.parseInt(value));
-                                case "--hidden" -> tower = tower.withHidden(Integer.parseInt(value));
-                                case "--lr" -> tower = tower.withLearningRate(Float.parseFloat(value));
-                                case "--negatives" -> tower = tower.withNegatives(Integer.parseInt(value));
-                                case "--neighbours" -> neighbours = Integer.parseInt(value);
-                                case "--threads" -> tower = tower.withThreads(Integer.parseInt(value));
-                                default -> throw new IllegalArgumentException("unknown option: " + flag);
-                            }
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("bad number for " + flag + ": " + value);
-                        }
-                    }
-                }
-            }
-            return new Arguments(path, format, seed, neighbours, tower.withSeed(seed), validation, keepInput);
-        }
     }
 }

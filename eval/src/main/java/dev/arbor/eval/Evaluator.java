@@ -2,6 +2,7 @@ package dev.arbor.eval;
 
 import dev.arbor.dataset.HeldOutUsers;
 import dev.arbor.nn.Parallel;
+import dev.arbor.progress.ProgressListener;
 import java.util.function.IntConsumer;
 
 /**
@@ -9,7 +10,7 @@ import java.util.function.IntConsumer;
  * cores and reports precision, recall and F-measure at each K. Each user's input half goes in, the top {@code max K}
  * items come out and are scored against the user's truth half. Input items are excluded from the lists unless
  * {@link #withExcludeInput} says otherwise. Users are processed in fixed chunks whose reports are merged in order, so
- * the figures do not depend on the thread count. Runs longer than a few seconds report progress on stderr.
+ * the figures do not depend on the thread count. Progress goes to the {@link #withProgress listener}, if one is set.
  */
 public final class Evaluator {
 
@@ -21,34 +22,41 @@ public final class Evaluator {
     private final int[] ks;
     private final boolean excludeInput;
     private final int threads;
+    private final ProgressListener progress;
 
-    private Evaluator(int[] ks, boolean excludeInput, int threads) {
+    private Evaluator(int[] ks, boolean excludeInput, int threads, ProgressListener progress) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         this.ks = new QualityReport(ks).ks(); // validated and ascending
         this.excludeInput = excludeInput;
         this.threads = threads;
+        this.progress = progress;
     }
 
-    /** K = 10, 50, 200; input items excluded; one thread per available processor. */
+    /** K = 10, 50, 200; input items excluded; one thread per available processor; no progress reported. */
     public Evaluator() {
-        this(DEFAULT_KS, true, Parallel.defaultWorkers());
+        this(DEFAULT_KS, true, Parallel.defaultWorkers(), ProgressListener.SILENT);
     }
 
     /** A copy that reports at {@code ks}. */
     public Evaluator withKs(int... ks) {
-        return new Evaluator(ks, excludeInput, threads);
+        return new Evaluator(ks, excludeInput, threads, progress);
     }
 
     /** A copy that removes (true, the default) or keeps the user's input items in the recommendations. */
     public Evaluator withExcludeInput(boolean exclude) {
-        return new Evaluator(ks, exclude, threads);
+        return new Evaluator(ks, exclude, threads, progress);
     }
 
     /** A copy that uses {@code n} threads. */
     public Evaluator withThreads(int n) {
-        return new Evaluator(ks, excludeInput, n);
+        return new Evaluator(ks, excludeInput, n, progress);
+    }
+
+    /** A copy that reports the progress of each run over the users to {@code listener}. */
+    public Evaluator withProgress(ProgressListener listener) {
+        return new Evaluator(ks, excludeInput, threads, listener);
     }
 
     /** The quality of {@code recommender}'s top-K lists for {@code users}. */
@@ -93,14 +101,16 @@ public final class Evaluator {
 
     /** Runs {@code perUser} for each held-out user index, chunk by chunk, on {@link #threads} threads. */
     private void forEachUser(HeldOutUsers users, String label, IntConsumer perUser) {
-        Progress progress = Progress.start(label, "users", users.size());
+        ProgressListener.Task task = progress.task(label, "users", users.size());
         try (Parallel parallel = new Parallel(threads)) {
             parallel.forChunks(users.size(), CHUNK, (worker, from, to) -> {
                 for (int i = from; i < to; i++) {
                     perUser.accept(i);
                 }
-                progress.advance(to - from);
+                task.advance(to - from);
             });
+        } finally {
+            task.close();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.arbor.eval;
 
 import dev.arbor.nn.Parallel;
+import dev.arbor.progress.ProgressListener;
 import dev.arbor.search.TopK;
 import it.unimi.dsi.fastutil.ints.IntArrays;
 import java.util.Arrays;
@@ -58,6 +59,11 @@ public final class ItemCf implements Recommender {
 
     /** Fits item-item similarities on {@code histories}, keeping {@code neighbours} per item, on {@code threads}. */
     public static ItemCf fit(Histories histories, int neighbours, int threads) {
+        return fit(histories, neighbours, threads, ProgressListener.SILENT);
+    }
+
+    /** {@link #fit(Histories, int, int)} that reports its progress over the items to {@code progress}. */
+    public static ItemCf fit(Histories histories, int neighbours, int threads, ProgressListener progress) {
         if (neighbours < 1) {
             throw new IllegalArgumentException("neighbours must be >= 1, got " + neighbours);
         }
@@ -83,7 +89,7 @@ public final class ItemCf implements Recommender {
 
         int[][] lists = new int[n][];
         float[][] sims = new float[n][];
-        Progress progress = Progress.start("item-CF similarities", "items", n);
+        ProgressListener.Task task = progress.task("item-CF similarities", "items", n);
         try (Parallel parallel = new Parallel(threads)) {
             Scratch[] perWorker = new Scratch[parallel.workers()];
             parallel.forChunks(n, 64, (worker, from, to) -> {
@@ -91,8 +97,10 @@ public final class ItemCf implements Recommender {
                 for (int i = from; i < to; i++) {
                     neighboursOf(i, users, userOffsets, itemUsers, neighbours, s, lists, sims);
                 }
-                progress.advance(to - from);
+                task.advance(to - from);
             });
+        } finally {
+            task.close();
         }
 
         int[] offsets = new int[n + 1];

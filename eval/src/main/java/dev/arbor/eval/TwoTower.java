@@ -5,6 +5,7 @@ import dev.arbor.scorer.Kernels;
 import dev.arbor.format.BehaviourWindows;
 import dev.arbor.dataset.DataSplit;
 import dev.arbor.dataset.TrainingSamples;
+import dev.arbor.progress.ProgressListener;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -64,13 +65,27 @@ public final class TwoTower implements Recommender {
      * it: their input halves reach the model only as inputs at recommendation time.
      */
     public static TwoTower train(DataSplit split, TwoTowerOptions options) {
-        return train(split.trainingSamples(options.minHistory()), split.log().numItems(), options);
+        return train(split, options, ProgressListener.SILENT);
+    }
+
+    /** {@link #train(DataSplit, TwoTowerOptions)} that reports each epoch's progress and loss to {@code progress}. */
+    public static TwoTower train(DataSplit split, TwoTowerOptions options, ProgressListener progress) {
+        return train(split.trainingSamples(options.minHistory()), split.log().numItems(), options, progress);
     }
 
     /** Trains a model for {@code numItems} items on {@code samples} (shuffled in place every epoch). */
     public static TwoTower train(TrainingSamples samples, int numItems, TwoTowerOptions options) {
+        return train(samples, numItems, options, ProgressListener.SILENT);
+    }
+
+    /**
+     * {@link #train(TrainingSamples, int, TwoTowerOptions)} that reports each epoch's progress and loss to
+     * {@code progress}.
+     */
+    public static TwoTower train(TrainingSamples samples, int numItems, TwoTowerOptions options,
+            ProgressListener progress) {
         TwoTower model = new TwoTower(numItems, options.dim(), options.hidden(), options.seed());
-        new TwoTowerTrainer(model, options, samples).train();
+        new TwoTowerTrainer(model, options, samples).train(progress);
         return model;
     }
 

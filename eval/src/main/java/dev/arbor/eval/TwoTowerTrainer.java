@@ -6,6 +6,7 @@ import dev.arbor.dataset.TrainingSamples;
 import dev.arbor.nn.Adam;
 import dev.arbor.nn.AdamConfig;
 import dev.arbor.nn.Parallel;
+import dev.arbor.progress.ProgressListener;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -35,6 +36,8 @@ final class TwoTowerTrainer {
     private static final double SAMPLING_POWER = 0.75;
     /** Samples per block of the forward and backward pass: enough rows for the GEMM kernel's 4-row tiles. */
     private static final int BLOCK = 16;
+    /** Training that has run this long reports each epoch's loss; shorter runs (tests) report none. */
+    private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     private final TwoTower model;
     private final TwoTowerOptions options;
@@ -162,27 +165,32 @@ final class TwoTowerTrainer {
         }
     }
 
-    /** Runs all epochs, reporting each epoch's mean loss on stderr once training has run a few seconds. */
-    void train() {
+    /**
+     * Runs all epochs, reporting each epoch's progress to {@code progress}, and its mean loss once training has run
+     * longer than {@link #QUIET_NANOS}.
+     */
+    void train(ProgressListener progress) {
         long start = System.nanoTime();
         int b = options.batchSize();
         try (Parallel parallel = new Parallel(options.threads())) {
             for (int epoch = 0; epoch < options.epochs(); epoch++) {
                 samples.shuffle(options.seed() + epoch);
-                Progress progress = Progress.start("two-tower epoch " + (epoch + 1), "samples", samples.size());
+                ProgressListener.Task task = progress.task("two-tower epoch " + (epoch + 1), "samples", samples.size());
                 double loss = 0;
-                for (int from = 0; from < samples.size(); from += b) {
-                    int n = Math.min(b, samples.size() - from);
-                    samples.fill(from, n, activations.history, targets);
-                    sampleNegatives();
-                    loss += step(parallel, n, true);
-                    progress.advance(n);
+                try (task) {
+                    for (int from = 0; from < samples.size(); from += b) {
+                        int n = Math.min(b, samples.size() - from);
+                        samples.fill(from, n, activations.history, targets);
+                        sampleNegatives();
+                        loss += step(parallel, n, true);
+                        task.advance(n);
+                    }
                 }
                 long elapsed = System.nanoTime() - start;
-                if (elapsed > Progress.QUIET_NANOS) {
-                    System.err.printf(Locale.ROOT, "two-tower epoch %d/%d: mean loss %.4f, %ds%n", epoch + 1,
-                            options.epochs(), loss / Math.max(1, samples.size()),
-                            TimeUnit.NANOSECONDS.toSeconds(elapsed));
+                if (elapsed > QUIET_NANOS) {
+                    progress.message(String.format(Locale.ROOT, "two-tower epoch %d/%d: mean loss %.4f, %ds",
+                            epoch + 1, options.epochs(), loss / Math.max(1, samples.size()),
+                            TimeUnit.NANOSECONDS.toSeconds(elapsed)));
                 }
             }
         }

@@ -1,9 +1,9 @@
 package dev.arbor.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arbor.dataset.DataFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +15,9 @@ class BaselineReportTest {
     @Test
     void printsOneRowPerBaselineOnTheBundledData() throws Exception {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        BaselineReport.Arguments arguments = BaselineReport.Arguments.parse(new String[] {
-                EvaluatorTest.bundledMovieLens().toString(), "movielens", "--epochs", "1", "--hidden", "32",
-                "--threads", "2", "--validation"});
+        BaselineReport.Arguments arguments = new BaselineReport.Arguments(EvaluatorTest.bundledMovieLens(),
+                DataFormat.MOVIELENS, 1, ItemCf.DEFAULT_NEIGHBOURS,
+                TwoTowerOptions.DEFAULTS.withEpochs(1).withHidden(32).withThreads(2).withSeed(1), true, false);
         BaselineReport.run(arguments, new PrintStream(buffer, true, StandardCharsets.UTF_8));
 
         String[] lines = buffer.toString(StandardCharsets.UTF_8).split("\n");
@@ -28,19 +28,5 @@ class BaselineReportTest {
         assertTrue(rows[2].startsWith("| Item-CF (200 neighbours) |"), rows[2]);
         assertTrue(rows[3].startsWith("| Product DNN (dim 24, hidden 32, 1 epochs) |"), rows[3]);
         assertTrue(lines[1].contains("validation users"), lines[1]);
-    }
-
-    @Test
-    void rejectsBadArguments() {
-        assertThrows(IllegalArgumentException.class, () -> BaselineReport.Arguments.parse(new String[] {"x"}));
-        assertThrows(IllegalArgumentException.class,
-                () -> BaselineReport.Arguments.parse(new String[] {"x", "nope"}));
-        assertThrows(IllegalArgumentException.class,
-                () -> BaselineReport.Arguments.parse(new String[] {"x", "csv", "--epochs"}));
-        assertThrows(IllegalArgumentException.class,
-                () -> BaselineReport.Arguments.parse(new String[] {"x", "csv", "--epochs", "many"}));
-        assertThrows(IllegalArgumentException.class,
-                () -> BaselineReport.Arguments.parse(new String[] {"x", "csv", "--colour", "red"}));
-        assertEquals(7, BaselineReport.Arguments.parse(new String[] {"x", "csv", "--seed", "7"}).tower().seed());
     }
 }

@@ -205,10 +205,6 @@ public final class FramedFile {
         return (int) v;
     }
 
-    public boolean hasSection(int tag) {
-        return find(tag) != null;
-    }
-
     /** The bytes of a variable-length section {@code tag}, after checking its type. */
     public MemorySegment section(int tag, String name, ElementType type) throws CorruptSegmentException {
         Section s = find(tag);

@@ -10,10 +10,10 @@ import dev.arbor.dataset.ReadOptions;
 import dev.arbor.dataset.SplitOptions;
 import dev.arbor.eval.Evaluator;
 import dev.arbor.eval.SegmentQuality;
+import dev.arbor.progress.ProgressListener;
 import dev.arbor.treetrain.TdmPipeline;
 import dev.arbor.writer.SegmentWriter;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,16 +45,19 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
     public static final String SOURCE_PATH = "source.path", SOURCE_FORMAT = "source.format", SPLIT_SEED = "split.seed",
             SPLIT_VALIDATION = "split.validationUsers", SPLIT_TEST = "split.testUsers", MIN_HISTORY = "split.minHistory";
 
-    /** Runs the job; {@code evalBeam} 0 skips evaluation. */
-    public Outcome run(PrintStream log) throws IOException {
+    /**
+     * Runs the job; {@code evalBeam} 0 skips evaluation. What each stage does (reading, training, publishing,
+     * evaluating) goes to {@code progress}.
+     */
+    public Outcome run(ProgressListener progress) throws IOException {
         long t0 = System.nanoTime();
-        InteractionLog interactions = InteractionLogs.read(data, format, read);
+        InteractionLog interactions = InteractionLogs.read(data, format, read, progress);
         DataSplit dataSplit = DataSplit.of(interactions, split);
-        log.printf(Locale.ROOT, "data: %s (%s): %,d users, %,d items, %,d interactions, read in %.1f s%n", data,
-                format.id(), interactions.numUsers(), interactions.numItems(), interactions.size(),
-                (System.nanoTime() - t0) / 1e9);
-        log.printf(Locale.ROOT, "split: seed %d, %,d training users, %,d validation, %,d test%n", split.seed(),
-                dataSplit.trainUsers().length, dataSplit.validation().size(), dataSplit.test().size());
+        progress.message(String.format(Locale.ROOT, "data: %s (%s): %,d users, %,d items, %,d interactions, read in"
+                + " %.1f s", data, format.id(), interactions.numUsers(), interactions.numItems(), interactions.size(),
+                (System.nanoTime() - t0) / 1e9));
+        progress.message(String.format(Locale.ROOT, "split: seed %d, %,d training users, %,d validation, %,d test",
+                split.seed(), dataSplit.trainUsers().length, dataSplit.validation().size(), dataSplit.test().size()));
         Map<String, String> source = new LinkedHashMap<>();
         source.put("source", "trained");
         source.put(SOURCE_PATH, data.toAbsolutePath().normalize().toString());
@@ -66,11 +69,13 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
         source.put("model.kind", pipeline.architecture().kind().name());
         source.put("tree.branching", Integer.toString(pipeline.branching()));
         List<RoundResult> results = new ArrayList<>();
-        Evaluator evaluator = new Evaluator().withKs(ks).withThreads(pipeline.training().threads());
-        TdmPipeline.run(interactions, dataSplit, pipeline, source, log, round -> {
+        Evaluator evaluator = new Evaluator().withKs(ks).withThreads(pipeline.training().threads())
+                .withProgress(progress);
+        TdmPipeline.run(interactions, dataSplit, pipeline, source, progress, round -> {
             try {
                 Path segment = SegmentWriter.write(out, round.index());
-                log.printf(Locale.ROOT, "published %s (%s tree, trained in %.1f s)%n", segment, round.tree(), round.seconds());
+                progress.message(String.format(Locale.ROOT, "published %s (%s tree, trained in %.1f s)", segment,
+                        round.tree(), round.seconds()));
                 SegmentQuality quality = null;
                 if (evalBeam > 0) {
                     try (TreeSegment opened = IndexDirectory.openLatest(out)) {

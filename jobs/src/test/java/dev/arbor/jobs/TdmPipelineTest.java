@@ -126,7 +126,7 @@ class TdmPipelineTest {
         TdmPipeline.Options options = new TdmPipeline.Options(arch, 2, 2, new TdmTrainer.Config(2, 0, 50, 0.01f, 2, 11), 1.0,
                 false, 1, false, 3);
         List<TdmPipeline.Round> rounds = new ArrayList<>();
-        TdmPipeline.run(log, split, options, Map.of("source", "test"), System.err, rounds::add);
+        TdmPipeline.run(log, split, options, Map.of("source", "test"), System.err::println, rounds::add);
         assertEquals(2, rounds.size());
         assertEquals("category", rounds.get(0).tree());
         TreeIndex learnt = rounds.get(1).index();

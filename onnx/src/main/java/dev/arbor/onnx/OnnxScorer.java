@@ -25,7 +25,7 @@ import java.util.Map;
 public final class OnnxScorer implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
-    private final int dim, historyLength, intraOpThreads;
+    private final int dim, historyLength;
     private final FloatBuffer history, mask;
     private final OnnxTensor historyTensor, maskTensor;
     private final Map<String, OnnxTensor> inputs = new HashMap<>(4), outputs = new HashMap<>(2);
@@ -45,7 +45,6 @@ public final class OnnxScorer implements AutoCloseable {
         }
         this.dim = architecture.embeddingDim();
         this.historyLength = architecture.historyLength();
-        this.intraOpThreads = intraOpThreads;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
@@ -59,10 +58,6 @@ public final class OnnxScorer implements AutoCloseable {
         maskTensor = OnnxTensor.createTensor(env, mask, new long[] {historyLength});
         inputs.put(OnnxExporter.HISTORY, historyTensor);
         inputs.put(OnnxExporter.MASK, maskTensor);
-    }
-
-    public int intraOpThreads() {
-        return intraOpThreads;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.arbor.treebuild;
 
 import dev.arbor.format.TreeShape;
+import dev.arbor.progress.ProgressListener;
 import java.util.Locale;
 import java.util.concurrent.ForkJoinPool;
 
@@ -22,7 +23,7 @@ import java.util.concurrent.ForkJoinPool;
  */
 public final class BalancedKMeansTree {
 
-    /** Inputs at least this large report each level on stderr. */
+    /** Inputs at least this large report each level to the progress listener. */
     static final int PROGRESS_MIN_ITEMS = 131_072;
     /** Tasks per thread on one level: node sizes are equal within one, so a few per thread balance the load. */
     private static final int TASKS_PER_THREAD = 4;
@@ -63,15 +64,21 @@ public final class BalancedKMeansTree {
         }
     }
 
+    /** {@link #build(TreeShape, float[], int, Config, ProgressListener)} reporting nothing. */
+    public static int[] build(TreeShape shape, float[] embeddings, int dim, Config config) {
+        return build(shape, embeddings, dim, config, ProgressListener.SILENT);
+    }
+
     /**
-     * Builds the tree; inputs of at least {@value #PROGRESS_MIN_ITEMS} items report each level on stderr.
+     * Builds the tree; inputs of at least {@value #PROGRESS_MIN_ITEMS} items report each level to {@code progress}.
      * Besides the input it holds two column-major copies of the embeddings and scratch of about 70 bytes per
      * item with 2 threads (a little more with more threads).
      *
      * @param embeddings row-major {@code itemCount x dim} item embeddings, all finite; only read
      * @return the leaf position of each item ordinal, see {@link BalancedLayout#itemToLeaf}
      */
-    public static int[] build(TreeShape shape, float[] embeddings, int dim, Config config) {
+    public static int[] build(TreeShape shape, float[] embeddings, int dim, Config config,
+            ProgressListener progress) {
         int n = shape.itemCount();
         int branching = shape.branching();
         if (dim < 1 || (long) n * dim != embeddings.length) {
@@ -87,7 +94,7 @@ public final class BalancedKMeansTree {
                 throw new IllegalArgumentException("embedding of item " + i / dim + " is not finite");
             }
         }
-        boolean progress = n >= PROGRESS_MIN_ITEMS;
+        boolean report = n >= PROGRESS_MIN_ITEMS;
         long started = System.nanoTime();
         int[] sequence = Permutations.identity(n);
         int[] starts = {0, n};
@@ -130,17 +137,17 @@ public final class BalancedKMeansTree {
                 starts = childStarts(starts, branching);
                 childBlocks = blocks;
                 blocks = target;
-                if (progress) {
-                    System.err.printf(Locale.ROOT, "tree k-means: level %d of %d split, %d nodes of <= %d items,"
-                                    + " %.1f s%n", level + 1, shape.levels() - 1, nodes, largest,
-                            (System.nanoTime() - started) / 1e9);
+                if (report) {
+                    progress.message(String.format(Locale.ROOT, "tree k-means: level %d of %d split, %d nodes of"
+                                    + " <= %d items, %.1f s", level + 1, shape.levels() - 1, nodes, largest,
+                            (System.nanoTime() - started) / 1e9));
                 }
             }
         }
         int[] itemToLeaf = BalancedLayout.itemToLeaf(shape, sequence);
-        if (progress) {
-            System.err.printf(Locale.ROOT, "tree k-means: %d items placed in %.1f s%n", n,
-                    (System.nanoTime() - started) / 1e9);
+        if (report) {
+            progress.message(String.format(Locale.ROOT, "tree k-means: %d items placed in %.1f s", n,
+                    (System.nanoTime() - started) / 1e9));
         }
         return itemToLeaf;
     }

@@ -8,9 +8,9 @@ import dev.arbor.dataset.DataSplit;
 import dev.arbor.dataset.InteractionLog;
 import dev.arbor.dataset.TrainingSamples;
 import dev.arbor.nn.TrainableModel;
+import dev.arbor.progress.ProgressListener;
 import dev.arbor.treebuild.BalancedKMeansTree;
 import dev.arbor.treebuild.CategoryTreeInit;
-import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.function.Consumer;
@@ -55,17 +55,20 @@ public final class TdmPipeline {
     private TdmPipeline() {
     }
 
-    /** Runs every round, handing each trained index to {@code onRound} as soon as it exists. */
+    /**
+     * Runs every round, handing each trained index to {@code onRound} as soon as it exists; what each stage does
+     * and how long it takes goes to {@code progress}.
+     */
     public static void run(InteractionLog log, DataSplit split, Options options, Map<String, String> source,
-                           PrintStream out, Consumer<Round> onRound) {
+                           ProgressListener progress, Consumer<Round> onRound) {
         int items = log.numItems(), d = options.architecture().embeddingDim();
         TreeShape shape = TreeShape.forItems(options.branching(), items);
         TrainingSamples samples = split.trainingSamples(options.minHistory());
         long[] frequency = options.frequencyNegatives() ? trainingFrequencies(log, split.trainUsers()) : null;
         NegativeSchedule schedule = NegativeSchedule.paper(shape.levels(), options.negativeScale());
         long seed = options.training().seed();
-        out.printf("tdm: %,d items, %,d training samples, tree B=%d with %d levels, negatives per level %s%n", items,
-                samples.size(), options.branching(), shape.levels(), schedule);
+        progress.message(String.format("tdm: %,d items, %,d training samples, tree B=%d with %d levels, negatives per"
+                + " level %s", items, samples.size(), options.branching(), shape.levels(), schedule));
         int[] itemToLeaf = CategoryTreeInit.build(shape, log.itemCategories(), seed);
         TrainableModel model = TrainableModel.create(options.architecture(), shape.nodeCount(),
                 TrainableModel.Options.defaults().withBatchNorm(options.batchNorm()), seed);
@@ -74,19 +77,21 @@ public final class TdmPipeline {
             if (round > 0) {
                 long t = System.nanoTime();
                 float[] itemEmbeddings = itemEmbeddings(model.embeddings(), shape, itemToLeaf, d);
-                itemToLeaf = BalancedKMeansTree.build(shape, itemEmbeddings, d, BalancedKMeansTree.Config.defaults(seed + round));
+                itemToLeaf = BalancedKMeansTree.build(shape, itemEmbeddings, d, BalancedKMeansTree.Config.defaults(seed + round),
+                        progress);
                 float[] table = embeddingTable(shape, itemToLeaf, itemEmbeddings, d);
                 model = TrainableModel.fromWeights(model.export(), table);
                 tree = "learnt (round " + round + ")";
-                out.printf("tdm: re-clustered %,d items into a new tree in %.1f s%n", items, (System.nanoTime() - t) / 1e9);
+                progress.message(String.format("tdm: re-clustered %,d items into a new tree in %.1f s", items,
+                        (System.nanoTime() - t) / 1e9));
             }
-            out.printf("tdm: round %d/%d on the %s tree%n", round + 1, options.rounds(), tree);
+            progress.message(String.format("tdm: round %d/%d on the %s tree", round + 1, options.rounds(), tree));
             long t = System.nanoTime();
             LayerwiseSampler sampler = new LayerwiseSampler(shape, itemToLeaf, schedule, options.startLevel(), frequency);
             TdmTrainer.Config cfg = options.training();
             double loss = TdmTrainer.train(model, samples, shape, itemToLeaf, sampler,
                     new TdmTrainer.Config(cfg.epochs(), cfg.samplesPerEpoch(), cfg.batchSamples(), cfg.learningRate(),
-                            cfg.threads(), seed + 1000L * round), out);
+                            cfg.threads(), seed + 1000L * round), progress);
             double seconds = (System.nanoTime() - t) / 1e9;
             onRound.accept(new Round(toIndex(log, shape, itemToLeaf, model, options, source, tree, round), seconds, loss, tree));
         }

@@ -6,7 +6,7 @@ import dev.arbor.nn.AdamConfig;
 import dev.arbor.nn.Batch;
 import dev.arbor.nn.TrainableModel;
 import dev.arbor.nn.Trainer;
-import java.io.PrintStream;
+import dev.arbor.progress.ProgressListener;
 import java.util.SplittableRandom;
 
 /**
@@ -35,9 +35,12 @@ public final class TdmTrainer {
     private TdmTrainer() {
     }
 
-    /** Runs the configured epochs; returns the mean loss of the last epoch. Progress goes to {@code log}. */
+    /**
+     * Runs the configured epochs; returns the mean loss of the last epoch. Each epoch's summary, and a line of
+     * progress every few seconds within it, go to {@code progress}.
+     */
     public static double train(TrainableModel model, TrainingSamples samples, TreeShape shape, int[] itemToLeaf,
-                               LayerwiseSampler sampler, Config config, PrintStream log) {
+                               LayerwiseSampler sampler, Config config, ProgressListener progress) {
         int historyLength = model.architecture().historyLength();
         int[] history = new int[historyLength];
         Batch batch = new Batch(historyLength);
@@ -66,13 +69,14 @@ public final class TdmTrainer {
                     long now = System.nanoTime();
                     if (now - lastReport > 5_000_000_000L) {
                         lastReport = now;
-                        log.printf("  epoch %d/%d: %,d/%,d samples, loss %.4f, %,.0f samples/s%n", epoch + 1, config.epochs(),
-                                to, perEpoch, lossSum / steps, to / ((now - started) / 1e9));
+                        progress.message(String.format("  epoch %d/%d: %,d/%,d samples, loss %.4f, %,.0f samples/s",
+                                epoch + 1, config.epochs(), to, perEpoch, lossSum / steps, to / ((now - started) / 1e9)));
                     }
                 }
                 lastEpochLoss = lossSum / Math.max(1, steps);
-                log.printf("  epoch %d/%d done: loss %.4f, %,d samples x %d pairs in %.1f s%n", epoch + 1, config.epochs(),
-                        lastEpochLoss, perEpoch, sampler.pairsPerSample(), (System.nanoTime() - started) / 1e9);
+                progress.message(String.format("  epoch %d/%d done: loss %.4f, %,d samples x %d pairs in %.1f s",
+                        epoch + 1, config.epochs(), lastEpochLoss, perEpoch, sampler.pairsPerSample(),
+                        (System.nanoTime() - started) / 1e9));
             }
         }
         return lastEpochLoss;

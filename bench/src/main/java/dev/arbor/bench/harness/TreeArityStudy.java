@@ -60,7 +60,7 @@ public final class TreeArityStudy {
             Path dir = root.resolve(kind.name().toLowerCase(Locale.ROOT) + "-" + items + "-kmeans-b" + b);
             if (!Files.exists(dir.resolve("commit.arb"))) {
                 int[] itemToLeaf = BalancedKMeansTree.build(shape, itemVectors, dim,
-                        BalancedKMeansTree.Config.defaults(42).withParallelism(threads));
+                        BalancedKMeansTree.Config.defaults(42).withParallelism(threads), System.err::println);
                 SegmentWriter.write(dir, SyntheticIndex.withTree(source, shape, itemToLeaf));
             }
             try (TreeSegment segment = IndexDirectory.openLatest(dir)) {

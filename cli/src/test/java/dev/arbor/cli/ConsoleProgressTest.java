@@ -1,14 +1,15 @@
-package dev.arbor.dataset;
+package dev.arbor.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.arbor.progress.ProgressListener;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ReadProgressTest {
+class ConsoleProgressTest {
 
     private static final long SECOND = 1_000_000_000L;
 
@@ -16,8 +17,8 @@ class ReadProgressTest {
     void plainLinesWaitForTheQuietPeriodAndAreRateLimited() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         long[] now = {0};
-        ReadProgress progress = new ReadProgress("big.csv", 100L << 20,
-                new PrintStream(buffer, true, StandardCharsets.UTF_8), false, () -> now[0]);
+        ProgressListener.FileRead progress = new ConsoleProgress(new PrintStream(buffer, true, StandardCharsets.UTF_8),
+                false, () -> now[0]).reading("big.csv", 100L << 20);
 
         now[0] = SECOND;
         progress.update(10L << 20, 1_000);
@@ -42,8 +43,8 @@ class ReadProgressTest {
     void aFailedReadDoesNotClaimToBeDone() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         long[] now = {0};
-        ReadProgress progress = new ReadProgress("big.csv", 100L << 20,
-                new PrintStream(buffer, true, StandardCharsets.UTF_8), false, () -> now[0]);
+        ProgressListener.FileRead progress = new ConsoleProgress(new PrintStream(buffer, true, StandardCharsets.UTF_8),
+                false, () -> now[0]).reading("big.csv", 100L << 20);
         now[0] = 5 * SECOND;
         progress.update(10L << 20, 1_000);
         progress.close();
@@ -52,11 +53,32 @@ class ReadProgressTest {
     }
 
     @Test
+    void countedWorkPrintsPlainLinesAfterItsQuietPeriodAtMostOncePerInterval() {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        long[] now = {0};
+        try (ProgressListener.Task task = new ConsoleProgress(new PrintStream(buffer, true, StandardCharsets.UTF_8),
+                false, () -> now[0]).task("evaluating beam", "users", 5_000)) {
+            now[0] = 2 * SECOND;
+            task.advance(500);
+            now[0] = 3 * SECOND;
+            task.advance(500);
+            now[0] = 12 * SECOND;
+            task.advance(3_000);
+            now[0] = 13 * SECOND;
+            task.advance(1_000);
+        }
+        assertEquals(List.of(
+                "evaluating beam: 1,000 of 5,000 users (20%), 3s",
+                "evaluating beam: 5,000 of 5,000 users (100%), 13s"),
+                buffer.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    @Test
     void quickReadsPrintNothing() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         long[] now = {0};
-        ReadProgress progress = new ReadProgress("small.csv", 1000,
-                new PrintStream(buffer, true, StandardCharsets.UTF_8), true, () -> now[0]);
+        ProgressListener.FileRead progress = new ConsoleProgress(new PrintStream(buffer, true, StandardCharsets.UTF_8),
+                true, () -> now[0]).reading("small.csv", 1000);
         now[0] = SECOND;
         progress.update(500, 10);
         progress.close();
