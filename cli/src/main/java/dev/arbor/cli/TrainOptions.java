@@ -2,7 +2,7 @@ package dev.arbor.cli;
 
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
-import dev.arbor.treetrain.TdmPipeline;
+import dev.arbor.treetrain.TdmRounds;
 import dev.arbor.treetrain.TdmTrainer;
 import picocli.CommandLine.Option;
 
@@ -50,11 +50,11 @@ final class TrainOptions {
     @Option(names = "--seed", defaultValue = "7", description = "Seed of initialisation and sampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    TdmPipeline.Options pipeline() {
+    TdmRounds.Options pipeline() {
         ModelKind kind = CliSupport.modelKind(model);
         ModelArchitecture arch = kind == ModelKind.ATTENTION_DNN ? ModelArchitecture.tdmAttentionDnn() : ModelArchitecture.tdmMlp();
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        return new TdmPipeline.Options(arch, branching, rounds,
+        return new TdmRounds.Options(arch, branching, rounds,
                 new TdmTrainer.Config(epochs, samplesPerEpoch, batch, learningRate, workers, seed), negativeScale,
                 frequencyNegatives, startLevel, batchNorm, minHistory);
     }

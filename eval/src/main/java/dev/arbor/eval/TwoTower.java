@@ -37,7 +37,7 @@ public final class TwoTower implements Recommender {
     final float[] itemEmbeddings;
     final Dense hiddenLayer;
     final Dense outputLayer;
-    private final ThreadLocal<Activations> scratch;
+    private final ThreadLocal<TowerActivations> scratch;
 
     /** An untrained model with small random embeddings and Glorot-initialised layers. */
     TwoTower(int numItems, int dim, int hidden, long seed) {
@@ -49,7 +49,7 @@ public final class TwoTower implements Recommender {
         this.itemEmbeddings = randomEmbeddings(numItems * dim, random);
         this.hiddenLayer = new Dense(BehaviourWindows.COUNT * dim, hidden, random);
         this.outputLayer = new Dense(hidden, dim, random);
-        this.scratch = ThreadLocal.withInitial(() -> new Activations(this, 1));
+        this.scratch = ThreadLocal.withInitial(() -> new TowerActivations(this, 1));
     }
 
     private static float[] randomEmbeddings(int size, SplittableRandom random) {
@@ -94,7 +94,7 @@ public final class TwoTower implements Recommender {
      * sample {@code s} owns {@code [s * width, (s + 1) * width)} of each array. The segments view the arrays for
      * the GEMM kernel.
      */
-    static final class Activations {
+    static final class TowerActivations {
         final int[] history;
         /** Pooled window means, {@code 10 × dim} per sample. */
         final float[] pooled;
@@ -104,7 +104,7 @@ public final class TwoTower implements Recommender {
         final float[] hiddenOut;
         final float[] user;
 
-        Activations(TwoTower model, int capacity) {
+        TowerActivations(TwoTower model, int capacity) {
             history = new int[capacity * BehaviourWindows.SLOTS];
             pooled = new float[capacity * BehaviourWindows.COUNT * model.dim];
             inverseCounts = new float[capacity * BehaviourWindows.COUNT];
@@ -115,7 +115,7 @@ public final class TwoTower implements Recommender {
     }
 
     /** Runs the user tower for samples {@code from .. from + count} of {@code a}, whose history slots are filled. */
-    void userTower(Activations a, int from, int count) {
+    void userTower(TowerActivations a, int from, int count) {
         for (int s = from; s < from + count; s++) {
             pool(a, s);
         }
@@ -126,7 +126,7 @@ public final class TwoTower implements Recommender {
     }
 
     /** Pools sample {@code s}'s history into the mean input embedding of each window. */
-    private void pool(Activations a, int s) {
+    private void pool(TowerActivations a, int s) {
         int windows = BehaviourWindows.COUNT;
         int xOff = s * windows * dim;
         Arrays.fill(a.pooled, xOff, xOff + windows * dim, 0f);
@@ -150,7 +150,7 @@ public final class TwoTower implements Recommender {
 
     /** The user vector for a user whose history is {@code input} (item ordinals, most recent last). */
     public float[] userVector(int[] input) {
-        Activations a = scratch.get();
+        TowerActivations a = scratch.get();
         BehaviourWindows.history(input, 0, input.length, a.history, 0);
         userTower(a, 0, 1);
         return Arrays.copyOf(a.user, dim);

@@ -46,7 +46,7 @@ final class TwoTowerTrainer {
     private final int hidden;
     private final int logits;
 
-    final TwoTower.Activations activations;
+    final TwoTower.TowerActivations activations;
     final int[] targets;
     final int[] negatives;
     private final double[] cumulative;
@@ -90,7 +90,7 @@ final class TwoTowerTrainer {
         int b = options.batchSize();
         int m = options.negatives();
         this.logits = 1 + m;
-        this.activations = new TwoTower.Activations(model, b);
+        this.activations = new TwoTower.TowerActivations(model, b);
         this.targets = new int[b];
         this.negatives = new int[m];
         this.random = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
@@ -258,7 +258,7 @@ final class TwoTowerTrainer {
 
     /** Forward and backward pass of samples {@code from .. from + count} of a batch of {@code n}. */
     private void forwardBackward(int from, int count, int n) {
-        TwoTower.Activations a = activations;
+        TwoTower.TowerActivations a = activations;
         model.userTower(a, from, count);
         int m = negatives.length;
         // Negative logits u · v_j for the whole block: (count × dim) · (dim × M).
@@ -358,7 +358,7 @@ final class TwoTowerTrainer {
         lo = parallel.from(worker, inputGrad.count);
         hi = parallel.from(worker + 1, inputGrad.count);
         Arrays.fill(inputGrad.grad, lo * dim, hi * dim, 0f);
-        TwoTower.Activations a = activations;
+        TwoTower.TowerActivations a = activations;
         for (int s = 0; s < n; s++) {
             for (int slot = 0; slot < SLOTS; slot++) {
                 int item = a.history[s * SLOTS + slot];

@@ -11,7 +11,7 @@ import dev.arbor.dataset.SplitOptions;
 import dev.arbor.eval.Evaluator;
 import dev.arbor.eval.SegmentQuality;
 import dev.arbor.progress.ProgressListener;
-import dev.arbor.treetrain.TdmPipeline;
+import dev.arbor.treetrain.TdmRounds;
 import dev.arbor.writer.SegmentWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,11 +27,11 @@ import java.util.Map;
  * commit of {@code out}, and optionally measure each round on the test users. The split parameters go
  * into the segment's properties so {@code arbor eval} can rebuild the same split.
  */
-public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOptions split, TdmPipeline.Options pipeline,
+public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOptions split, TdmRounds.Options pipeline,
                        Path out, int evalBeam, int[] ks) {
 
     /** One published round and, when evaluated, its quality. */
-    public record RoundResult(TdmPipeline.Round round, Path segment, SegmentQuality quality) {
+    public record RoundResult(TdmRounds.Round round, Path segment, SegmentQuality quality) {
     }
 
     /** What a run produced: the data and split it used, and every round. */
@@ -71,7 +71,7 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
         List<RoundResult> results = new ArrayList<>();
         Evaluator evaluator = new Evaluator().withKs(ks).withThreads(pipeline.training().threads())
                 .withProgress(progress);
-        TdmPipeline.run(interactions, dataSplit, pipeline, source, progress, round -> {
+        TdmRounds.run(interactions, dataSplit, pipeline, source, progress, round -> {
             try {
                 Path segment = SegmentWriter.write(out, round.index());
                 progress.message(String.format(Locale.ROOT, "published %s (%s tree, trained in %.1f s)", segment,

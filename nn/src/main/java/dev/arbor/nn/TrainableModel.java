@@ -15,13 +15,13 @@ import java.util.SplittableRandom;
  * order as {@link ModelArchitecture#tensors()}), optional BatchNorm after each hidden dense layer, and an
  * embedding table of {@code rows x embeddingDim} floats whose rows are both the behaviours of a history
  * and the candidates (what a row stands for is the caller's choice; the TDM trainer uses one row per tree
- * node). Train it with a {@link Trainer}; {@link #export()} produces the canonical serving weights.
+ * node). Train it with a {@link MinibatchTrainer}; {@link #export()} produces the canonical serving weights.
  *
  * <p>With BatchNorm the parameters are the canonical tensors followed by {@code bn<i>.gamma} and
  * {@code bn<i>.beta} per hidden layer; the running mean and variance are state, not parameters.
  *
  * <p>{@link #score} may be called from several threads at once (each uses its own scratch), but not while
- * a {@link Trainer} is updating the model.
+ * a {@link MinibatchTrainer} is updating the model.
  */
 public final class TrainableModel {
 
@@ -64,7 +64,7 @@ public final class TrainableModel {
     /** Per hidden layer; null without BatchNorm. */
     private final float[][] runningMean;
     private final float[][] runningVar;
-    private final ThreadLocal<Evaluator> evaluators;
+    private final ThreadLocal<ScoringScratch> scoringScratch;
 
     // Parameter indices (into params); the attention ones are -1 for the MLP kind, the BN ones null without BN.
     final int attW1;
@@ -138,7 +138,7 @@ public final class TrainableModel {
             runningMean = null;
             runningVar = null;
         }
-        evaluators = ThreadLocal.withInitial(() -> new Evaluator(new Worker(this), newActivations()));
+        scoringScratch = ThreadLocal.withInitial(() -> new ScoringScratch(new ForwardBackward(this), newActivations()));
     }
 
     /**
@@ -280,8 +280,8 @@ public final class TrainableModel {
         }
     }
 
-    Activations newActivations() {
-        return new Activations(architecture.mlpHidden(), options.batchNorm());
+    BatchActivations newActivations() {
+        return new BatchActivations(architecture.mlpHidden(), options.batchNorm());
     }
 
     /**
@@ -295,7 +295,7 @@ public final class TrainableModel {
             throw new IllegalArgumentException("history must have " + architecture.historyLength() + " slots, got "
                     + history.length);
         }
-        Evaluator e = evaluators.get();
+        ScoringScratch e = scoringScratch.get();
         e.activations.ensure(count);
         e.worker.forwardInput(history, 0, candidateRows, 0, count, e.activations, 0);
         int layers = architecture.mlpHidden().length;
@@ -347,6 +347,6 @@ public final class TrainableModel {
         return new ModelWeights(architecture, t);
     }
 
-    private record Evaluator(Worker worker, Activations activations) {
+    private record ScoringScratch(ForwardBackward worker, BatchActivations activations) {
     }
 }

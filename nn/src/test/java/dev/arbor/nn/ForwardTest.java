@@ -33,7 +33,7 @@ class ForwardTest {
         ModelArchitecture arch = Fixtures.small(kind);
         TrainableModel m = TrainableModel.create(arch, 40,
                 new TrainableModel.Options(true, 1e-5f, 0.3f, 0.3f), 3);
-        try (Trainer trainer = new Trainer(m, AdamConfig.of(0.05f), 1)) {
+        try (MinibatchTrainer trainer = new MinibatchTrainer(m, AdamConfig.of(0.05f), 1)) {
             for (int step = 0; step < 20; step++) {
                 trainer.step(Fixtures.randomBatch(arch, 40, 6, 4, step));
             }

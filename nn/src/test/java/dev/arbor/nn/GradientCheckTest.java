@@ -51,7 +51,7 @@ class GradientCheckTest {
     private static void check(TrainableModel m, Batch batch, int perTensor) {
         ReferenceLoss ref = new ReferenceLoss(m);
         Gradients g;
-        try (Trainer t = new Trainer(m, AdamConfig.of(1e-3f), 1)) {
+        try (MinibatchTrainer t = new MinibatchTrainer(m, AdamConfig.of(1e-3f), 1)) {
             double loss = t.computeGradients(batch);
             assertEquals(ref.batchLoss(batch), loss, 1e-5, "loss");
             g = t.gradients();

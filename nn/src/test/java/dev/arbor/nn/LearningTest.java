@@ -30,7 +30,7 @@ class LearningTest {
         SplittableRandom r = new SplittableRandom(23);
         Batch eval = sample(arch, 200, r);
         double[] before = evaluate(m, eval);
-        try (Trainer trainer = new Trainer(m, AdamConfig.of(0.01f), 2)) {
+        try (MinibatchTrainer trainer = new MinibatchTrainer(m, AdamConfig.of(0.01f), 2)) {
             for (int step = 0; step < 300; step++) {
                 trainer.step(sample(arch, 32, r));
             }

@@ -21,8 +21,8 @@ class ParallelTrainingTest {
         TrainableModel.Options options = new TrainableModel.Options(batchNorm, 1e-5f, 0.2f, 0.3f);
         TrainableModel single = TrainableModel.create(arch, ROWS, options, 5);
         TrainableModel multi = TrainableModel.create(arch, ROWS, options, 5);
-        try (Trainer one = new Trainer(single, AdamConfig.of(1e-3f), 1);
-             Trainer three = new Trainer(multi, AdamConfig.of(1e-3f), 3)) {
+        try (MinibatchTrainer one = new MinibatchTrainer(single, AdamConfig.of(1e-3f), 1);
+             MinibatchTrainer three = new MinibatchTrainer(multi, AdamConfig.of(1e-3f), 3)) {
             for (int step = 0; step < 4; step++) {
                 // Uneven groups so the threads' chunks differ in size; the last step leaves a thread idle.
                 Batch batch = Fixtures.randomBatch(arch, ROWS, step == 3 ? 2 : 11, 1 + step, 40 + step);
@@ -51,7 +51,7 @@ class ParallelTrainingTest {
         TrainableModel a = TrainableModel.create(arch, ROWS, options, 8);
         TrainableModel b = TrainableModel.create(arch, ROWS, options, 8);
         for (TrainableModel m : new TrainableModel[] {a, b}) {
-            try (Trainer t = new Trainer(m, AdamConfig.of(1e-2f), 1)) {
+            try (MinibatchTrainer t = new MinibatchTrainer(m, AdamConfig.of(1e-2f), 1)) {
                 for (int step = 0; step < 5; step++) {
                     t.step(Fixtures.randomBatch(arch, ROWS, 7, 3, step));
                 }

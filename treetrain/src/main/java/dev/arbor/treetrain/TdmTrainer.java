@@ -5,7 +5,7 @@ import dev.arbor.dataset.TrainingSamples;
 import dev.arbor.nn.AdamConfig;
 import dev.arbor.nn.Batch;
 import dev.arbor.nn.TrainableModel;
-import dev.arbor.nn.Trainer;
+import dev.arbor.nn.MinibatchTrainer;
 import dev.arbor.progress.ProgressListener;
 import java.util.SplittableRandom;
 
@@ -47,7 +47,7 @@ public final class TdmTrainer {
         SplittableRandom random = new SplittableRandom(config.seed());
         int perEpoch = config.samplesPerEpoch() == 0 ? samples.size() : Math.min(samples.size(), config.samplesPerEpoch());
         double lastEpochLoss = Double.NaN;
-        try (Trainer trainer = new Trainer(model, AdamConfig.of(config.learningRate()), config.threads())) {
+        try (MinibatchTrainer trainer = new MinibatchTrainer(model, AdamConfig.of(config.learningRate()), config.threads())) {
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
                 samples.shuffle(config.seed() * 31 + epoch);
                 long started = System.nanoTime(), lastReport = started;

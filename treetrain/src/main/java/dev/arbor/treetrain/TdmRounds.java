@@ -21,7 +21,7 @@ import java.util.Map;
  * model on the current tree and re-cluster the learnt item embeddings into a new balanced tree. Each
  * round's index is handed out, so the first (category) tree can be compared with learnt ones.
  */
-public final class TdmPipeline {
+public final class TdmRounds {
 
     /**
      * @param architecture       the model
@@ -52,7 +52,7 @@ public final class TdmPipeline {
     public record Round(TreeIndex index, double seconds, double loss, String tree) {
     }
 
-    private TdmPipeline() {
+    private TdmRounds() {
     }
 
     /**

@@ -6,7 +6,7 @@ package dev.arbor.nn;
  * time over the batch). Rows are written only by the thread owning the pair, so threads share one
  * instance. Buffers grow to the largest batch seen and are reused.
  */
-final class Activations {
+final class BatchActivations {
 
     private final int[] widths;
     private final boolean batchNorm;
@@ -23,7 +23,7 @@ final class Activations {
     float[] dLogits = new float[0];
     private int capacity;
 
-    Activations(int[] widths, boolean batchNorm) {
+    BatchActivations(int[] widths, boolean batchNorm) {
         this.widths = widths.clone();
         this.batchNorm = batchNorm;
         int layers = widths.length;

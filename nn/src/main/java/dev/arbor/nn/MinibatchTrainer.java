@@ -17,7 +17,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe; {@link #close()} stops the worker threads.
  */
-public final class Trainer implements AutoCloseable {
+public final class MinibatchTrainer implements AutoCloseable {
 
     private static final Kernels K = Kernels.shortRows();
 
@@ -29,10 +29,10 @@ public final class Trainer implements AutoCloseable {
     private long step;
     private final int threads;
     private final Parallel parallel;
-    private final Worker[] workers;
+    private final ForwardBackward[] workers;
     private final Gradients[] grads;
     private final Gradients total;
-    private final Activations activations;
+    private final BatchActivations activations;
     private final int layers;
     private final boolean batchNorm;
 
@@ -50,11 +50,11 @@ public final class Trainer implements AutoCloseable {
     private final double[] threadLoss;
 
     /** A trainer using every available processor. */
-    public Trainer(TrainableModel model, AdamConfig adam) {
+    public MinibatchTrainer(TrainableModel model, AdamConfig adam) {
         this(model, adam, Runtime.getRuntime().availableProcessors());
     }
 
-    public Trainer(TrainableModel model, AdamConfig adam, int threads) {
+    public MinibatchTrainer(TrainableModel model, AdamConfig adam, int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be positive");
         }
@@ -67,10 +67,10 @@ public final class Trainer implements AutoCloseable {
         embeddingAdam = new Adam(adam, model.embeddings().length);
         this.threads = threads;
         this.parallel = new Parallel(threads);
-        workers = new Worker[threads];
+        workers = new ForwardBackward[threads];
         grads = new Gradients[threads];
         for (int t = 0; t < threads; t++) {
-            workers[t] = new Worker(model);
+            workers[t] = new ForwardBackward(model);
             grads[t] = new Gradients(model);
         }
         total = new Gradients(model);
@@ -198,7 +198,7 @@ public final class Trainer implements AutoCloseable {
      * through the first BN and the input part. With BN, each stage ends where batch sums are needed.
      */
     private void stage(int t, int s) {
-        Worker w = workers[t];
+        ForwardBackward w = workers[t];
         Gradients g = grads[t];
         int p0 = pairFrom[t];
         int p1 = pairFrom[t + 1];
@@ -251,7 +251,7 @@ public final class Trainer implements AutoCloseable {
             for (int i = 0; i < mean.length; i++) {
                 double sum = 0;
                 double sumSq = 0;
-                for (Worker w : workers) {
+                for (ForwardBackward w : workers) {
                     sum += w.sum[s][i];
                     sumSq += w.sumSq[s][i];
                 }

@@ -20,7 +20,7 @@ import dev.arbor.nn.Batch;
 import dev.arbor.nn.TrainableModel;
 import dev.arbor.treetrain.LayerwiseSampler;
 import dev.arbor.treetrain.NegativeSchedule;
-import dev.arbor.treetrain.TdmPipeline;
+import dev.arbor.treetrain.TdmRounds;
 import dev.arbor.treetrain.TdmTrainer;
 import dev.arbor.writer.SegmentWriter;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TdmPipelineTest {
+class TdmRoundsTest {
     @TempDir
     Path dir;
 
@@ -123,10 +123,10 @@ class TdmPipelineTest {
         InteractionLog log = clusteredLog(300, 256, 20, 5);
         DataSplit split = DataSplit.of(log, SplitOptions.withSeed(3).withTestUsers(30).withValidationUsers(10));
         ModelArchitecture arch = new ModelArchitecture(ModelKind.ATTENTION_DNN, 8, BehaviourWindows.sizes(), 6, new int[] {16, 8});
-        TdmPipeline.Options options = new TdmPipeline.Options(arch, 2, 2, new TdmTrainer.Config(2, 0, 50, 0.01f, 2, 11), 1.0,
+        TdmRounds.Options options = new TdmRounds.Options(arch, 2, 2, new TdmTrainer.Config(2, 0, 50, 0.01f, 2, 11), 1.0,
                 false, 1, false, 3);
-        List<TdmPipeline.Round> rounds = new ArrayList<>();
-        TdmPipeline.run(log, split, options, Map.of("source", "test"), System.err::println, rounds::add);
+        List<TdmRounds.Round> rounds = new ArrayList<>();
+        TdmRounds.run(log, split, options, Map.of("source", "test"), System.err::println, rounds::add);
         assertEquals(2, rounds.size());
         assertEquals("category", rounds.get(0).tree());
         TreeIndex learnt = rounds.get(1).index();

@@ -19,7 +19,7 @@ import java.util.Arrays;
  * backward pass recomputes the attention forward instead of keeping the unit's activations for the whole
  * batch ({@code pairs x slots x A} floats).
  */
-final class Worker {
+final class ForwardBackward {
 
     private static final Kernels K = Kernels.shortRows();
 
@@ -62,7 +62,7 @@ final class Worker {
     final double[][] sumSq;
     private final float[][] invStd;
 
-    Worker(TrainableModel model) {
+    ForwardBackward(TrainableModel model) {
         this.model = model;
         ModelArchitecture a = model.architecture();
         p = new float[model.parameterCount()][];
@@ -158,7 +158,7 @@ final class Worker {
      * Forward of the input part for one group: writes the first hidden layer's dense output for pairs
      * {@code pairBase .. pairBase + count}.
      */
-    void forwardInput(int[] history, int ho, int[] cand, int co, int count, Activations a, int pairBase) {
+    void forwardInput(int[] history, int ho, int[] cand, int co, int count, BatchActivations a, int pairBase) {
         loadHistory(history, ho);
         float[] w0 = p[model.mlpW[0]];
         float[] emb = model.embeddings();
@@ -190,7 +190,7 @@ final class Worker {
      * {@code a.grad[0]}: accumulates the attention and first-layer gradients and the embedding gradients
      * of the candidates and behaviours.
      */
-    void backwardInput(int[] history, int ho, int[] cand, int co, int count, Activations a, int pairBase,
+    void backwardInput(int[] history, int ho, int[] cand, int co, int count, BatchActivations a, int pairBase,
                        Gradients g) {
         if (count == 0) {
             return; // a history without candidates has no loss, and its rows must not count as touched
@@ -258,7 +258,7 @@ final class Worker {
     }
 
     /** Adds pairs {@code [p0, p1)} of hidden layer {@code l}'s dense output into {@link #sum} and {@link #sumSq}. */
-    void accumulateStats(int l, int p0, int p1, Activations a) {
+    void accumulateStats(int l, int p0, int p1, BatchActivations a) {
         int h = widths[l];
         double[] s = sum[l];
         double[] s2 = sumSq[l];
@@ -277,7 +277,7 @@ final class Worker {
      * Hidden layer {@code l}, from its dense output to its activation, for pairs {@code [p0, p1)}: BatchNorm
      * with the given statistics (ignored without BN), then PReLU.
      */
-    void activate(int l, int p0, int p1, Activations a, float[] mean, float[] invStdev) {
+    void activate(int l, int p0, int p1, BatchActivations a, float[] mean, float[] invStdev) {
         int h = widths[l];
         float[] pre = a.pre[l];
         float[] alpha = p[model.mlpAlpha[l]];
@@ -299,7 +299,7 @@ final class Worker {
     }
 
     /** Dense layer {@code l} (1 .. hidden count; the last is the output layer) for pairs {@code [p0, p1)}. */
-    void dense(int l, int p0, int p1, Activations a) {
+    void dense(int l, int p0, int p1, BatchActivations a) {
         boolean output = l == widths.length;
         float[] w = p[output ? model.outW : model.mlpW[l]];
         float[] b = p[output ? model.outB : model.mlpB[l]];
@@ -318,7 +318,7 @@ final class Worker {
      * {@code 1 / pairs}) and returns the summed loss. With {@code s = logit1 - logit0} the loss is
      * {@code log(1 + e^-s)} for label 1 and {@code log(1 + e^s)} for label 0.
      */
-    double loss(int p0, int p1, int[] labels, int pairs, Activations a) {
+    double loss(int p0, int p1, int[] labels, int pairs, BatchActivations a) {
         double total = 0;
         float inv = 1f / pairs;
         for (int q = p0; q < p1; q++) {
@@ -340,7 +340,7 @@ final class Worker {
      * Back through dense layer {@code l} (1 .. hidden count) for pairs {@code [p0, p1)}: weight and bias
      * gradients, and the gradient of its input, hidden layer {@code l - 1}'s activation.
      */
-    void denseBackward(int l, int p0, int p1, Activations a, Gradients g) {
+    void denseBackward(int l, int p0, int p1, BatchActivations a, Gradients g) {
         boolean output = l == widths.length;
         int wi = output ? model.outW : model.mlpW[l];
         int bi = output ? model.outB : model.mlpB[l];
@@ -364,7 +364,7 @@ final class Worker {
      * with BatchNorm also adds this thread's share of the beta and gamma gradients, which the BN backward
      * needs summed over the batch.
      */
-    void activateBackward(int l, int p0, int p1, Activations a, Gradients g) {
+    void activateBackward(int l, int p0, int p1, BatchActivations a, Gradients g) {
         int h = widths[l];
         float[] alpha = p[model.mlpAlpha[l]];
         float[] dAlpha = g.dense[model.mlpAlpha[l]];
@@ -390,7 +390,7 @@ final class Worker {
      * {@code dz = gamma invStd (dy - sum(dy) / P - xhat sum(dy xhat) / P)} with the batch-wide sums
      * {@code dBeta = sum(dy)} and {@code dGamma = sum(dy xhat)}.
      */
-    void normBackward(int l, int p0, int p1, Activations a, float[] invStdev, float[] dGamma, float[] dBeta,
+    void normBackward(int l, int p0, int p1, BatchActivations a, float[] invStdev, float[] dGamma, float[] dBeta,
                       int pairs) {
         int h = widths[l];
         float[] gamma = p[model.bnGamma[l]];
