@@ -1,7 +1,6 @@
 package dev.arbor.scorer;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -261,12 +260,40 @@ final class VectorKernels implements Kernels {
             for (; i < bound; i += s.length()) {
                 acc = FloatVector.fromArray(s, a, aOff + i).fma(FloatVector.fromArray(s, b, bOff + i), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = sumLanes(acc);
         }
         for (; i < length; i++) {
             sum += a[aOff + i] * b[bOff + i];
         }
         return sum;
+    }
+
+    /**
+     * The sum of {@code v}'s lanes in one fixed order: halves added lane by lane down to four lanes, then those
+     * four as {@code (l0 + l1) + (l2 + l3)}. {@code reduceLanes(ADD)} leaves the order open, and the interpreter
+     * and C2 add in different orders, so a training run's rounding depended on when the JIT had compiled this
+     * method: the same seed gave other weights from run to run, more so on a busy machine. Lane-wise adds round
+     * the same in every tier.
+     */
+    static float sumLanes(FloatVector v) {
+        if (v.length() == 16) {
+            v = addHalves(v, FloatVector.SPECIES_256);
+        }
+        if (v.length() == 8) {
+            v = addHalves(v, FloatVector.SPECIES_128);
+        }
+        if (v.length() == 4) {
+            return (v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3));
+        }
+        float sum = 0f;
+        for (int lane = 0; lane < v.length(); lane++) {
+            sum += v.lane(lane);
+        }
+        return sum;
+    }
+
+    private static FloatVector addHalves(FloatVector v, VectorSpecies<Float> half) {
+        return ((FloatVector) v.reinterpretShape(half, 0)).add((FloatVector) v.reinterpretShape(half, 1));
     }
 
     @Override

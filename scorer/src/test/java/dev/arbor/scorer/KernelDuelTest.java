@@ -104,6 +104,48 @@ class KernelDuelTest {
         }
     }
 
+    /**
+     * The vector dot product adds in one documented order ({@link VectorKernels#sumLanes}) in every JIT tier: the
+     * loop runs long enough for C2 to compile the kernel part-way, and each result must equal, bit for bit, the
+     * same order written out in scalar Java.
+     */
+    @Test
+    void vectorDotRoundsInOneOrderInEveryTier() {
+        for (int round = 0; round < 300; round++) {
+            for (int len : new int[] {7, 8, 16, 24, 36, 69, 100}) {
+                float[] a = fill(new float[len + 3]), b = fill(new float[len + 5]);
+                for (Kernels k : new Kernels[] {vector, shortRows}) {
+                    int lanes = k == vector ? jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() : 8;
+                    float expected = documentedOrderDot(a, 3, b, 5, len, lanes);
+                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(k.dot(a, 3, b, 5, len)),
+                            k.name() + ", length " + len + ", round " + round);
+                }
+            }
+        }
+    }
+
+    /** Lane accumulators by fused multiply-add, halves added down to four lanes, then {@code (l0+l1)+(l2+l3)}, then the tail. */
+    private static float documentedOrderDot(float[] a, int aOff, float[] b, int bOff, int len, int lanes) {
+        int bound = len - len % lanes;
+        float sum = 0f;
+        if (bound > 0) {
+            float[] acc = new float[lanes];
+            for (int i = 0; i < bound; i++) {
+                acc[i % lanes] = Math.fma(a[aOff + i], b[bOff + i], acc[i % lanes]);
+            }
+            for (int width = lanes / 2; width >= 4; width /= 2) {
+                for (int l = 0; l < width; l++) {
+                    acc[l] += acc[l + width];
+                }
+            }
+            sum = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+        }
+        for (int i = bound; i < len; i++) {
+            sum += a[aOff + i] * b[bOff + i];
+        }
+        return sum;
+    }
+
     /** The training kernels on column blocks of a wider matrix, at row lengths around the vector widths. */
     @Test
     void matrixVectorKernelsMatchScalar() {
