@@ -113,17 +113,10 @@ final class LineParser {
 
     /** Splits the current line at every {@code delimiter}. */
     void split(char delimiter) {
-        String s = line;
-        int from = 0;
-        fieldCount = 0;
-        for (int i = s.indexOf(delimiter); i >= 0; i = s.indexOf(delimiter, from)) {
-            addField(from, i, null);
-            from = i + 1;
-        }
-        addField(from, s.length(), null);
+        split(String.valueOf(delimiter));
     }
 
-    /** Splits the current line at every occurrence of the multi-character {@code delimiter} (e.g. {@code ::}). */
+    /** Splits the current line at every occurrence of {@code delimiter} (one character, or several such as {@code ::}). */
     void split(String delimiter) {
         String s = line;
         int from = 0;
