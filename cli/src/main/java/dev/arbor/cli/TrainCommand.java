@@ -30,7 +30,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainJob job = new TrainJob(dataOptions.data, dataOptions.resolveFormat(), dataOptions.readOptions(),
-                dataOptions.splitOptions(), trainOptions.pipeline(), out, evalBeam, EvalCommand.DEFAULT_KS);
+                dataOptions.splitOptions(), trainOptions.pipeline(), out, evalBeam, EvalCommand.DEFAULT_KS,
+                trainOptions.validationK());
         ConsoleProgress progress = ConsoleProgress.onStderr();
         TrainJob.Outcome outcome = job.run(progress);
         List<TrainJob.RoundResult> results = outcome.rounds();

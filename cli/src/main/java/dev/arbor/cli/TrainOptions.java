@@ -47,15 +47,47 @@ final class TrainOptions {
     @Option(names = "--threads", description = "Training threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--patience", description = "Train to convergence: after each epoch measure beam search's recall at"
+            + " --validation-k on the validation users, halve the learning rate after an epoch that does not improve it,"
+            + " stop after this many such epochs in a row and keep the best epoch; --epochs is then the most epochs."
+            + " Off by default (fixed epochs).")
+    Integer patience;
+
+    @Option(names = "--validation-k", defaultValue = "50", description = "K of the validation recall that --patience"
+            + " watches (default: ${DEFAULT-VALUE}).")
+    int validationK;
+
+    @Option(names = "--time-budget", description = "Stop each round's training after this many seconds (default: none).")
+    Double timeBudgetSeconds;
+
     @Option(names = "--seed", defaultValue = "7", description = "Seed of initialisation and sampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    /** K of the validation recall that training converges on, 0 for fixed epochs. */
+    int validationK() {
+        if (patience == null) {
+            return 0;
+        }
+        if (validationK < 1) {
+            throw new IllegalArgumentException("--validation-k must be at least 1, got " + validationK);
+        }
+        return validationK;
+    }
+
     TdmRounds.Options pipeline() {
+        if (patience != null && patience < 1) {
+            throw new IllegalArgumentException("--patience must be at least 1 epoch, got " + patience);
+        }
+        if (timeBudgetSeconds != null && !(timeBudgetSeconds > 0)) {
+            throw new IllegalArgumentException("--time-budget must be more than 0 seconds, got " + timeBudgetSeconds);
+        }
         ModelKind kind = CliSupport.modelKind(model);
         ModelArchitecture arch = kind == ModelKind.ATTENTION_DNN ? ModelArchitecture.tdmAttentionDnn() : ModelArchitecture.tdmMlp();
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         return new TdmRounds.Options(arch, branching, rounds,
-                new TdmTrainer.Config(epochs, samplesPerEpoch, batch, learningRate, workers, seed), negativeScale,
+                new TdmTrainer.Config(epochs, samplesPerEpoch, batch, learningRate, workers, seed,
+                        patience == null ? 1 : patience,
+                        timeBudgetSeconds == null ? Double.POSITIVE_INFINITY : timeBudgetSeconds), negativeScale,
                 frequencyNegatives, startLevel, batchNorm, minHistory);
     }
 }

@@ -70,6 +70,34 @@ class CliTest {
     }
 
     @Test
+    void patienceTrainsToConvergenceOnTheValidationUsers() throws Exception {
+        Path data = slice(4000);
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream systemErr = System.err;
+        Run train;
+        try {
+            System.setErr(new java.io.PrintStream(stderr, true, java.nio.charset.StandardCharsets.UTF_8));
+            train = arbor("train", "--data", data.toString(), "--format", "movielens", "--model", "mlp", "--rounds", "1",
+                    "--epochs", "4", "--patience", "1", "--samples-per-epoch", "300", "--test-users", "5",
+                    "--validation-users", "5", "-o", dir.resolve("index").toString());
+        } finally {
+            System.setErr(systemErr);
+        }
+        String log = stderr.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, train.code(), train.err() + log);
+        assertTrue(log.contains("epoch 1/4 done") && log.contains("validation R@50") && log.contains("(best)"), log);
+        assertTrue(log.contains("stopped after") && log.contains("kept epoch"), log);
+        for (String[] bad : new String[][] {{"--patience", "0", "--patience must be at least 1 epoch, got 0"},
+                {"--time-budget", "0", "--time-budget must be more than 0 seconds, got 0.0"},
+                {"--time-budget", "-3", "--time-budget must be more than 0 seconds, got -3.0"}}) {
+            Run run = arbor("train", "--data", data.toString(), "--format", "movielens", bad[0], bad[1], "-o",
+                    dir.resolve("bad").toString());
+            assertEquals(2, run.code(), run.err());
+            assertTrue(run.err().contains(bad[2]), run.err());
+        }
+    }
+
+    @Test
     void badFlagsAndArgumentsGiveUsageErrors() {
         Run unknown = arbor("search", "x", "--history", "1", "--bem", "3");
         assertEquals(2, unknown.code());

@@ -10,12 +10,18 @@ import dev.arbor.dataset.ReadOptions;
 import dev.arbor.dataset.SplitOptions;
 import dev.arbor.eval.Evaluator;
 import dev.arbor.eval.SegmentQuality;
+import dev.arbor.eval.SegmentRecommender;
+import dev.arbor.dataset.HeldOutUsers;
+import dev.arbor.format.TreeIndex;
 import dev.arbor.progress.ProgressListener;
 import dev.arbor.treetrain.TdmRounds;
 import dev.arbor.writer.SegmentWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,10 +31,15 @@ import java.util.Map;
 /**
  * {@code arbor train}: read a log, split users, run TDM's rounds, publish each round's index as a new
  * commit of {@code out}, and optionally measure each round on the test users. The split parameters go
- * into the segment's properties so {@code arbor eval} can rebuild the same split.
+ * into the segment's properties so {@code arbor eval} can rebuild the same split. With {@code validationK} above 0
+ * each round trains to convergence on beam search's recall at that K for the validation users (never the test
+ * users), each epoch's model written to a scratch directory and searched as it would be served.
  */
 public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOptions split, TdmRounds.Options pipeline,
-                       Path out, int evalBeam, int[] ks) {
+                       Path out, int evalBeam, int[] ks, int validationK) {
+
+    /** Beam width of the validation searches when the job does not evaluate its rounds ({@code evalBeam} 0). */
+    static final int VALIDATION_BEAM = 200;
 
     /** One published round and, when evaluated, its quality. */
     public record RoundResult(TdmRounds.Round round, Path segment, SegmentQuality quality) {
@@ -71,7 +82,22 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
         List<RoundResult> results = new ArrayList<>();
         Evaluator evaluator = new Evaluator().withKs(ks).withThreads(pipeline.training().threads())
                 .withProgress(progress);
-        TdmRounds.run(interactions, dataSplit, pipeline, source, progress, round -> {
+        ValidationSearch validation = validationK > 0 ? new ValidationSearch(dataSplit.validation(), validationK,
+                Math.max(validationK, evalBeam > 0 ? evalBeam : VALIDATION_BEAM), evaluator) : null;
+        try {
+            runRounds(interactions, dataSplit, source, validation, evaluator, results, progress);
+        } finally {
+            if (validation != null) {
+                validation.close();
+            }
+        }
+        return new Outcome(interactions, dataSplit, results);
+    }
+
+    private void runRounds(InteractionLog interactions, DataSplit dataSplit, Map<String, String> source,
+                           ValidationSearch validation, Evaluator evaluator, List<RoundResult> results,
+                           ProgressListener progress) {
+        TdmRounds.run(interactions, dataSplit, pipeline, source, progress, validation, round -> {
             try {
                 Path segment = SegmentWriter.write(out, round.index());
                 progress.message(String.format(Locale.ROOT, "published %s (%s tree, trained in %.1f s)", segment,
@@ -87,6 +113,50 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
                 throw new UncheckedIOException(e);
             }
         });
-        return new Outcome(interactions, dataSplit, results);
+    }
+
+    /**
+     * Beam search's recall at K for the validation users, on each candidate index written to a scratch directory
+     * and opened as a server would; the directory is removed on {@link #close()}.
+     */
+    private static final class ValidationSearch implements TdmRounds.IndexValidation, AutoCloseable {
+        private final HeldOutUsers users;
+        private final int k, beam;
+        private final Evaluator evaluator;
+        private final Path scratch;
+
+        ValidationSearch(HeldOutUsers users, int k, int beam, Evaluator evaluator) throws IOException {
+            this.users = users;
+            this.k = k;
+            this.beam = beam;
+            this.evaluator = evaluator.withKs(k).withProgress(ProgressListener.SILENT);
+            this.scratch = Files.createTempDirectory("arbor-validation-");
+        }
+
+        @Override
+        public double score(TreeIndex index) {
+            try {
+                SegmentWriter.write(scratch, index);
+                try (TreeSegment segment = IndexDirectory.openLatest(scratch)) {
+                    return evaluator.evaluate(SegmentRecommender.beam(segment, beam, "validation"), users).recall(k);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("validation index in " + scratch, e);
+            }
+        }
+
+        @Override
+        public String name() {
+            return "validation R@" + k;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (Stream<Path> files = Files.walk(scratch)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 }

@@ -23,6 +23,8 @@ public final class MinibatchTrainer implements AutoCloseable {
 
     private final TrainableModel model;
     private final AdamConfig adam;
+    /** A schedule's multiplier on {@link AdamConfig#learningRate()}; see {@link #decayLearningRate}. */
+    private float learningRateScale = 1f;
     /** One per parameter tensor, and lazy Adam on the embedding table; they step together. */
     private final Adam[] tensorAdam;
     private final Adam embeddingAdam;
@@ -95,6 +97,22 @@ public final class MinibatchTrainer implements AutoCloseable {
         threadLoss = new double[threads];
     }
 
+    /**
+     * Multiplies the learning rate by {@code factor} from the next step on (a schedule's decay, such as halving
+     * it when the validation score stops improving). Adam's moments are kept.
+     */
+    public void decayLearningRate(float factor) {
+        if (!(factor > 0f && factor <= 1f)) {
+            throw new IllegalArgumentException("a learning-rate decay factor must be in (0, 1], got " + factor);
+        }
+        learningRateScale *= factor;
+    }
+
+    /** The learning rate the next step uses, before Adam's bias correction. */
+    public float learningRate() {
+        return adam.learningRate() * learningRateScale;
+    }
+
     public TrainableModel model() {
         return model;
     }
@@ -120,7 +138,7 @@ public final class MinibatchTrainer implements AutoCloseable {
      */
     private void applyAdam() {
         step++;
-        float lr = adam.stepSize(step);
+        float lr = adam.stepSize(step) * learningRateScale;
         for (int i = 0; i < tensorAdam.length; i++) {
             float[] w = model.parameter(i);
             tensorAdam[i].update(w, 0, total.dense[i], 0, w.length, lr);

@@ -242,6 +242,44 @@ public final class TrainableModel {
         return params[i];
     }
 
+    /**
+     * A copy of the model's whole state (parameters, embedding table, BatchNorm statistics): the checkpoint that
+     * early stopping returns to with {@link #restore}.
+     */
+    public float[][] checkpoint() {
+        float[][] live = liveState();
+        float[][] copy = new float[live.length][];
+        for (int i = 0; i < live.length; i++) {
+            copy[i] = live[i].clone();
+        }
+        return copy;
+    }
+
+    /** Puts back the state a {@link #checkpoint()} of this model copied. */
+    public void restore(float[][] checkpoint) {
+        float[][] live = liveState();
+        if (checkpoint.length != live.length) {
+            throw new IllegalArgumentException("a checkpoint of " + checkpoint.length + " arrays, the model has " + live.length);
+        }
+        for (int i = 0; i < live.length; i++) {
+            if (checkpoint[i].length != live[i].length) {
+                throw new IllegalArgumentException("checkpoint array " + i + " holds " + checkpoint[i].length
+                        + " floats, the model's " + live[i].length);
+            }
+            System.arraycopy(checkpoint[i], 0, live[i], 0, live[i].length);
+        }
+    }
+
+    private float[][] liveState() {
+        List<float[]> state = new ArrayList<>(List.of(params));
+        state.add(embeddings);
+        if (runningMean != null) {
+            state.addAll(List.of(runningMean));
+            state.addAll(List.of(runningVar));
+        }
+        return state.toArray(float[][]::new);
+    }
+
     /** Running mean of hidden layer {@code layer}'s dense output; BatchNorm models only. */
     public float[] runningMean(int layer) {
         requireBatchNorm();

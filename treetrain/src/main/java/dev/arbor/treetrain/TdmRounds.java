@@ -48,19 +48,37 @@ public final class TdmRounds {
         }
     }
 
-    /** One trained round: the index as it would be served, how long the round took, and its last loss. */
-    public record Round(TreeIndex index, double seconds, double loss, String tree) {
+    /** One trained round: the index as it would be served, how long the round took, and how training went. */
+    public record Round(TreeIndex index, double seconds, TdmTrainer.Outcome training, String tree) {
+        public double loss() {
+            return training.loss();
+        }
+    }
+
+    /** Scores a candidate index (the model as it stands after an epoch) on the validation users; higher is better. */
+    public interface IndexValidation {
+        double score(TreeIndex index);
+
+        /** What {@link #score} measures, for the epoch lines. */
+        String name();
     }
 
     private TdmRounds() {
     }
 
-    /**
-     * Runs every round, handing each trained index to {@code onRound} as soon as it exists; what each stage does
-     * and how long it takes goes to {@code progress}.
-     */
+    /** {@link #run(InteractionLog, DataSplit, Options, Map, ProgressListener, IndexValidation, Consumer)} for fixed epochs. */
     public static void run(InteractionLog log, DataSplit split, Options options, Map<String, String> source,
                            ProgressListener progress, Consumer<Round> onRound) {
+        run(log, split, options, source, progress, null, onRound);
+    }
+
+    /**
+     * Runs every round, handing each trained index to {@code onRound} as soon as it exists; what each stage does
+     * and how long it takes goes to {@code progress}. With a {@code validation}, each round trains to convergence
+     * on it (see {@link TdmTrainer}).
+     */
+    public static void run(InteractionLog log, DataSplit split, Options options, Map<String, String> source,
+                           ProgressListener progress, IndexValidation validation, Consumer<Round> onRound) {
         int items = log.numItems(), d = options.architecture().embeddingDim();
         TreeShape shape = TreeShape.forItems(options.branching(), items);
         TrainingSamples samples = split.trainingSamples(options.minHistory());
@@ -88,12 +106,28 @@ public final class TdmRounds {
             progress.message(String.format("tdm: round %d/%d on the %s tree", round + 1, options.rounds(), tree));
             long t = System.nanoTime();
             LayerwiseSampler sampler = new LayerwiseSampler(shape, itemToLeaf, schedule, options.startLevel(), frequency);
-            TdmTrainer.Config cfg = options.training();
-            double loss = TdmTrainer.train(model, samples, shape, itemToLeaf, sampler,
-                    new TdmTrainer.Config(cfg.epochs(), cfg.samplesPerEpoch(), cfg.batchSamples(), cfg.learningRate(),
-                            cfg.threads(), seed + 1000L * round), progress);
+            TdmTrainer.Validation epochValidation = null;
+            if (validation != null) {
+                int[] leaves = itemToLeaf;
+                String treeName = tree;
+                int r = round;
+                epochValidation = new TdmTrainer.Validation() {
+                    @Override
+                    public double score(TrainableModel m) {
+                        return validation.score(toIndex(log, shape, leaves, m, options, source, treeName, r));
+                    }
+
+                    @Override
+                    public String name() {
+                        return validation.name();
+                    }
+                };
+            }
+            TdmTrainer.Outcome outcome = TdmTrainer.train(model, samples, shape, itemToLeaf, sampler,
+                    options.training().withSeed(seed + 1000L * round), progress, epochValidation);
             double seconds = (System.nanoTime() - t) / 1e9;
-            onRound.accept(new Round(toIndex(log, shape, itemToLeaf, model, options, source, tree, round), seconds, loss, tree));
+            onRound.accept(new Round(toIndex(log, shape, itemToLeaf, model, options, source, tree, round), seconds,
+                    outcome, tree));
         }
     }
 
@@ -119,6 +153,8 @@ public final class TdmRounds {
         meta.put("train.frequencyNegatives", Boolean.toString(options.frequencyNegatives()));
         meta.put("train.batchNorm", Boolean.toString(options.batchNorm()));
         meta.put("train.seed", Long.toString(options.training().seed()));
+        meta.put("train.patience", Integer.toString(options.training().patience()));
+        meta.put("train.timeBudgetSeconds", Double.toString(options.training().timeBudgetSeconds()));
         return new TreeIndex(shape, log.itemIds().clone(), itemToLeaf.clone(), table, model.export(), meta);
     }
 

@@ -12,48 +12,113 @@ import java.util.SplittableRandom;
 /**
  * Trains a {@link TrainableModel} on TDM's layer-wise samples for a fixed tree: each sliding-window
  * sample's history is one group, scored against the positive and negatives of every level.
+ *
+ * <p>With a {@link Validation}, training runs to convergence: after every epoch the validation users' score is
+ * measured; an epoch that does not improve it halves the learning rate, {@code patience} such epochs in a row
+ * stop training, and the model ends at its best epoch's checkpoint. A time budget stops it early in any case.
  */
 public final class TdmTrainer {
 
+    /** What a learning-rate decay multiplies the rate by when an epoch does not improve the validation score. */
+    static final float PLATEAU_DECAY = 0.5f;
+
     /**
-     * @param epochs          passes over the (shuffled) samples
-     * @param samplesPerEpoch cap on samples per epoch, 0 for all: the knob that bounds training time
-     * @param batchSamples    samples per optimiser step
-     * @param learningRate    Adam's learning rate
-     * @param threads         data-parallel workers
-     * @param seed            shuffling and negative sampling
+     * @param epochs            passes over the (shuffled) samples; with a {@link Validation}, the most there may be
+     * @param samplesPerEpoch   cap on samples per epoch, 0 for all: the knob that bounds training time
+     * @param batchSamples      samples per optimiser step
+     * @param learningRate      Adam's learning rate
+     * @param threads           data-parallel workers
+     * @param seed              shuffling and negative sampling
+     * @param patience          with a {@link Validation}: epochs in a row without improvement that stop training
+     * @param timeBudgetSeconds training stops once this much time has passed (infinite for no budget)
      */
-    public record Config(int epochs, int samplesPerEpoch, int batchSamples, float learningRate, int threads, long seed) {
+    public record Config(int epochs, int samplesPerEpoch, int batchSamples, float learningRate, int threads, long seed,
+                         int patience, double timeBudgetSeconds) {
         public Config {
             if (epochs < 1 || batchSamples < 1 || samplesPerEpoch < 0 || threads < 1 || !(learningRate > 0)) {
                 throw new IllegalArgumentException("invalid training config " + epochs + " epochs, " + samplesPerEpoch
                         + " samples/epoch, batch " + batchSamples + ", lr " + learningRate + ", " + threads + " threads");
             }
+            if (patience < 1) {
+                throw new IllegalArgumentException("patience must be at least 1 epoch, got " + patience);
+            }
+            if (!(timeBudgetSeconds > 0)) {
+                throw new IllegalArgumentException("a time budget must be more than 0 seconds, got " + timeBudgetSeconds);
+            }
         }
+
+        /** A fixed number of epochs, no time budget (patience 1 applies only with a {@link Validation}). */
+        public Config(int epochs, int samplesPerEpoch, int batchSamples, float learningRate, int threads, long seed) {
+            this(epochs, samplesPerEpoch, batchSamples, learningRate, threads, seed, 1, Double.POSITIVE_INFINITY);
+        }
+
+        /** This config with another seed. */
+        public Config withSeed(long newSeed) {
+            return new Config(epochs, samplesPerEpoch, batchSamples, learningRate, threads, newSeed, patience,
+                    timeBudgetSeconds);
+        }
+    }
+
+    /** Scores the model as it stands after an epoch on the validation users; higher is better. */
+    @FunctionalInterface
+    public interface Validation {
+        /** The score, for example recall at K of beam search; {@link #name()} says what it is. */
+        double score(TrainableModel model);
+
+        /** What {@link #score} measures, for the epoch lines: "validation R@50". */
+        default String name() {
+            return "validation score";
+        }
+    }
+
+    /**
+     * What training did.
+     *
+     * @param loss       mean loss of the last epoch
+     * @param epochs     epochs run (the last one may have been cut short by the time budget)
+     * @param bestEpoch  the epoch (1-based) whose checkpoint the model holds; the last one without a validation
+     * @param bestScore  its validation score, NaN without a validation
+     * @param stopReason why training stopped: "epochs", "patience" or "time budget"
+     */
+    public record Outcome(double loss, int epochs, int bestEpoch, double bestScore, String stopReason) {
     }
 
     private TdmTrainer() {
     }
 
+    /** {@link #train(TrainableModel, TrainingSamples, TreeShape, int[], LayerwiseSampler, Config, ProgressListener, Validation)} for the configured epochs, without validation. */
+    public static Outcome train(TrainableModel model, TrainingSamples samples, TreeShape shape, int[] itemToLeaf,
+                                LayerwiseSampler sampler, Config config, ProgressListener progress) {
+        return train(model, samples, shape, itemToLeaf, sampler, config, progress, null);
+    }
+
     /**
-     * Runs the configured epochs; returns the mean loss of the last epoch. Each epoch's summary, and a line of
-     * progress every few seconds within it, go to {@code progress}.
+     * Trains epoch by epoch, to convergence on {@code validation} when there is one (see the class comment). Each
+     * epoch's summary, and a line of progress every few seconds within it, go to {@code progress}.
      */
-    public static double train(TrainableModel model, TrainingSamples samples, TreeShape shape, int[] itemToLeaf,
-                               LayerwiseSampler sampler, Config config, ProgressListener progress) {
+    public static Outcome train(TrainableModel model, TrainingSamples samples, TreeShape shape, int[] itemToLeaf,
+                                LayerwiseSampler sampler, Config config, ProgressListener progress,
+                                Validation validation) {
         int historyLength = model.architecture().historyLength();
         int[] history = new int[historyLength];
         Batch batch = new Batch(historyLength);
         SplittableRandom random = new SplittableRandom(config.seed());
         int perEpoch = config.samplesPerEpoch() == 0 ? samples.size() : Math.min(samples.size(), config.samplesPerEpoch());
-        double lastEpochLoss = Double.NaN;
+        long trainingStarted = System.nanoTime();
+        long budgetNanos = Double.isInfinite(config.timeBudgetSeconds()) ? Long.MAX_VALUE
+                : (long) Math.min(Long.MAX_VALUE, config.timeBudgetSeconds() * 1e9);
+        double lastEpochLoss = Double.NaN, bestScore = Double.NaN;
+        int epochsRun = 0, bestEpoch = 0, epochsWithoutGain = 0;
+        float[][] best = null;
+        String stopReason = "epochs";
         try (MinibatchTrainer trainer = new MinibatchTrainer(model, AdamConfig.of(config.learningRate()), config.threads())) {
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
                 samples.shuffle(config.seed() * 31 + epoch);
                 long started = System.nanoTime(), lastReport = started;
                 double lossSum = 0;
-                int steps = 0;
-                for (int from = 0; from < perEpoch; from += config.batchSamples()) {
+                int steps = 0, done = 0;
+                boolean outOfTime = false;
+                for (int from = 0; from < perEpoch && !outOfTime; from += config.batchSamples()) {
                     batch.clear();
                     int to = Math.min(perEpoch, from + config.batchSamples());
                     for (int s = from; s < to; s++) {
@@ -66,19 +131,54 @@ public final class TdmTrainer {
                     }
                     lossSum += trainer.step(batch);
                     steps++;
+                    done = to;
                     long now = System.nanoTime();
+                    outOfTime = now - trainingStarted >= budgetNanos;
                     if (now - lastReport > 5_000_000_000L) {
                         lastReport = now;
                         progress.message(String.format("  epoch %d/%d: %,d/%,d samples, loss %.4f, %,.0f samples/s",
                                 epoch + 1, config.epochs(), to, perEpoch, lossSum / steps, to / ((now - started) / 1e9)));
                     }
                 }
+                epochsRun = epoch + 1;
                 lastEpochLoss = lossSum / Math.max(1, steps);
-                progress.message(String.format("  epoch %d/%d done: loss %.4f, %,d samples x %d pairs in %.1f s",
-                        epoch + 1, config.epochs(), lastEpochLoss, perEpoch, sampler.pairsPerSample(),
-                        (System.nanoTime() - started) / 1e9));
+                String summary = String.format("  epoch %d/%d done: loss %.4f, %,d samples x %d pairs in %.1f s",
+                        epoch + 1, config.epochs(), lastEpochLoss, done, sampler.pairsPerSample(),
+                        (System.nanoTime() - started) / 1e9);
+                if (validation == null) {
+                    progress.message(summary);
+                    bestEpoch = epochsRun;
+                } else {
+                    double score = validation.score(model);
+                    boolean gain = best == null || score > bestScore;
+                    progress.message(String.format("%s, %s %.2f%%%s, lr %.2g, %.0f s in all", summary, validation.name(),
+                            100 * score, gain ? " (best)" : "", trainer.learningRate(),
+                            (System.nanoTime() - trainingStarted) / 1e9));
+                    if (gain) {
+                        best = model.checkpoint();
+                        bestScore = score;
+                        bestEpoch = epochsRun;
+                        epochsWithoutGain = 0;
+                    } else if (++epochsWithoutGain >= config.patience()) {
+                        stopReason = "patience";
+                        break;
+                    } else {
+                        trainer.decayLearningRate(PLATEAU_DECAY);
+                    }
+                }
+                if (outOfTime) {
+                    stopReason = "time budget";
+                    break;
+                }
             }
         }
-        return lastEpochLoss;
+        if (best != null && bestEpoch != epochsRun) {
+            model.restore(best);
+        }
+        if (validation != null) {
+            progress.message(String.format("  stopped after %d epochs (%s); kept epoch %d, %s %.2f%%", epochsRun,
+                    stopReason, bestEpoch, validation.name(), 100 * bestScore));
+        }
+        return new Outcome(lastEpochLoss, epochsRun, bestEpoch, bestScore, stopReason);
     }
 }
