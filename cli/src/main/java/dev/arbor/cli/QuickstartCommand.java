@@ -53,7 +53,8 @@ final class QuickstartCommand implements Callable<Integer> {
         dataOptions.testUsers = -1;
         dataOptions.validationUsers = -1;
         TrainJob job = new TrainJob(data, DataFormat.MOVIELENS, dataOptions.readOptions(), dataOptions.splitOptions(),
-                trainOptions.pipeline(), home.resolve(out), beam, EvalCommand.DEFAULT_KS, trainOptions.validationK());
+                trainOptions.pipeline(), home.resolve(out), beam, EvalCommand.DEFAULT_KS, trainOptions.validationK(),
+                trainOptions.firstTree());
         ConsoleProgress progress = ConsoleProgress.onStderr();
         TrainJob.Outcome outcome = job.run(progress);
         o.printf("%nQuality on %,d test users (TDM protocol: first half of each history in, second half to find):%n",

@@ -2,6 +2,7 @@ package dev.arbor.cli;
 
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
+import dev.arbor.jobs.TrainJob;
 import dev.arbor.treetrain.TdmRounds;
 import dev.arbor.treetrain.TdmTrainer;
 import picocli.CommandLine.Option;
@@ -60,8 +61,21 @@ final class TrainOptions {
     @Option(names = "--time-budget", description = "Stop each round's training after this many seconds (default: none).")
     Double timeBudgetSeconds;
 
+    @Option(names = "--init-tree", defaultValue = "category", description = "The first round's tree: category (items"
+            + " grouped by category, as in the paper) or two-tower (balanced k-means over the two-tower baseline's item"
+            + " vectors) (default: ${DEFAULT-VALUE}).")
+    String initTree;
+
     @Option(names = "--seed", defaultValue = "7", description = "Seed of initialisation and sampling (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    TrainJob.FirstTree firstTree() {
+        return switch (initTree) {
+            case "category" -> TrainJob.FirstTree.CATEGORY;
+            case "two-tower" -> TrainJob.FirstTree.TWO_TOWER;
+            default -> throw new IllegalArgumentException("--init-tree must be category or two-tower, got " + initTree);
+        };
+    }
 
     /** K of the validation recall that training converges on, 0 for fixed epochs. */
     int validationK() {

@@ -98,6 +98,20 @@ class CliTest {
     }
 
     @Test
+    void firstTreeCanComeFromTheTwoTowersItemVectors() throws Exception {
+        Path data = slice(4000);
+        Path index = dir.resolve("two-tower");
+        Run train = arbor("train", "--data", data.toString(), "--format", "movielens", "--model", "mlp", "--rounds", "2",
+                "--init-tree", "two-tower", "--samples-per-epoch", "300", "--test-users", "5", "--validation-users", "2",
+                "--eval-beam", "50", "-o", index.toString());
+        assertEquals(0, train.code(), train.err());
+        assertTrue(train.out().contains("two-tower tree, beam") && train.out().contains("learnt (round 1) tree"), train.out());
+        Run bad = arbor("train", "--data", data.toString(), "--init-tree", "random", "-o", dir.resolve("bad").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--init-tree must be category or two-tower, got random"), bad.err());
+    }
+
+    @Test
     void badFlagsAndArgumentsGiveUsageErrors() {
         Run unknown = arbor("search", "x", "--history", "1", "--bem", "3");
         assertEquals(2, unknown.code());

@@ -11,6 +11,10 @@ import dev.arbor.dataset.SplitOptions;
 import dev.arbor.eval.Evaluator;
 import dev.arbor.eval.SegmentQuality;
 import dev.arbor.eval.SegmentRecommender;
+import dev.arbor.eval.TwoTower;
+import dev.arbor.eval.TwoTowerOptions;
+import dev.arbor.format.TreeShape;
+import dev.arbor.treebuild.BalancedKMeansTree;
 import dev.arbor.dataset.HeldOutUsers;
 import dev.arbor.format.TreeIndex;
 import dev.arbor.progress.ProgressListener;
@@ -36,7 +40,15 @@ import java.util.Map;
  * users), each epoch's model written to a scratch directory and searched as it would be served.
  */
 public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOptions split, TdmRounds.Options pipeline,
-                       Path out, int evalBeam, int[] ks, int validationK) {
+                       Path out, int evalBeam, int[] ks, int validationK, FirstTree firstTree) {
+
+    /** Where the first round's tree comes from. */
+    public enum FirstTree {
+        /** TDM's start: items grouped by category. */
+        CATEGORY,
+        /** Balanced k-means over the item vectors of the two-tower baseline, trained on the same training users. */
+        TWO_TOWER
+    }
 
     /** Beam width of the validation searches when the job does not evaluate its rounds ({@code evalBeam} 0). */
     static final int VALIDATION_BEAM = 200;
@@ -84,8 +96,9 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
                 .withProgress(progress);
         ValidationSearch validation = validationK > 0 ? new ValidationSearch(dataSplit.validation(), validationK,
                 Math.max(validationK, evalBeam > 0 ? evalBeam : VALIDATION_BEAM), evaluator) : null;
+        TdmRounds.FirstTree first = firstTree == FirstTree.TWO_TOWER ? twoTowerTree(interactions, dataSplit, progress) : null;
         try {
-            runRounds(interactions, dataSplit, source, validation, evaluator, results, progress);
+            runRounds(interactions, dataSplit, source, validation, first, results, progress, evaluator);
         } finally {
             if (validation != null) {
                 validation.close();
@@ -94,10 +107,26 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
         return new Outcome(interactions, dataSplit, results);
     }
 
+    /** The first tree from the two-tower baseline's item vectors, clustered as a learnt tree is. */
+    private TdmRounds.FirstTree twoTowerTree(InteractionLog log, DataSplit dataSplit, ProgressListener progress) {
+        long t = System.nanoTime();
+        TwoTower tower = TwoTower.train(dataSplit, TwoTowerOptions.DEFAULTS.withSeed(pipeline.training().seed()), progress);
+        float[] vectors = new float[log.numItems() * tower.dim()];
+        for (int item = 0; item < log.numItems(); item++) {
+            System.arraycopy(tower.itemVector(item), 0, vectors, item * tower.dim(), tower.dim());
+        }
+        TreeShape shape = TreeShape.forItems(pipeline.branching(), log.numItems());
+        int[] itemToLeaf = BalancedKMeansTree.build(shape, vectors, tower.dim(),
+                BalancedKMeansTree.Config.defaults(pipeline.training().seed()), progress);
+        progress.message(String.format(Locale.ROOT, "tdm: first tree from the two-tower's item vectors in %.1f s",
+                (System.nanoTime() - t) / 1e9));
+        return new TdmRounds.FirstTree("two-tower", itemToLeaf);
+    }
+
     private void runRounds(InteractionLog interactions, DataSplit dataSplit, Map<String, String> source,
-                           ValidationSearch validation, Evaluator evaluator, List<RoundResult> results,
-                           ProgressListener progress) {
-        TdmRounds.run(interactions, dataSplit, pipeline, source, progress, validation, round -> {
+                           ValidationSearch validation, TdmRounds.FirstTree first, List<RoundResult> results,
+                           ProgressListener progress, Evaluator evaluator) {
+        TdmRounds.run(interactions, dataSplit, pipeline, source, progress, validation, first, round -> {
             try {
                 Path segment = SegmentWriter.write(out, round.index());
                 progress.message(String.format(Locale.ROOT, "published %s (%s tree, trained in %.1f s)", segment,

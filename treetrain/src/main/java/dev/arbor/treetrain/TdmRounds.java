@@ -66,19 +66,31 @@ public final class TdmRounds {
     private TdmRounds() {
     }
 
-    /** {@link #run(InteractionLog, DataSplit, Options, Map, ProgressListener, IndexValidation, Consumer)} for fixed epochs. */
+    /**
+     * A first tree other than the category tree: for example balanced k-means over item vectors that another model
+     * learnt, as practitioners start TDM in production.
+     *
+     * @param name       how the tree is called in the progress lines and the segment's properties
+     * @param itemToLeaf the leaf of each item
+     */
+    public record FirstTree(String name, int[] itemToLeaf) {
+    }
+
+    /** {@link #run(InteractionLog, DataSplit, Options, Map, ProgressListener, IndexValidation, FirstTree, Consumer)} for fixed epochs from the category tree. */
     public static void run(InteractionLog log, DataSplit split, Options options, Map<String, String> source,
                            ProgressListener progress, Consumer<Round> onRound) {
-        run(log, split, options, source, progress, null, onRound);
+        run(log, split, options, source, progress, null, null, onRound);
     }
 
     /**
      * Runs every round, handing each trained index to {@code onRound} as soon as it exists; what each stage does
      * and how long it takes goes to {@code progress}. With a {@code validation}, each round trains to convergence
-     * on it (see {@link TdmTrainer}).
+     * on it (see {@link TdmTrainer}). The first round trains on {@code firstTree}, or on the category tree when it
+     * is null.
      */
     public static void run(InteractionLog log, DataSplit split, Options options, Map<String, String> source,
-                           ProgressListener progress, IndexValidation validation, Consumer<Round> onRound) {
+                           ProgressListener progress, IndexValidation validation, FirstTree firstTree,
+                           Consumer<Round> onRound) {
         int items = log.numItems(), d = options.architecture().embeddingDim();
         TreeShape shape = TreeShape.forItems(options.branching(), items);
         TrainingSamples samples = split.trainingSamples(options.minHistory());
@@ -87,10 +99,15 @@ public final class TdmRounds {
         long seed = options.training().seed();
         progress.message(String.format("tdm: %,d items, %,d training samples, tree B=%d with %d levels, negatives per"
                 + " level %s", items, samples.size(), options.branching(), shape.levels(), schedule));
-        int[] itemToLeaf = CategoryTreeInit.build(shape, log.itemCategories(), seed);
+        if (firstTree != null && firstTree.itemToLeaf().length != items) {
+            throw new IllegalArgumentException("the first tree places " + firstTree.itemToLeaf().length + " items, the log has "
+                    + items);
+        }
+        int[] itemToLeaf = firstTree == null ? CategoryTreeInit.build(shape, log.itemCategories(), seed)
+                : firstTree.itemToLeaf().clone();
         TrainableModel model = TrainableModel.create(options.architecture(), shape.nodeCount(),
                 TrainableModel.Options.defaults().withBatchNorm(options.batchNorm()), seed);
-        String tree = "category";
+        String tree = firstTree == null ? "category" : firstTree.name();
         for (int round = 0; round < options.rounds(); round++) {
             if (round > 0) {
                 long t = System.nanoTime();
