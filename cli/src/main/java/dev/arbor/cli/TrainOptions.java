@@ -61,6 +61,10 @@ final class TrainOptions {
     @Option(names = "--time-budget", description = "Stop each round's training after this many seconds (default: none).")
     Double timeBudgetSeconds;
 
+    @Option(names = "--weight-decay", defaultValue = "0", description = "Decoupled (AdamW) weight decay of the weight"
+            + " matrices and embeddings (default: ${DEFAULT-VALUE}).")
+    float weightDecay;
+
     @Option(names = "--init-tree", defaultValue = "category", description = "The first round's tree: category (items"
             + " grouped by category, as in the paper) or two-tower (balanced k-means over the two-tower baseline's item"
             + " vectors) (default: ${DEFAULT-VALUE}).")
@@ -92,6 +96,9 @@ final class TrainOptions {
         if (patience != null && patience < 1) {
             throw new IllegalArgumentException("--patience must be at least 1 epoch, got " + patience);
         }
+        if (!(weightDecay >= 0f && weightDecay < 1f)) {
+            throw new IllegalArgumentException("--weight-decay must be in [0, 1), got " + weightDecay);
+        }
         if (timeBudgetSeconds != null && !(timeBudgetSeconds > 0)) {
             throw new IllegalArgumentException("--time-budget must be more than 0 seconds, got " + timeBudgetSeconds);
         }
@@ -101,7 +108,8 @@ final class TrainOptions {
         return new TdmRounds.Options(arch, branching, rounds,
                 new TdmTrainer.Config(epochs, samplesPerEpoch, batch, learningRate, workers, seed,
                         patience == null ? 1 : patience,
-                        timeBudgetSeconds == null ? Double.POSITIVE_INFINITY : timeBudgetSeconds), negativeScale,
+                        timeBudgetSeconds == null ? Double.POSITIVE_INFINITY : timeBudgetSeconds, weightDecay),
+                negativeScale,
                 frequencyNegatives, startLevel, batchNorm, minHistory);
     }
 }

@@ -25,6 +25,10 @@ public final class MinibatchTrainer implements AutoCloseable {
     private final AdamConfig adam;
     /** A schedule's multiplier on {@link AdamConfig#learningRate()}; see {@link #decayLearningRate}. */
     private float learningRateScale = 1f;
+    /** Decoupled (AdamW) weight decay of the weight matrices and the embedding rows; see {@link #setWeightDecay}. */
+    private float weightDecay;
+    /** Per parameter tensor: whether weight decay applies (weight matrices, not biases, slopes or BatchNorm). */
+    private final boolean[] decays;
     /** One per parameter tensor, and lazy Adam on the embedding table; they step together. */
     private final Adam[] tensorAdam;
     private final Adam embeddingAdam;
@@ -67,6 +71,11 @@ public final class MinibatchTrainer implements AutoCloseable {
             tensorAdam[i] = new Adam(adam, model.parameter(i).length);
         }
         embeddingAdam = new Adam(adam, model.embeddings().length);
+        decays = new boolean[model.parameterCount()];
+        for (int i = 0; i < decays.length; i++) {
+            String name = model.parameterNames().get(i);
+            decays[i] = name.endsWith(".w") || name.matches("att\\.w\\d");
+        }
         this.threads = threads;
         this.parallel = new Parallel(threads);
         workers = new ForwardBackward[threads];
@@ -108,6 +117,18 @@ public final class MinibatchTrainer implements AutoCloseable {
         learningRateScale *= factor;
     }
 
+    /**
+     * Decoupled weight decay (AdamW): each step first shrinks the weight matrices, and the embedding rows the batch
+     * touched, by {@code learningRate() * decay}. Biases, PReLU slopes and BatchNorm are left alone. 0, the default,
+     * turns it off.
+     */
+    public void setWeightDecay(float decay) {
+        if (!(decay >= 0f && decay < 1f)) {
+            throw new IllegalArgumentException("weight decay must be in [0, 1), got " + decay);
+        }
+        weightDecay = decay;
+    }
+
     /** The learning rate the next step uses, before Adam's bias correction. */
     public float learningRate() {
         return adam.learningRate() * learningRateScale;
@@ -132,6 +153,12 @@ public final class MinibatchTrainer implements AutoCloseable {
         return loss;
     }
 
+    private static void scale(float[] x, int off, int n, float factor) {
+        for (int i = off; i < off + n; i++) {
+            x[i] *= factor;
+        }
+    }
+
     /**
      * One Adam step against the summed gradients: dense over every parameter tensor, lazy over the embedding
      * rows the batch touched (see {@link Adam}).
@@ -139,14 +166,21 @@ public final class MinibatchTrainer implements AutoCloseable {
     private void applyAdam() {
         step++;
         float lr = adam.stepSize(step) * learningRateScale;
+        float shrink = 1f - learningRate() * weightDecay;
         for (int i = 0; i < tensorAdam.length; i++) {
             float[] w = model.parameter(i);
+            if (decays[i] && weightDecay > 0f) {
+                scale(w, 0, w.length, shrink);
+            }
             tensorAdam[i].update(w, 0, total.dense[i], 0, w.length, lr);
         }
         RowGradients rows = total.embeddings;
         int d = rows.dim();
         float[] table = model.embeddings();
         for (int s = 0; s < rows.size(); s++) {
+            if (weightDecay > 0f) {
+                scale(table, rows.row(s) * d, d, shrink);
+            }
             embeddingAdam.update(table, rows.row(s) * d, rows.values(), s * d, d, lr);
         }
     }

@@ -172,6 +172,7 @@ public final class TdmRounds {
         meta.put("train.seed", Long.toString(options.training().seed()));
         meta.put("train.patience", Integer.toString(options.training().patience()));
         meta.put("train.timeBudgetSeconds", Double.toString(options.training().timeBudgetSeconds()));
+        meta.put("train.weightDecay", Float.toString(options.training().weightDecay()));
         return new TreeIndex(shape, log.itemIds().clone(), itemToLeaf.clone(), table, model.export(), meta);
     }
 

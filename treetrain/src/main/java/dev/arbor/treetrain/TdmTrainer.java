@@ -31,9 +31,10 @@ public final class TdmTrainer {
      * @param seed              shuffling and negative sampling
      * @param patience          with a {@link Validation}: epochs in a row without improvement that stop training
      * @param timeBudgetSeconds training stops once this much time has passed (infinite for no budget)
+     * @param weightDecay       decoupled weight decay of the weight matrices and embeddings (0 for none)
      */
     public record Config(int epochs, int samplesPerEpoch, int batchSamples, float learningRate, int threads, long seed,
-                         int patience, double timeBudgetSeconds) {
+                         int patience, double timeBudgetSeconds, float weightDecay) {
         public Config {
             if (epochs < 1 || batchSamples < 1 || samplesPerEpoch < 0 || threads < 1 || !(learningRate > 0)) {
                 throw new IllegalArgumentException("invalid training config " + epochs + " epochs, " + samplesPerEpoch
@@ -45,17 +46,20 @@ public final class TdmTrainer {
             if (!(timeBudgetSeconds > 0)) {
                 throw new IllegalArgumentException("a time budget must be more than 0 seconds, got " + timeBudgetSeconds);
             }
+            if (!(weightDecay >= 0f && weightDecay < 1f)) {
+                throw new IllegalArgumentException("weight decay must be in [0, 1), got " + weightDecay);
+            }
         }
 
         /** A fixed number of epochs, no time budget (patience 1 applies only with a {@link Validation}). */
         public Config(int epochs, int samplesPerEpoch, int batchSamples, float learningRate, int threads, long seed) {
-            this(epochs, samplesPerEpoch, batchSamples, learningRate, threads, seed, 1, Double.POSITIVE_INFINITY);
+            this(epochs, samplesPerEpoch, batchSamples, learningRate, threads, seed, 1, Double.POSITIVE_INFINITY, 0f);
         }
 
         /** This config with another seed. */
         public Config withSeed(long newSeed) {
             return new Config(epochs, samplesPerEpoch, batchSamples, learningRate, threads, newSeed, patience,
-                    timeBudgetSeconds);
+                    timeBudgetSeconds, weightDecay);
         }
     }
 
@@ -112,6 +116,7 @@ public final class TdmTrainer {
         float[][] best = null;
         String stopReason = "epochs";
         try (MinibatchTrainer trainer = new MinibatchTrainer(model, AdamConfig.of(config.learningRate()), config.threads())) {
+            trainer.setWeightDecay(config.weightDecay());
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
                 samples.shuffle(config.seed() * 31 + epoch);
                 long started = System.nanoTime(), lastReport = started;

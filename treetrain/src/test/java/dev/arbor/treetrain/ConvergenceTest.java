@@ -74,7 +74,7 @@ class ConvergenceTest {
         Scripted validation = new Scripted(0.1, 0.3, 0.2, 0.25, 0.9, 0.9);
         List<String> lines = new ArrayList<>();
         TdmTrainer.Outcome outcome = train(model, new TdmTrainer.Config(6, 0, 20, 0.01f, 2, 7, 2,
-                Double.POSITIVE_INFINITY), validation, lines);
+                Double.POSITIVE_INFINITY, 0f), validation, lines);
         assertEquals(4, outcome.epochs(), "epochs 3 and 4 did not beat epoch 2: patience 2 stops after epoch 4");
         assertEquals(2, outcome.bestEpoch());
         assertEquals(0.3, outcome.bestScore());
@@ -99,7 +99,7 @@ class ConvergenceTest {
         TrainableModel model = TrainableModel.create(ARCH, shape.nodeCount(), TrainableModel.Options.defaults(), 1);
         Scripted validation = new Scripted(0.5, 0.6);
         // A budget of a nanosecond runs out after the first step, whatever the machine's speed.
-        TdmTrainer.Outcome outcome = train(model, new TdmTrainer.Config(5, 0, 20, 0.01f, 1, 7, 3, 1e-9), validation,
+        TdmTrainer.Outcome outcome = train(model, new TdmTrainer.Config(5, 0, 20, 0.01f, 1, 7, 3, 1e-9, 0f), validation,
                 new ArrayList<>());
         assertEquals(1, outcome.epochs());
         assertEquals("time budget", outcome.stopReason());
@@ -120,10 +120,10 @@ class ConvergenceTest {
     @Test
     void badBudgetsAndPatienceAreRefusedByName() {
         var patience = assertThrows(IllegalArgumentException.class,
-                () -> new TdmTrainer.Config(3, 0, 20, 0.01f, 1, 7, 0, 60));
+                () -> new TdmTrainer.Config(3, 0, 20, 0.01f, 1, 7, 0, 60, 0f));
         assertTrue(patience.getMessage().contains("patience must be at least 1"), patience.getMessage());
         for (double budget : new double[] {0, -5, Double.NaN}) {
-            var e = assertThrows(IllegalArgumentException.class, () -> new TdmTrainer.Config(3, 0, 20, 0.01f, 1, 7, 2, budget));
+            var e = assertThrows(IllegalArgumentException.class, () -> new TdmTrainer.Config(3, 0, 20, 0.01f, 1, 7, 2, budget, 0f));
             assertTrue(e.getMessage().contains("time budget must be more than 0 seconds"), e.getMessage());
         }
     }
