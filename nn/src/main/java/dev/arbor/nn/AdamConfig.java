@@ -21,7 +21,8 @@ public record AdamConfig(float learningRate, float beta1, float beta2, float eps
 
     /** The bias-corrected step size of step {@code t} (1-based). */
     public float stepSize(long t) {
-        return (float) (learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t)));
+        // StrictMath.pow: Math.pow's last bit may differ between the interpreter and compiled code.
+        return (float) (learningRate * Math.sqrt(1 - StrictMath.pow(beta2, t)) / (1 - StrictMath.pow(beta1, t)));
     }
 
     /**

@@ -325,7 +325,8 @@ final class ForwardBackward {
             double s = (double) a.logits[2 * q + 1] - a.logits[2 * q];
             int y = labels[q];
             total += softplus(y == 1 ? -s : s);
-            float d1 = (float) ((1.0 / (1.0 + Math.exp(-s)) - y) * inv);
+            // StrictMath: Math.exp may round differently once the JIT compiles it, and training must not depend on when.
+            float d1 = (float) ((1.0 / (1.0 + StrictMath.exp(-s)) - y) * inv);
             a.dLogits[2 * q] = -d1;
             a.dLogits[2 * q + 1] = d1;
         }
@@ -333,7 +334,7 @@ final class ForwardBackward {
     }
 
     private static double softplus(double x) {
-        return Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
+        return Math.max(x, 0.0) + StrictMath.log1p(StrictMath.exp(-Math.abs(x)));
     }
 
     /**
