@@ -20,6 +20,23 @@ class CliTest {
     record Run(int code, String out, String err) {
     }
 
+    /** A run, with what it printed to the process's stderr (progress, picocli's own warnings) beside its writers. */
+    record Captured(Run run, String stderr) {
+    }
+
+    /** Runs a command line while capturing {@link System#err}, which the writers of {@link #arbor} do not see. */
+    static Captured arborCapturingStderr(String... args) {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream systemErr = System.err;
+        try {
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            Run run = arbor(args);
+            return new Captured(run, captured.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(systemErr);
+        }
+    }
+
     static Run arbor(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
         int code = ArborCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
@@ -72,18 +89,11 @@ class CliTest {
     @Test
     void patienceTrainsToConvergenceOnTheValidationUsers() throws Exception {
         Path data = slice(4000);
-        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream systemErr = System.err;
-        Run train;
-        try {
-            System.setErr(new java.io.PrintStream(stderr, true, java.nio.charset.StandardCharsets.UTF_8));
-            train = arbor("train", "--data", data.toString(), "--format", "movielens", "--model", "mlp", "--rounds", "1",
-                    "--epochs", "4", "--patience", "1", "--samples-per-epoch", "300", "--test-users", "5",
-                    "--validation-users", "5", "-o", dir.resolve("index").toString());
-        } finally {
-            System.setErr(systemErr);
-        }
-        String log = stderr.toString(java.nio.charset.StandardCharsets.UTF_8);
+        Captured captured = arborCapturingStderr("train", "--data", data.toString(), "--format", "movielens", "--model",
+                "mlp", "--rounds", "1", "--epochs", "4", "--patience", "1", "--samples-per-epoch", "300", "--test-users", "5",
+                "--validation-users", "5", "-o", dir.resolve("index").toString());
+        Run train = captured.run();
+        String log = captured.stderr();
         assertEquals(0, train.code(), train.err() + log);
         assertTrue(log.contains("epoch 1/4 done") && log.contains("validation R@50") && log.contains("(best)"), log);
         assertTrue(log.contains("stopped after") && log.contains("kept epoch"), log);

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,21 +24,13 @@ class HelpTest {
         assertTrue(commands.size() >= 10, "the top-level command and every subcommand: " + commands);
         for (String command : commands) {
             String[] args = command.isEmpty() ? new String[] {"--help"} : new String[] {command, "--help"};
-            PrintStream systemErr = System.err;
-            ByteArrayOutputStream captured = new ByteArrayOutputStream();
-            CliTest.Run run;
-            try {
-                System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-                run = CliTest.arbor(args);
-            } finally {
-                System.setErr(systemErr);
-            }
+            CliTest.Captured captured = CliTest.arborCapturingStderr(args);
+            CliTest.Run run = captured.run();
             String label = "arbor " + String.join(" ", args);
             assertEquals(0, run.code(), label + ": " + run.err());
             assertTrue(run.out().startsWith("Usage: arbor"), label + " printed no usage: " + run.out());
             assertEquals("", run.err(), label + " wrote to the error stream");
-            String stderr = captured.toString(StandardCharsets.UTF_8);
-            assertEquals("", stderr, label + " printed to stderr");
+            assertEquals("", captured.stderr(), label + " printed to stderr");
             assertFalse(run.out().contains("%n") || run.out().contains("WARN"), label + ": " + run.out());
         }
     }

@@ -111,11 +111,6 @@ final class LineParser {
         return new DataFormatException(path, lineNumber, reason);
     }
 
-    /** Splits the current line at every {@code delimiter}. */
-    void split(char delimiter) {
-        split(String.valueOf(delimiter));
-    }
-
     /** Splits the current line at every occurrence of {@code delimiter} (one character, or several such as {@code ::}). */
     void split(String delimiter) {
         String s = line;

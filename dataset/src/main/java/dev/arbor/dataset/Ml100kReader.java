@@ -36,7 +36,7 @@ public final class Ml100kReader {
         BadLineBudget budget = new BadLineBudget(options.maxBadLines());
         List<String> genres = new ArrayList<>();
         LineParser.forEachLine(genre, StandardCharsets.ISO_8859_1, budget, progress, p -> {
-            p.split('|');
+            p.split("|");
             p.expectFields(2);
             long index = p.longField(1, "index");
             if (index != genres.size()) {
@@ -45,7 +45,7 @@ public final class Ml100kReader {
             genres.add(p.text(0));
         });
         LineParser.forEachLine(item, StandardCharsets.ISO_8859_1, budget, progress, p -> {
-            p.split('|');
+            p.split("|");
             p.expectFields(ITEM_COLUMNS + genres.size());
             long movie = p.longField(0, "movie id");
             String category = null;
@@ -65,7 +65,7 @@ public final class Ml100kReader {
             }
         });
         LineParser.forEachLine(data, StandardCharsets.ISO_8859_1, budget, progress, p -> {
-            p.split('\t');
+            p.split("\t");
             p.expectFields(4);
             long user = p.longField(0, "user id");
             long movie = p.longField(1, "item id");

@@ -37,7 +37,7 @@ public final class Ml1mReader {
             builder.category(movie, MovieLensReader.firstGenre(p, 2, "Genres"));
         });
         LineParser.forEachLine(ratings, StandardCharsets.UTF_8, budget, progress, p -> {
-            p.split(',');
+            p.split(",");
             if (p.isHeader()) {
                 return;
             }

@@ -40,7 +40,7 @@ public final class MovieLensReader {
             builder.category(movie, firstGenre(p, 2, "genres"));
         });
         LineParser.forEachLine(ratings, StandardCharsets.UTF_8, budget, progress, p -> {
-            p.split(',');
+            p.split(",");
             if (p.isHeader()) {
                 return;
             }

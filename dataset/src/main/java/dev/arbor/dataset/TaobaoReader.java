@@ -28,7 +28,7 @@ public final class TaobaoReader {
         InteractionLogBuilder builder = new InteractionLogBuilder(true);
         BadLineBudget budget = new BadLineBudget(options.maxBadLines());
         LineParser.forEachLine(csv, StandardCharsets.UTF_8, budget, progress, p -> {
-            p.split(',');
+            p.split(",");
             p.expectFields(5);
             long user = p.longField(0, "user_id");
             long item = p.longField(1, "item_id");

@@ -75,7 +75,7 @@ class LineParserTest {
     void longsAreParsedStrictlyButMayBeSpaced() throws IOException {
         List<Long> got = new ArrayList<>();
         parse(" 12 |-7|9223372036854775807|-9223372036854775808\n", p -> {
-            p.split('|');
+            p.split("|");
             for (int i = 0; i < p.fieldCount(); i++) {
                 got.add(p.longField(i, "n"));
             }
@@ -86,7 +86,7 @@ class LineParserTest {
             Path file = TestData.write(dir, "bad.txt", "x\n" + bad + "|end\n");
             DataFormatException e = assertThrows(DataFormatException.class,
                     () -> LineParser.forEachLine(file, StandardCharsets.UTF_8, new BadLineBudget(0), SILENT, p -> {
-                        p.split('|');
+                        p.split("|");
                         if (p.lineNumber() == 2) {
                             p.longField(0, "count");
                         }
@@ -99,7 +99,7 @@ class LineParserTest {
     void doublesRejectWordsAndJavaSuffixes() throws IOException {
         List<Double> got = new ArrayList<>();
         parse("4.5,1,2e1,-0.5\n", p -> {
-            p.split(',');
+            p.split(",");
             for (int i = 0; i < p.fieldCount(); i++) {
                 got.add(p.doubleField(i, "rating"));
             }
@@ -109,7 +109,7 @@ class LineParserTest {
             Path file = TestData.write(dir, "bad.txt", bad + ",end\n");
             DataFormatException e = assertThrows(DataFormatException.class,
                     () -> LineParser.forEachLine(file, StandardCharsets.UTF_8, new BadLineBudget(0), SILENT, p -> {
-                        p.split(',');
+                        p.split(",");
                         p.doubleField(0, "rating");
                     }), bad);
             assertTrue(e.getMessage().endsWith("field 'rating' is not a number: \"" + bad + "\""), e.getMessage());
@@ -121,7 +121,7 @@ class LineParserTest {
         List<Long> numbers = new ArrayList<>();
         List<String> fields = new ArrayList<>();
         parse("a,b\r\n\r\n  \nc,d\r\ne,f", p -> {
-            p.split(',');
+            p.split(",");
             numbers.add(p.lineNumber());
             fields.add(p.text(1));
         });
@@ -145,14 +145,14 @@ class LineParserTest {
     void headerIsOnlyTheFirstLineAndOnlyWhenNotNumeric() throws IOException {
         List<Boolean> headers = new ArrayList<>();
         parse("\nuserId,movieId,rating\n1,2,3\nuser,item\n", p -> {
-            p.split(',');
+            p.split(",");
             headers.add(p.isHeader());
         });
         assertEquals(List.of(true, false, false), headers);
 
         headers.clear();
         parse("1,2\n", p -> {
-            p.split(',');
+            p.split(",");
             headers.add(p.isHeader());
         });
         assertEquals(List.of(false), headers);
@@ -164,7 +164,7 @@ class LineParserTest {
         Path gz = TestData.gzip(plain, dir.resolve("no-extension"));
         List<Long> got = new ArrayList<>();
         LineParser.forEachLine(gz, StandardCharsets.UTF_8, new BadLineBudget(0), SILENT, p -> {
-            p.split(',');
+            p.split(",");
             got.add(p.longField(1, "b"));
         });
         assertEquals(List.of(2L, 4L), got);
@@ -186,7 +186,7 @@ class LineParserTest {
         Path badMethod = Files.write(dir.resolve("method.gz"), new byte[] {0x1f, (byte) 0x8b, 99, 0, 0, 0, 0, 0, 0, 0});
         for (Path file : List.of(cut, badMethod)) {
             DataFormatException e = assertThrows(DataFormatException.class, () -> LineParser.forEachLine(file,
-                    StandardCharsets.UTF_8, new BadLineBudget(5), SILENT, p -> p.split(',')));
+                    StandardCharsets.UTF_8, new BadLineBudget(5), SILENT, p -> p.split(",")));
             assertEquals(file, e.path());
             assertTrue(e.line() >= 1 && e.reason().startsWith("gzip data is damaged"), e.getMessage());
         }
