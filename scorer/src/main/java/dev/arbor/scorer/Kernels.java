@@ -32,6 +32,14 @@ public interface Kernels {
               int ldc, int n, boolean accumulate);
 
     /**
+     * As {@link #gemm} with the left operand transposed: {@code c[i][j] (+)= sum_p a[p][i] * b[p][j]}, where
+     * {@code a} is stored {@code k x m} (row {@code p} at {@code aOff + p * lda}). Training's weight gradients,
+     * {@code dW += dZ^T X}, sum over the batch's rows this way without transposing either operand.
+     */
+    void gemmTransposedA(float[] a, int aOff, int lda, int m, int k, float[] b, int bOff, int ldb, float[] c,
+                         int cOff, int ldc, int n, boolean accumulate);
+
+    /**
      * {@code out[outOff + j] += sum_i w[i] * prelu(sum_p a[i][p] * b[p][j], alpha[i])} for {@code i < m, j < n}:
      * a GEMM whose rows go through PReLU and are reduced by the weight row {@code w}, straight from the
      * accumulators. It is the attention unit's hidden layer and output in one pass: the {@code m x n}

@@ -75,13 +75,10 @@ public final class NodeScorer implements LevelScorer {
             layerB[i] = model.array("mlp" + i + ".b");
             layerAlpha[i] = model.array("mlp" + i + ".alpha");
         }
-        int historyInputs = windowCount * dim, in0 = architecture.mlpInput();
+        int historyInputs = windowCount * dim;
         historyWeightsByRow = new float[historyInputs * hidden[0]];
-        for (int i = 0; i < hidden[0]; i++) {
-            for (int p = 0; p < historyInputs; p++) {
-                historyWeightsByRow[p * hidden[0] + i] = layerW[0][i * in0 + p];
-            }
-        }
+        HistoryTerms.transposeHistoryWeights(layerW[0], architecture.mlpInput(), historyInputs, hidden[0],
+                historyWeightsByRow);
         int last = hidden[hidden.length - 1];
         float[] outW = model.array("out.w"), outB = model.array("out.b");
         outputDiff = new float[last];
@@ -135,25 +132,8 @@ public final class NodeScorer implements LevelScorer {
         int h0 = hidden[0];
         float[] b = ctx.behaviours;
         if (architecture.hasAttention()) {
-            int a = attentionHidden, stride = d + 1, row3d = 3 * d;
-            // Wb b_j for every behaviour at once: (A x d) by the behaviours as columns (d x V).
-            float[] bt = ctx.behavioursByColumn;
-            for (int j = 0; j < v; j++) {
-                for (int k = 0; k < d; k++) {
-                    bt[k * v + j] = b[j * d + k];
-                }
-            }
-            kernels.gemm(attW1, 0, row3d, a, d, bt, 0, v, ctx.slotBias, 0, v, v, false);
-            for (int j = 0; j < v; j++) {
-                int base = j * a * stride;
-                for (int u = 0; u < a; u++) {
-                    int w = u * row3d, g = base + u * stride;
-                    for (int k = 0; k < d; k++) {
-                        ctx.slotWeights[g + k] = attW1[w + d + k] * b[j * d + k] + attW1[w + 2 * d + k];
-                    }
-                    ctx.slotWeights[g + d] = ctx.slotBias[u * v + j] + attB1[u];
-                }
-            }
+            HistoryTerms.slotWeights(kernels, attW1, attB1, attentionHidden, d, b, v, ctx.behavioursByColumn,
+                    ctx.slotBias, ctx.slotWeights);
         }
         poolingWeights(ctx, v);
         if (!architecture.hasAttention()) {
@@ -170,32 +150,17 @@ public final class NodeScorer implements LevelScorer {
     }
 
     /**
-     * {@code pooledWeights[i][j] = W0[i, window(j)] b_j / |window(j)|} for the {@code v} valid behaviours. Valid
-     * slots are in slot order and windows are runs of slots, so each window's behaviours are a run of rows: one
-     * GEMM per window of those (scaled) behaviours by the transposed window block of W0, whose hidden[0] columns
-     * fill whole vectors, then a transpose into the layout the level's GEMM reads.
+     * {@code pooledWeights[i][j] = W0[i, window(j)] b_j / |window(j)|} for the {@code v} valid behaviours: the
+     * shared {@link HistoryTerms#pooledByBehaviour}, whose {@code h0} columns fill whole vectors, then a
+     * transpose into the layout the level's GEMM reads.
      */
     private void poolingWeights(ScoringContext ctx, int v) {
-        int d = dim, h0 = hidden[0];
-        float[] scaled = ctx.scaledBehaviours, b = ctx.behaviours, byBehaviour = ctx.pooledByBehaviour;
-        for (int j = 0; j < v; j++) {
-            float inverseCount = 1f / ctx.windowCounts[windowOfSlot[ctx.validSlots[j]]];
-            for (int k = 0; k < d; k++) {
-                scaled[j * d + k] = b[j * d + k] * inverseCount;
-            }
-        }
-        for (int first = 0; first < v; ) {
-            int window = windowOfSlot[ctx.validSlots[first]], end = first + 1;
-            while (end < v && windowOfSlot[ctx.validSlots[end]] == window) {
-                end++;
-            }
-            kernels.gemm(scaled, first * d, d, end - first, d, historyWeightsByRow, window * d * h0, h0, byBehaviour,
-                    first * h0, h0, h0, false);
-            first = end;
-        }
+        int h0 = hidden[0];
+        HistoryTerms.pooledByBehaviour(kernels, historyWeightsByRow, h0, dim, ctx.behaviours, v, ctx.validSlots,
+                windowOfSlot, ctx.windowCounts, ctx.scaledBehaviours, ctx.pooledByBehaviour);
         for (int j = 0; j < v; j++) {
             for (int i = 0; i < h0; i++) {
-                ctx.pooledWeights[i * v + j] = byBehaviour[j * h0 + i];
+                ctx.pooledWeights[i * v + j] = ctx.pooledByBehaviour[j * h0 + i];
             }
         }
     }

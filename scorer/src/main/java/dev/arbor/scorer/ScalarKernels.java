@@ -7,14 +7,26 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void gemm(float[] a, int aOff, int lda, int m, int k, float[] b, int bOff, int ldb, float[] c, int cOff,
                      int ldc, int n, boolean accumulate) {
+        gemm(a, aOff, lda, 1, m, k, b, bOff, ldb, c, cOff, ldc, n, accumulate);
+    }
+
+    @Override
+    public void gemmTransposedA(float[] a, int aOff, int lda, int m, int k, float[] b, int bOff, int ldb, float[] c,
+                                int cOff, int ldc, int n, boolean accumulate) {
+        gemm(a, aOff, 1, lda, m, k, b, bOff, ldb, c, cOff, ldc, n, accumulate);
+    }
+
+    /** Element (i, p) of the left operand is {@code a[aOff + i * rs + p * ps]}. */
+    private static void gemm(float[] a, int aOff, int rs, int ps, int m, int k, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, int n, boolean accumulate) {
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (!accumulate) {
                 Arrays.fill(c, ci, ci + n, 0f);
             }
-            int ai = aOff + i * lda;
+            int ai = aOff + i * rs;
             for (int p = 0; p < k; p++) {
-                float av = a[ai + p];
+                float av = a[ai + p * ps];
                 int bp = bOff + p * ldb;
                 for (int j = 0; j < n; j++) {
                     c[ci + j] += av * b[bp + j];

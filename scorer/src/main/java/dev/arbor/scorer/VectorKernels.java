@@ -41,17 +41,29 @@ final class VectorKernels implements Kernels {
     @Override
     public void gemm(float[] a, int aOff, int lda, int m, int k, float[] b, int bOff, int ldb, float[] c, int cOff,
                      int ldc, int n, boolean accumulate) {
+        gemm(a, aOff, lda, 1, m, k, b, bOff, ldb, c, cOff, ldc, n, accumulate);
+    }
+
+    @Override
+    public void gemmTransposedA(float[] a, int aOff, int lda, int m, int k, float[] b, int bOff, int ldb, float[] c,
+                                int cOff, int ldc, int n, boolean accumulate) {
+        gemm(a, aOff, 1, lda, m, k, b, bOff, ldb, c, cOff, ldc, n, accumulate);
+    }
+
+    /** Element (i, p) of the left operand is {@code a[aOff + i * rs + p * ps]}: one tile for both layouts. */
+    private static void gemm(float[] a, int aOff, int rs, int ps, int m, int k, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, int n, boolean accumulate) {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
-            gemmRows4(a, aOff + i * lda, lda, k, b, bOff, ldb, c, cOff + i * ldc, ldc, n, accumulate);
+            gemmRows4(a, aOff + i * rs, rs, ps, k, b, bOff, ldb, c, cOff + i * ldc, ldc, n, accumulate);
         }
         for (; i < m; i++) {
-            gemmRow1(a, aOff + i * lda, k, b, bOff, ldb, c, cOff + i * ldc, n, accumulate);
+            gemmRow1(a, aOff + i * rs, ps, k, b, bOff, ldb, c, cOff + i * ldc, n, accumulate);
         }
     }
 
-    private static void gemmRows4(float[] a, int a0, int lda, int k, float[] b, int bOff, int ldb, float[] c, int c0,
-                                  int ldc, int n, boolean accumulate) {
+    private static void gemmRows4(float[] a, int a0, int rs, int ps, int k, float[] b, int bOff, int ldb, float[] c,
+                                  int c0, int ldc, int n, boolean accumulate) {
         int j = 0;
         for (; j + 2 * L <= n; j += 2 * L) {
             FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
@@ -59,13 +71,13 @@ final class VectorKernels implements Kernels {
             FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
             FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
             for (int p = 0; p < k; p++) {
-                int bp = bOff + p * ldb + j, ap = a0 + p;
+                int bp = bOff + p * ldb + j, ap = a0 + p * ps;
                 FloatVector b0 = FloatVector.fromArray(S, b, bp);
                 FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
                 FloatVector x0 = FloatVector.broadcast(S, a[ap]);
-                FloatVector x1 = FloatVector.broadcast(S, a[ap + lda]);
-                FloatVector x2 = FloatVector.broadcast(S, a[ap + 2 * lda]);
-                FloatVector x3 = FloatVector.broadcast(S, a[ap + 3 * lda]);
+                FloatVector x1 = FloatVector.broadcast(S, a[ap + rs]);
+                FloatVector x2 = FloatVector.broadcast(S, a[ap + 2 * rs]);
+                FloatVector x3 = FloatVector.broadcast(S, a[ap + 3 * rs]);
                 c00 = b0.fma(x0, c00);
                 c01 = b1.fma(x0, c01);
                 c10 = b0.fma(x1, c10);
@@ -89,11 +101,11 @@ final class VectorKernels implements Kernels {
             FloatVector c20 = FloatVector.zero(S), c30 = FloatVector.zero(S);
             for (int p = 0; p < k; p++) {
                 FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * ldb + j);
-                int ap = a0 + p;
+                int ap = a0 + p * ps;
                 c00 = b0.fma(FloatVector.broadcast(S, a[ap]), c00);
-                c10 = b0.fma(FloatVector.broadcast(S, a[ap + lda]), c10);
-                c20 = b0.fma(FloatVector.broadcast(S, a[ap + 2 * lda]), c20);
-                c30 = b0.fma(FloatVector.broadcast(S, a[ap + 3 * lda]), c30);
+                c10 = b0.fma(FloatVector.broadcast(S, a[ap + rs]), c10);
+                c20 = b0.fma(FloatVector.broadcast(S, a[ap + 2 * rs]), c20);
+                c30 = b0.fma(FloatVector.broadcast(S, a[ap + 3 * rs]), c30);
             }
             store(c00, c, c0 + j, accumulate);
             store(c10, c, c0 + ldc + j, accumulate);
@@ -102,21 +114,21 @@ final class VectorKernels implements Kernels {
         }
         // Fewer than L columns left: scalar, because masked vector ops allocate when not intrinsified.
         for (int r = 0; r < 4 && j < n; r++) {
-            scalarTail(a, a0 + r * lda, k, b, bOff, ldb, c, c0 + r * ldc, j, n, accumulate);
+            scalarTail(a, a0 + r * rs, ps, k, b, bOff, ldb, c, c0 + r * ldc, j, n, accumulate);
         }
     }
 
-    private static void gemmRow1(float[] a, int a0, int k, float[] b, int bOff, int ldb, float[] c, int c0, int n,
-                                 boolean accumulate) {
+    private static void gemmRow1(float[] a, int a0, int ps, int k, float[] b, int bOff, int ldb, float[] c, int c0,
+                                 int n, boolean accumulate) {
         int j = 0;
         for (; j + L <= n; j += L) {
             FloatVector acc = FloatVector.zero(S);
             for (int p = 0; p < k; p++) {
-                acc = FloatVector.fromArray(S, b, bOff + p * ldb + j).fma(FloatVector.broadcast(S, a[a0 + p]), acc);
+                acc = FloatVector.fromArray(S, b, bOff + p * ldb + j).fma(FloatVector.broadcast(S, a[a0 + p * ps]), acc);
             }
             store(acc, c, c0 + j, accumulate);
         }
-        scalarTail(a, a0, k, b, bOff, ldb, c, c0, j, n, accumulate);
+        scalarTail(a, a0, ps, k, b, bOff, ldb, c, c0, j, n, accumulate);
     }
 
     @Override
@@ -206,12 +218,12 @@ final class VectorKernels implements Kernels {
     }
 
     /** Columns {@code from .. n} of one output row, in plain Java. */
-    private static void scalarTail(float[] a, int a0, int k, float[] b, int bOff, int ldb, float[] c, int c0, int from,
-                                   int n, boolean accumulate) {
+    private static void scalarTail(float[] a, int a0, int ps, int k, float[] b, int bOff, int ldb, float[] c, int c0,
+                                   int from, int n, boolean accumulate) {
         for (int j = from; j < n; j++) {
             float acc = 0;
             for (int p = 0; p < k; p++) {
-                acc += a[a0 + p] * b[bOff + p * ldb + j];
+                acc += a[a0 + p * ps] * b[bOff + p * ldb + j];
             }
             c[c0 + j] = accumulate ? c[c0 + j] + acc : acc;
         }

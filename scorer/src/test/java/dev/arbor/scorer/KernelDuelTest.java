@@ -48,6 +48,42 @@ class KernelDuelTest {
     }
 
     @Test
+    void transposedGemmMatchesScalarAndTheExplicitTranspose() {
+        for (int m : new int[] {1, 3, 4, 5, 24, 37}) {
+            for (int k : new int[] {1, 2, 53, 130}) {
+                for (int n : new int[] {1, 15, 16, 24, 33, 64, 97}) {
+                    for (boolean accumulate : new boolean[] {false, true}) {
+                        duelTransposedGemm(m, k, n, accumulate);
+                    }
+                }
+            }
+        }
+    }
+
+    private void duelTransposedGemm(int m, int k, int n, boolean accumulate) {
+        int lda = m + 3, ldb = n + 1, ldc = n + 2, aOff = 5, bOff = 2, cOff = 1;
+        float[] a = fill(new float[aOff + k * lda]);
+        float[] b = fill(new float[bOff + k * ldb]);
+        float[] at = new float[m * k];
+        for (int p = 0; p < k; p++) {
+            for (int i = 0; i < m; i++) {
+                at[i * k + p] = a[aOff + p * lda + i];
+            }
+        }
+        float[] c1 = fill(new float[cOff + m * ldc]);
+        float[] c2 = c1.clone();
+        float[] c3 = c1.clone();
+        vector.gemmTransposedA(a, aOff, lda, m, k, b, bOff, ldb, c1, cOff, ldc, n, accumulate);
+        scalar.gemmTransposedA(a, aOff, lda, m, k, b, bOff, ldb, c2, cOff, ldc, n, accumulate);
+        scalar.gemm(at, 0, k, m, k, b, bOff, ldb, c3, cOff, ldc, n, accumulate);
+        for (int i = 0; i < c1.length; i++) {
+            String where = "m=" + m + " k=" + k + " n=" + n + " at " + i;
+            assertEquals(c3[i], c2[i], 0f, where);
+            assertEquals(c2[i], c1[i], 1e-4f * (1 + Math.abs(c2[i])) * Math.max(1, k / 16), where);
+        }
+    }
+
+    @Test
     void gemmPreluDotMatchesScalarOnOddShapes() {
         for (int m : new int[] {1, 3, 4, 5, 8, 36, 37}) {
             for (int k : new int[] {1, 2, 25, 26}) {
