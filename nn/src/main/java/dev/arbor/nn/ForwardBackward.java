@@ -1,69 +1,111 @@
 package dev.arbor.nn;
 
 import dev.arbor.format.ModelArchitecture;
+import dev.arbor.scorer.HistoryTerms;
 import dev.arbor.scorer.Kernels;
 
 import java.util.Arrays;
 
 /**
- * One thread's share of the forward and backward passes, with all the scratch it needs so that no sample
- * allocates. The input part (attention, window pooling, first dense layer) works a group at a time: one
- * history with several candidates, computing what depends on the history alone once per group. The MLP
- * part works a layer at a time over a range of pairs, so BatchNorm statistics can be reduced over the
- * whole batch between layers.
+ * One thread's share of the forward and backward passes, with all the scratch it needs so that no step
+ * allocates. It computes in the scorer's GEMM formulation ({@link HistoryTerms}): what depends on the history
+ * alone is built once per group, and each chunk of a group's candidates is a handful of GEMMs on the shared
+ * kernels.
  *
- * <p>Forward of the input part, for candidate {@code n}: the {@link Attention} unit's weight {@code a_k}
- * for each non-empty slot k, pooled window {@code w = scale_w sum_{k in w} a_k b_k} with
- * {@code scale_w = 1 / (non-empty slots of w)}, and {@code z0 = W0[:, hist] pooled + W0[:, n] n + b0}. For
- * the MLP kind {@code a = 1}, so the pooled vector and {@code W0[:, hist] pooled + b0} are per group. The
- * backward pass recomputes the attention forward instead of keeping the unit's activations for the whole
- * batch ({@code pairs x slots x A} floats).
+ * <p>The input part (attention, window pooling, first dense layer) works a group at a time. With {@code X}
+ * the chunk's candidate embeddings as columns over a row of ones, {@code G} the stacked {@code A x (d+1)}
+ * blocks {@code G_j} and {@code P} the {@code v x h0} pooled first-layer rows of the behaviours:
+ * <ul>
+ *   <li>forward: {@code a_j = b2 + w2 . PReLU(G_j X)} (one fused GEMM per behaviour), then the first layer's
+ *       rows {@code z0 = a^T P + X^T W0n^T + b0};</li>
+ *   <li>backward, from {@code dZ = dz0}: {@code H = G X} is recomputed (the batch's {@code H} would not fit in
+ *       cache) and turned elementwise into {@code dH}; the gradients are GEMMs whose inner dimension is the
+ *       chunk or the stacked units: {@code dG += dH X^T}, {@code dX = W0n^T dZ^T + G^T dH},
+ *       {@code dP += a dZ}, {@code da = P dZ^T}. Once per group, {@code dP} and {@code dG} are taken back to
+ *       {@code W0}, {@code att.w1} and the behaviours.</li>
+ * </ul>
+ * The MLP part works a layer at a time over a range of pairs (rows), so BatchNorm statistics can be reduced
+ * over the whole batch between layers: {@code Z = A W^T + b} forward, {@code dW += dZ^T A} and
+ * {@code dA = dZ W} backward, one GEMM each over the range.
  */
 final class ForwardBackward {
 
     private static final Kernels K = Kernels.shortRows();
+    /** Candidates per chunk of a group, as in the scorer: a chunk's buffers stay in L1/L2. */
+    static final int CHUNK = 128;
+    /** Columns are worked in blocks of this many so that the GEMMs stay on their full-vector tile. */
+    private static final int BLOCK = 32;
 
     private final TrainableModel model;
+    private final TransposedWeights transposed;
     private final float[][] p;
     private final boolean attention;
     private final int d;
+    private final int att;
     private final int histWidth;
     private final int in0;
+    private final int h0;
     private final int[] widths;
     private final int[] windowOfSlot;
-    private final int windows;
+    /** Row width of {@link #xRows}: the embedding, a one, zeros to a whole vector block. */
+    private final int xWidth;
     /**
      * False with BatchNorm: the mean subtraction cancels a hidden layer's bias, so its gradient is zero and
      * is left exactly zero rather than float noise, which Adam would scale up to steps of the full rate.
      */
     private final boolean hiddenBiasTrained;
 
-    // The current history: its non-empty slots, compacted.
-    private final int[] slotOffset;
-    private final int[] slotWindow;
-    private int slots;
-    private final float[] windowScale;
-
-    /** Null for the MLP kind. */
-    private final Attention attentionUnit;
-    /** Per compacted slot k: its pooling weight {@code a_k} and that weight's gradient. */
-    private final float[] weight;
-    private final float[] dWeight;
-
+    // The current history: its non-empty slots, compacted, and its GEMM terms.
+    private final int[] validSlots;
+    private final int[] validRows;
+    private final int[] windowCounts;
+    private int v;
+    private final float[] behaviours;
+    private final float[] byColumn;
+    private final float[] slotBias;
+    /** Attention: the stacked {@code G_j}, {@code (v A) x (d+1)}, and rows {@code 0 .. d-1} of its transpose. */
+    private final float[] slotWeights;
+    private final float[] slotWeightsT;
+    private final float[] scaled;
+    /** {@code v x h0}: {@link HistoryTerms#pooledByBehaviour}. */
     private final float[] pooled;
-    private final float[] dPooled;
-    private final float[] base;
-    private final float[] dzSum;
-    private final float[] dSlot;
+    /** MLP kind: {@code b0 + sum_j pooled[j]}, the first layer's per-group constant. */
+    private final float[] groupBias;
+
+    // One chunk of candidates.
+    /** {@code (d+1) x CHUNK}: embeddings as columns, then a row of ones (zeros past the chunk). */
+    private final float[] xColumns;
+    /** {@code CHUNK x xWidth}: embeddings as rows, each followed by a one. */
+    private final float[] xRows;
+    /** {@code v x CHUNK}: the attention weights {@code a_j} of each candidate, and their gradients. */
+    private final float[] weights;
+    private final float[] dWeights;
+    /** {@code (v A) x CHUNK}: the activation unit's input, turned in place into its gradient. */
+    private final float[] unit;
+    private final float[] unitOut;
+    private final float[] unitGrad;
+    /** {@code h0 x CHUNK}: the first layer's output gradient with candidates as columns. */
+    private final float[] dzColumns;
+    /** {@code d x CHUNK}: the candidates' embedding gradients as columns. */
+    private final float[] dxColumns;
     private final float[] dCand;
+
+    // Gradients accumulated over a group, then over the thread's groups.
+    private final float[] dSlotWeights;
+    private final float[] dPooled;
+    private final float[] dzSum;
+    private final float[] dBehaviours;
+    /** {@code (in0 + 1) x h0}: mlp0's weight gradient transposed, then its bias gradient. */
+    private final float[] dFirstLayer;
 
     /** Per hidden layer: this thread's partial sums of the dense output and its square (BatchNorm). */
     final double[][] sum;
     final double[][] sumSq;
     private final float[][] invStd;
 
-    ForwardBackward(TrainableModel model) {
+    ForwardBackward(TrainableModel model, TransposedWeights transposed) {
         this.model = model;
+        this.transposed = transposed;
         ModelArchitecture a = model.architecture();
         p = new float[model.parameterCount()][];
         for (int i = 0; i < p.length; i++) {
@@ -71,25 +113,41 @@ final class ForwardBackward {
         }
         attention = a.hasAttention();
         d = a.embeddingDim();
-        windows = a.windowCount();
+        att = a.attentionHidden();
         hiddenBiasTrained = !model.options().batchNorm();
-        histWidth = windows * d;
+        histWidth = a.windowCount() * d;
         in0 = a.mlpInput();
         widths = a.mlpHidden();
+        h0 = widths[0];
         windowOfSlot = a.windowOfSlot();
+        xWidth = (d + 1 + 15) & -16;
         int h = a.historyLength();
-        slotOffset = new int[h];
-        slotWindow = new int[h];
-        windowScale = new float[windows];
-        attentionUnit = attention ? new Attention(model) : null;
-        weight = new float[h];
-        dWeight = new float[h];
-        pooled = new float[histWidth];
-        dPooled = new float[histWidth];
-        base = new float[widths[0]];
-        dzSum = new float[widths[0]];
-        dSlot = new float[h * d];
+        validSlots = new int[h];
+        validRows = new int[h];
+        windowCounts = new int[a.windowCount()];
+        behaviours = new float[h * d];
+        byColumn = new float[h * d];
+        slotBias = new float[att * h];
+        slotWeights = new float[h * att * (d + 1)];
+        slotWeightsT = new float[d * h * att];
+        scaled = new float[h * d];
+        pooled = new float[h * h0];
+        groupBias = new float[h0];
+        xColumns = new float[(d + 1) * CHUNK];
+        xRows = new float[CHUNK * xWidth];
+        weights = new float[h * CHUNK];
+        dWeights = new float[h * CHUNK];
+        unit = new float[h * att * CHUNK];
+        unitOut = new float[CHUNK];
+        unitGrad = new float[CHUNK];
+        dzColumns = new float[h0 * CHUNK];
+        dxColumns = new float[d * CHUNK];
         dCand = new float[d];
+        dSlotWeights = new float[h * att * xWidth];
+        dPooled = new float[h * h0];
+        dzSum = new float[h0];
+        dBehaviours = new float[h * d];
+        dFirstLayer = new float[(in0 + 1) * h0];
         sum = new double[widths.length][];
         sumSq = new double[widths.length][];
         invStd = new float[widths.length][];
@@ -111,47 +169,59 @@ final class ForwardBackward {
         return row * d;
     }
 
-    /** Compacts the non-empty slots of {@code history[ho ..]} and, for the MLP kind, pools them. */
+    /** Compacts the non-empty slots of {@code history[ho ..]} and builds the history's GEMM terms. */
     private void loadHistory(int[] history, int ho) {
-        Arrays.fill(windowScale, 0f);
-        slots = 0;
+        Arrays.fill(windowCounts, 0);
+        float[] emb = model.embeddings();
+        v = 0;
         for (int s = 0; s < windowOfSlot.length; s++) {
             int row = history[ho + s];
             if (row == -1) {
                 continue;
             }
-            slotOffset[slots] = rowOffset(row);
-            slotWindow[slots] = windowOfSlot[s];
-            windowScale[windowOfSlot[s]]++;
-            slots++;
-        }
-        for (int w = 0; w < windows; w++) {
-            if (windowScale[w] > 0f) {
-                windowScale[w] = 1f / windowScale[w];
-            }
+            System.arraycopy(emb, rowOffset(row), behaviours, v * d, d);
+            validRows[v] = row;
+            validSlots[v++] = s;
+            windowCounts[windowOfSlot[s]]++;
         }
         if (attention) {
-            attentionUnit.load(slotOffset, slots);
-        } else {
-            Arrays.fill(weight, 0, slots, 1f);
-            pool();
+            HistoryTerms.slotWeights(K, p[model.attW1], p[model.attB1], att, d, behaviours, v, byColumn, slotBias,
+                    slotWeights);
+        }
+        HistoryTerms.pooledByBehaviour(K, transposed.historyByRow, h0, d, behaviours, v, validSlots, windowOfSlot,
+                windowCounts, scaled, pooled);
+        if (!attention) {
+            System.arraycopy(p[model.mlpB[0]], 0, groupBias, 0, h0);
+            for (int j = 0; j < v; j++) {
+                K.axpy(1f, pooled, j * h0, groupBias, 0, h0);
+            }
         }
     }
 
-    /** {@code pooled = per-window mean of weight_k * b_k}. */
-    private void pool() {
-        Arrays.fill(pooled, 0f);
+    /**
+     * Loads candidates {@code cand[from .. from + n)} into {@link #xColumns}, zero past {@code n} up to
+     * {@code columns}, and for the backward pass into {@link #xRows}.
+     */
+    private void gather(int[] cand, int from, int n, int columns, boolean rows) {
         float[] emb = model.embeddings();
-        for (int k = 0; k < slots; k++) {
-            int w = slotWindow[k];
-            K.axpy(weight[k] * windowScale[w], emb, slotOffset[k], pooled, w * d, d);
+        for (int c = 0; c < n; c++) {
+            int off = rowOffset(cand[from + c]);
+            for (int k = 0; k < d; k++) {
+                xColumns[k * CHUNK + c] = emb[off + k];
+            }
+            xColumns[d * CHUNK + c] = 1f;
+            if (rows) {
+                System.arraycopy(emb, off, xRows, c * xWidth, d);
+                xRows[c * xWidth + d] = 1f;
+            }
+        }
+        for (int k = 0; k <= d; k++) {
+            Arrays.fill(xColumns, k * CHUNK + n, k * CHUNK + columns, 0f);
         }
     }
 
-    /** Attention weights of every slot for the candidate at {@code nOff}, then pooling. */
-    private void attend(int nOff) {
-        attentionUnit.forward(nOff, weight);
-        pool();
+    private static int blocks(int n) {
+        return (n + BLOCK - 1) / BLOCK * BLOCK;
     }
 
     /**
@@ -160,29 +230,50 @@ final class ForwardBackward {
      */
     void forwardInput(int[] history, int ho, int[] cand, int co, int count, BatchActivations a, int pairBase) {
         loadHistory(history, ho);
-        float[] w0 = p[model.mlpW[0]];
-        float[] emb = model.embeddings();
-        int h0 = widths[0];
-        if (!attention) {
-            firstLayerHistoryPart();
-        }
         float[] z = a.pre[0];
-        for (int c = 0; c < count; c++) {
-            int nOff = rowOffset(cand[co + c]);
-            if (attention) {
-                attend(nOff);
-                firstLayerHistoryPart();
+        float[] bias = attention ? p[model.mlpB[0]] : groupBias;
+        for (int start = 0; start < count; start += CHUNK) {
+            int n = Math.min(CHUNK, count - start);
+            int columns = blocks(n);
+            int zo = (pairBase + start) * h0;
+            gather(cand, co + start, n, columns, false);
+            for (int c = 0; c < n; c++) {
+                System.arraycopy(bias, 0, z, zo + c * h0, h0);
             }
-            int zo = (pairBase + c) * h0;
-            System.arraycopy(base, 0, z, zo, h0);
-            K.gemv(w0, in0, histWidth, h0, d, emb, nOff, z, zo);
+            if (attention && v > 0) {
+                attentionWeights(columns);
+                K.gemmTransposedA(weights, 0, CHUNK, n, v, pooled, 0, h0, z, zo, h0, h0, true);
+            }
+            K.gemmTransposedA(xColumns, 0, CHUNK, n, d, transposed.candidateByRow, 0, h0, z, zo, h0, h0, true);
         }
     }
 
-    /** {@code base = W0[:, hist] pooled + b0}. */
-    private void firstLayerHistoryPart() {
-        System.arraycopy(p[model.mlpB[0]], 0, base, 0, base.length);
-        K.gemv(p[model.mlpW[0]], in0, 0, base.length, histWidth, pooled, 0, base, 0);
+    /** {@code weights[j] = b2 + w2 . PReLU(G_j X)} for the chunk in {@link #xColumns}: the scorer's fused GEMM. */
+    private void attentionWeights(int columns) {
+        float b2 = p[model.attB2][0];
+        for (int j = 0; j < v; j++) {
+            Arrays.fill(weights, j * CHUNK, j * CHUNK + columns, b2);
+            K.gemmPreluDot(slotWeights, j * att * (d + 1), d + 1, att, d + 1, xColumns, 0, CHUNK, p[model.attAlpha],
+                    p[model.attW2], weights, j * CHUNK, columns);
+        }
+    }
+
+    /** Zeroes this thread's first-layer gradient before the groups' {@link #backwardInput}s. */
+    void startBackwardInput() {
+        Arrays.fill(dFirstLayer, 0f);
+    }
+
+    /** Adds the first-layer gradient the groups accumulated into {@code g}, after the last {@link #backwardInput}. */
+    void finishBackwardInput(Gradients g) {
+        float[] dW0 = g.dense[model.mlpW[0]];
+        for (int k = 0; k < in0; k++) {
+            for (int i = 0; i < h0; i++) {
+                dW0[i * in0 + k] += dFirstLayer[k * h0 + i];
+            }
+        }
+        if (hiddenBiasTrained) {
+            K.axpy(1f, dFirstLayer, in0 * h0, g.dense[model.mlpB[0]], 0, h0);
+        }
     }
 
     /**
@@ -196,64 +287,148 @@ final class ForwardBackward {
             return; // a history without candidates has no loss, and its rows must not count as touched
         }
         loadHistory(history, ho);
-        float[] emb = model.embeddings();
-        float[] w0 = p[model.mlpW[0]];
-        float[] dW0 = g.dense[model.mlpW[0]];
-        float[] dB0 = g.dense[model.mlpB[0]];
-        float[] dz = a.grad[0];
-        int h0 = widths[0];
-        Arrays.fill(dSlot, 0, slots * d, 0f);
-        if (!attention) {
-            Arrays.fill(dzSum, 0f);
-        }
-        for (int c = 0; c < count; c++) {
-            int row = cand[co + c];
-            int nOff = rowOffset(row);
-            int zo = (pairBase + c) * h0;
-            Arrays.fill(dCand, 0f);
-            K.outer(dW0, in0, histWidth, h0, d, dz, zo, emb, nOff);
-            K.gemvTransposed(w0, in0, histWidth, h0, d, dz, zo, dCand, 0);
-            if (hiddenBiasTrained) {
-                K.axpy(1f, dz, zo, dB0, 0, h0);
-            }
-            if (attention) {
-                attend(nOff);
-                historyPartBackward(dz, zo, g);
-                poolBackward();
-                for (int k = 0; k < slots; k++) {
-                    int w = slotWindow[k];
-                    dWeight[k] = windowScale[w] * K.dot(dPooled, w * d, emb, slotOffset[k], d);
-                }
-                attentionUnit.backward(nOff, dWeight, g, dCand);
-            } else {
-                // The MLP kind's pooled vector is the group's, so its gradient only needs the summed dz.
-                K.axpy(1f, dz, zo, dzSum, 0, h0);
-            }
-            g.embeddings.add(row, 1f, dCand, 0);
-        }
+        int units = v * att;
         if (attention) {
-            attentionUnit.finish(g, dSlot);
-        } else {
-            historyPartBackward(dzSum, 0, g);
-            poolBackward();
+            for (int r = 0; r < units; r++) {
+                for (int k = 0; k < d; k++) {
+                    slotWeightsT[k * units + r] = slotWeights[r * (d + 1) + k];
+                }
+            }
+            Arrays.fill(dSlotWeights, 0, units * xWidth, 0f);
         }
-        for (int k = 0; k < slots; k++) {
-            g.embeddings.add(slotOffset[k] / d, 1f, dSlot, k * d);
+        Arrays.fill(dPooled, 0, v * h0, 0f);
+        Arrays.fill(dzSum, 0f);
+        float[] dz = a.grad[0];
+        for (int start = 0; start < count; start += CHUNK) {
+            int n = Math.min(CHUNK, count - start);
+            int columns = blocks(n);
+            int zo = (pairBase + start) * h0;
+            gather(cand, co + start, n, columns, true);
+            for (int i = 0; i < h0; i++) {
+                for (int c = 0; c < n; c++) {
+                    dzColumns[i * CHUNK + c] = dz[zo + c * h0 + i];
+                }
+                Arrays.fill(dzColumns, i * CHUNK + n, i * CHUNK + columns, 0f);
+            }
+            // mlp0's candidate block and bias: rows histWidth .. in0 of dFirstLayer, the last from the row of ones.
+            K.gemm(xColumns, 0, CHUNK, d + 1, n, dz, zo, h0, dFirstLayer, histWidth * h0, h0, h0, true);
+            K.gemm(transposed.candidateByRow, 0, h0, d, h0, dzColumns, 0, CHUNK, dxColumns, 0, CHUNK, columns, false);
+            if (attention && v > 0) {
+                unitBackward(n, columns, g);
+                K.gemm(weights, 0, CHUNK, v, n, dz, zo, h0, dPooled, 0, h0, h0, true);
+                K.gemm(unit, 0, CHUNK, units, n, xRows, 0, xWidth, dSlotWeights, 0, xWidth, xWidth, true);
+                K.gemm(slotWeightsT, 0, units, d, units, unit, 0, CHUNK, dxColumns, 0, CHUNK, columns, true);
+            } else if (!attention) {
+                for (int c = 0; c < n; c++) {
+                    K.axpy(1f, dz, zo + c * h0, dzSum, 0, h0);
+                }
+            }
+            for (int c = 0; c < n; c++) {
+                for (int k = 0; k < d; k++) {
+                    dCand[k] = dxColumns[k * CHUNK + c];
+                }
+                g.embeddings.add(cand[co + start + c], 1f, dCand, 0);
+            }
+        }
+        if (!attention) {
+            // Every behaviour weighs 1, so each row of dP is the group's summed dZ.
+            for (int j = 0; j < v; j++) {
+                System.arraycopy(dzSum, 0, dPooled, j * h0, h0);
+            }
+        }
+        Arrays.fill(dBehaviours, 0, v * d, 0f);
+        pooledBackward();
+        if (attention) {
+            slotWeightsBackward(g);
+        }
+        for (int j = 0; j < v; j++) {
+            g.embeddings.add(validRows[j], 1f, dBehaviours, j * d);
         }
     }
 
-    /** Gradient of {@code W0[:, hist] pooled}: weight gradient, and {@code dPooled}. */
-    private void historyPartBackward(float[] dz, int zo, Gradients g) {
-        K.outer(g.dense[model.mlpW[0]], in0, 0, widths[0], histWidth, dz, zo, pooled, 0);
-        Arrays.fill(dPooled, 0f);
-        K.gemvTransposed(p[model.mlpW[0]], in0, 0, widths[0], histWidth, dz, zo, dPooled, 0);
+    /**
+     * For the chunk in {@link #xColumns}, from {@link #dzColumns}: {@code da = P dZ^T}; the activation unit
+     * recomputed, {@code H = G X}, and turned in place into {@code dH}; the attention weights {@code a} again;
+     * and the gradients of {@code w2}, {@code b2} and the unit's PReLU slopes.
+     */
+    private void unitBackward(int n, int columns, Gradients g) {
+        int units = v * att;
+        float[] alpha = p[model.attAlpha];
+        float[] w2 = p[model.attW2];
+        float[] dAlpha = g.dense[model.attAlpha];
+        float[] dW2 = g.dense[model.attW2];
+        float b2 = p[model.attB2][0];
+        float db2 = 0f;
+        K.gemm(pooled, 0, h0, v, h0, dzColumns, 0, CHUNK, dWeights, 0, CHUNK, columns, false);
+        K.gemm(slotWeights, 0, d + 1, units, d + 1, xColumns, 0, CHUNK, unit, 0, CHUNK, columns, false);
+        for (int j = 0; j < v; j++) {
+            int wj = j * CHUNK;
+            Arrays.fill(weights, wj, wj + columns, b2);
+            for (int c = 0; c < n; c++) {
+                db2 += dWeights[wj + c];
+            }
+            for (int u = 0; u < att; u++) {
+                int row = (j * att + u) * CHUNK;
+                K.prelu(unit, row, alpha, u, 0, unitOut, 0, columns);
+                K.axpy(w2[u], unitOut, 0, weights, wj, columns);
+                dW2[u] += K.dot(unitOut, 0, dWeights, wj, n);
+                Arrays.fill(unitGrad, 0, columns, 0f);
+                K.axpy(w2[u], dWeights, wj, unitGrad, 0, columns);
+                K.preluBackward(unit, row, alpha, u, 0, unitGrad, 0, dAlpha, columns);
+                System.arraycopy(unitGrad, 0, unit, row, columns);
+            }
+        }
+        g.dense[model.attB2][0] += db2;
     }
 
-    /** Behaviour gradients through the pooling, for fixed weights: {@code dSlot_k += weight_k scale_w dPooled_w}. */
-    private void poolBackward() {
-        for (int k = 0; k < slots; k++) {
-            int w = slotWindow[k];
-            K.axpy(weight[k] * windowScale[w], dPooled, w * d, dSlot, k * d, d);
+    /**
+     * From {@code dP} (summed over the group's chunks): mlp0's history block, {@code dW0_w^T += S_w^T dP_w} for
+     * each window's run of scaled behaviours {@code S_w}, and the behaviours' share, {@code db_j += dP_j W0_w / |w|}.
+     */
+    private void pooledBackward() {
+        float[] w0 = p[model.mlpW[0]];
+        for (int first = 0; first < v; ) {
+            int window = windowOfSlot[validSlots[first]], end = first + 1;
+            while (end < v && windowOfSlot[validSlots[end]] == window) {
+                end++;
+            }
+            int run = end - first;
+            K.gemmTransposedA(scaled, first * d, d, d, run, dPooled, first * h0, h0, dFirstLayer, window * d * h0, h0,
+                    h0, true);
+            K.gemm(dPooled, first * h0, h0, run, h0, w0, window * d, in0, dBehaviours, first * d, d, d, true);
+            float inverseCount = 1f / windowCounts[window];
+            for (int i = first * d; i < end * d; i++) {
+                dBehaviours[i] *= inverseCount;
+            }
+            first = end;
+        }
+    }
+
+    /**
+     * From {@code dG} (summed over the group's chunks) to {@code att.w1}, {@code att.b1} and the behaviours,
+     * through {@code G_j[u] = [Wbn[u] * b_j + Wn[u] | Wb[u] . b_j + b1[u]]}.
+     */
+    private void slotWeightsBackward(Gradients g) {
+        float[] w1 = p[model.attW1];
+        float[] dW1 = g.dense[model.attW1];
+        float[] dB1 = g.dense[model.attB1];
+        int ld = 3 * d;
+        for (int j = 0; j < v; j++) {
+            int bj = j * d;
+            for (int u = 0; u < att; u++) {
+                int r = (j * att + u) * xWidth;
+                int w = u * ld;
+                float gb = dSlotWeights[r + d];
+                dB1[u] += gb;
+                for (int k = 0; k < d; k++) {
+                    float gk = dSlotWeights[r + k];
+                    float b = behaviours[bj + k];
+                    dW1[w + k] += gb * b;
+                    dW1[w + d + k] += gk * b;
+                    dW1[w + 2 * d + k] += gk;
+                    dBehaviours[bj + k] += gk * w1[w + d + k] + gb * w1[w + k];
+                }
+            }
         }
     }
 
@@ -301,16 +476,15 @@ final class ForwardBackward {
     /** Dense layer {@code l} (1 .. hidden count; the last is the output layer) for pairs {@code [p0, p1)}. */
     void dense(int l, int p0, int p1, BatchActivations a) {
         boolean output = l == widths.length;
-        float[] w = p[output ? model.outW : model.mlpW[l]];
         float[] b = p[output ? model.outB : model.mlpB[l]];
         float[] out = output ? a.logits : a.pre[l];
         int rows = b.length;
         int cols = widths[l - 1];
-        float[] in = a.act[l - 1];
         for (int q = p0; q < p1; q++) {
             System.arraycopy(b, 0, out, q * rows, rows);
-            K.gemv(w, cols, 0, rows, cols, in, q * cols, out, q * rows);
         }
+        K.gemm(a.act[l - 1], p0 * cols, cols, p1 - p0, cols, transposed.dense[l], 0, rows, out, p0 * rows, rows, rows,
+                true);
     }
 
     /**
@@ -336,7 +510,6 @@ final class ForwardBackward {
     private static double softplus(double x) {
         return Math.max(x, 0.0) + StrictMath.log1p(StrictMath.exp(-Math.abs(x)));
     }
-
     /**
      * Back through dense layer {@code l} (1 .. hidden count) for pairs {@code [p0, p1)}: weight and bias
      * gradients, and the gradient of its input, hidden layer {@code l - 1}'s activation.
@@ -348,16 +521,14 @@ final class ForwardBackward {
         float[] dz = output ? a.dLogits : a.grad[l];
         int rows = p[bi].length;
         int cols = widths[l - 1];
-        float[] in = a.act[l - 1];
-        float[] dIn = a.grad[l - 1];
-        for (int q = p0; q < p1; q++) {
-            K.outer(g.dense[wi], cols, 0, rows, cols, dz, q * rows, in, q * cols);
-            if (output || hiddenBiasTrained) {
+        K.gemmTransposedA(dz, p0 * rows, rows, rows, p1 - p0, a.act[l - 1], p0 * cols, cols, g.dense[wi], 0, cols,
+                cols, true);
+        if (output || hiddenBiasTrained) {
+            for (int q = p0; q < p1; q++) {
                 K.axpy(1f, dz, q * rows, g.dense[bi], 0, rows);
             }
-            Arrays.fill(dIn, q * cols, (q + 1) * cols, 0f);
-            K.gemvTransposed(p[wi], cols, 0, rows, cols, dz, q * rows, dIn, q * cols);
         }
+        K.gemm(dz, p0 * rows, rows, p1 - p0, rows, p[wi], 0, cols, a.grad[l - 1], p0 * cols, cols, cols, false);
     }
 
     /**

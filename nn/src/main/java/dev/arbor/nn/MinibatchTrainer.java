@@ -35,6 +35,7 @@ public final class MinibatchTrainer implements AutoCloseable {
     private long step;
     private final int threads;
     private final Parallel parallel;
+    private final TransposedWeights transposed;
     private final ForwardBackward[] workers;
     private final Gradients[] grads;
     private final Gradients total;
@@ -78,10 +79,11 @@ public final class MinibatchTrainer implements AutoCloseable {
         }
         this.threads = threads;
         this.parallel = new Parallel(threads);
+        transposed = new TransposedWeights(model);
         workers = new ForwardBackward[threads];
         grads = new Gradients[threads];
         for (int t = 0; t < threads; t++) {
-            workers[t] = new ForwardBackward(model);
+            workers[t] = new ForwardBackward(model, transposed);
             grads[t] = new Gradients(model);
         }
         total = new Gradients(model);
@@ -196,6 +198,7 @@ public final class MinibatchTrainer implements AutoCloseable {
         }
         this.batch = batch;
         activations.ensure(batch.pairCount());
+        transposed.refresh();
         partition();
         int stages = 2 * layers + 1;
         if (batchNorm) {
@@ -287,10 +290,12 @@ public final class MinibatchTrainer implements AutoCloseable {
             w.denseBackward(l, p0, p1, activations, g);
             w.activateBackward(l - 1, p0, p1, activations, g);
         } else {
+            w.startBackwardInput();
             for (int gr = groupFrom[t]; gr < groupFrom[t + 1]; gr++) {
                 int c0 = batch.groupStart(gr);
                 w.backwardInput(hist, gr * h, batch.rows(), c0, batch.groupStart(gr + 1) - c0, activations, c0, g);
             }
+            w.finishBackwardInput(g);
         }
     }
 

@@ -138,7 +138,7 @@ public final class TrainableModel {
             runningMean = null;
             runningVar = null;
         }
-        scoringScratch = ThreadLocal.withInitial(() -> new ScoringScratch(new ForwardBackward(this), newActivations()));
+        scoringScratch = ThreadLocal.withInitial(() -> newScoringScratch());
     }
 
     /**
@@ -335,6 +335,7 @@ public final class TrainableModel {
         }
         ScoringScratch e = scoringScratch.get();
         e.activations.ensure(count);
+        e.transposed.refresh();
         e.worker.forwardInput(history, 0, candidateRows, 0, count, e.activations, 0);
         int layers = architecture.mlpHidden().length;
         for (int l = 0; l < layers; l++) {
@@ -385,6 +386,11 @@ public final class TrainableModel {
         return new ModelWeights(architecture, t);
     }
 
-    private record ScoringScratch(ForwardBackward worker, BatchActivations activations) {
+    private ScoringScratch newScoringScratch() {
+        TransposedWeights transposed = new TransposedWeights(this);
+        return new ScoringScratch(new ForwardBackward(this, transposed), transposed, newActivations());
+    }
+
+    private record ScoringScratch(ForwardBackward worker, TransposedWeights transposed, BatchActivations activations) {
     }
 }
