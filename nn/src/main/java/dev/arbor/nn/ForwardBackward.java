@@ -82,8 +82,8 @@ final class ForwardBackward {
     private final float[] dWeights;
     /** {@code (v A) x CHUNK}: the activation unit's input, turned in place into its gradient. */
     private final float[] unit;
-    private final float[] unitOut;
-    private final float[] unitGrad;
+    /** The gradients of one unit's {@code w2} and slope from one row, see {@link Kernels#preluDotBackward}. */
+    private final float[] unitGrads = new float[2];
     /** {@code h0 x CHUNK}: the first layer's output gradient with candidates as columns. */
     private final float[] dzColumns;
     /** {@code d x CHUNK}: the candidates' embedding gradients as columns. */
@@ -138,8 +138,6 @@ final class ForwardBackward {
         weights = new float[h * CHUNK];
         dWeights = new float[h * CHUNK];
         unit = new float[h * att * CHUNK];
-        unitOut = new float[CHUNK];
-        unitGrad = new float[CHUNK];
         dzColumns = new float[h0 * CHUNK];
         dxColumns = new float[d * CHUNK];
         dCand = new float[d];
@@ -156,6 +154,31 @@ final class ForwardBackward {
             sumSq[l] = new double[widths[l]];
             invStd[l] = new float[widths[l]];
         }
+    }
+
+    /**
+     * Multiply-adds one training step spends on a group of {@code count} candidates whose history has
+     * {@code validSlots} behaviours: the GEMMs above at their real shapes (padding columns not counted), forward
+     * and backward, the history terms built twice. The elementwise passes are left out.
+     */
+    static long multiplyAdds(ModelArchitecture a, int validSlots, int count) {
+        if (count == 0) {
+            return 0;
+        }
+        long v = validSlots, c = count, d = a.embeddingDim(), att = a.attentionHidden();
+        int[] widths = a.mlpHidden();
+        long h0 = widths[0];
+        long mlp = 0;
+        for (int l = 1; l < widths.length; l++) {
+            mlp += (long) widths[l - 1] * widths[l];
+        }
+        mlp += (long) widths[widths.length - 1] * ModelArchitecture.OUTPUTS;
+        long history = v * d * h0 + (a.hasAttention() ? v * att * d : 0);
+        long forward = c * (d * h0 + mlp + (a.hasAttention() ? v * att * (d + 2) + v * h0 : 0));
+        long backward = c * ((2 * d + 1) * h0 + 2 * mlp
+                + (a.hasAttention() ? 2 * v * h0 + v * att * (d + 1) + v * att * (d + 1) + v * att * d : 0))
+                + 2 * v * d * h0;
+        return 2 * history + forward + backward;
     }
 
     float[] inverseStdScratch(int layer) {
@@ -368,14 +391,11 @@ final class ForwardBackward {
                 db2 += dWeights[wj + c];
             }
             for (int u = 0; u < att; u++) {
-                int row = (j * att + u) * CHUNK;
-                K.prelu(unit, row, alpha, u, 0, unitOut, 0, columns);
-                K.axpy(w2[u], unitOut, 0, weights, wj, columns);
-                dW2[u] += K.dot(unitOut, 0, dWeights, wj, n);
-                Arrays.fill(unitGrad, 0, columns, 0f);
-                K.axpy(w2[u], dWeights, wj, unitGrad, 0, columns);
-                K.preluBackward(unit, row, alpha, u, 0, unitGrad, 0, dAlpha, columns);
-                System.arraycopy(unitGrad, 0, unit, row, columns);
+                unitGrads[0] = unitGrads[1] = 0f;
+                K.preluDotBackward(unit, (j * att + u) * CHUNK, alpha[u], w2[u], dWeights, wj, weights, wj, columns,
+                        unitGrads);
+                dW2[u] += unitGrads[0];
+                dAlpha[u] += unitGrads[1];
             }
         }
         g.dense[model.attB2][0] += db2;

@@ -1,5 +1,6 @@
 package dev.arbor.nn;
 
+import dev.arbor.format.ModelArchitecture;
 import dev.arbor.scorer.Kernels;
 
 import java.util.Arrays;
@@ -222,6 +223,24 @@ public final class MinibatchTrainer implements AutoCloseable {
         }
         this.batch = null;
         return loss / batch.pairCount();
+    }
+
+    /**
+     * Multiply-adds a {@link #step} on {@code batch} executes in its GEMMs, for throughput figures (twice this is
+     * the FLOP count); see {@code ForwardBackward.multiplyAdds}.
+     */
+    public static long multiplyAdds(ModelArchitecture architecture, Batch batch) {
+        long total = 0;
+        int h = batch.historyLength();
+        int[] histories = batch.histories();
+        for (int g = 0; g < batch.groupCount(); g++) {
+            int valid = 0;
+            for (int s = g * h; s < (g + 1) * h; s++) {
+                valid += histories[s] >= 0 ? 1 : 0;
+            }
+            total += ForwardBackward.multiplyAdds(architecture, valid, batch.groupStart(g + 1) - batch.groupStart(g));
+        }
+        return total;
     }
 
     /** Summed gradients of the last {@link #computeGradients} or {@link #step}. */

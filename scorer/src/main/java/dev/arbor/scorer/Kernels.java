@@ -48,6 +48,17 @@ public interface Kernels {
     void gemmPreluDot(float[] a, int aOff, int lda, int m, int k, float[] b, int bOff, int ldb, float[] alpha,
                       float[] w, float[] out, int outOff, int n);
 
+    /**
+     * One unit's row of {@link #gemmPreluDot} backwards, for training, which recomputes the unit's input
+     * {@code h} rather than keep it. With the unit's slope {@code alpha} and output weight {@code w}, and
+     * {@code dy} the gradient of the output row, for {@code j < n}: adds {@code w * prelu(h_j)} to
+     * {@code y[yo + j]} (the forward output, again); replaces {@code h_j} by its gradient
+     * {@code w dy_j (h_j > 0 ? 1 : alpha)}; and adds {@code sum_j prelu(h_j) dy_j} (the gradient of {@code w}) to
+     * {@code grads[0]} and {@code sum_{h_j <= 0} h_j w dy_j} (that of {@code alpha}) to {@code grads[1]}.
+     */
+    void preluDotBackward(float[] h, int ho, float alpha, float w, float[] dy, int dyo, float[] y, int yo, int n,
+                          float[] grads);
+
     /** {@code y[yOff + i] += alpha * x[xOff + i]} for {@code i < length}. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int length);
 

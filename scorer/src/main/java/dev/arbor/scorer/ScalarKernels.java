@@ -69,6 +69,25 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void preluDotBackward(float[] h, int ho, float alpha, float w, float[] dy, int dyo, float[] y, int yo, int n,
+                                 float[] grads) {
+        float dw = 0f, dAlpha = 0f;
+        for (int j = 0; j < n; j++) {
+            float x = h[ho + j], g = dy[dyo + j];
+            float slope = x > 0f ? 1f : alpha;
+            float out = x * slope;
+            y[yo + j] += w * out;
+            dw += out * g;
+            if (x <= 0f) {
+                dAlpha += x * w * g;
+            }
+            h[ho + j] = w * g * slope;
+        }
+        grads[0] += dw;
+        grads[1] += dAlpha;
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int length) {
         for (int i = 0; i < length; i++) {
             y[yOff + i] += alpha * x[xOff + i];

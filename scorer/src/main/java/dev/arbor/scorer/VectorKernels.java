@@ -1,6 +1,7 @@
 package dev.arbor.scorer;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -231,6 +232,41 @@ final class VectorKernels implements Kernels {
 
     private static void store(FloatVector v, float[] c, int off, boolean accumulate) {
         (accumulate ? v.add(FloatVector.fromArray(S, c, off)) : v).intoArray(c, off);
+    }
+
+    @Override
+    public void preluDotBackward(float[] h, int ho, float alpha, float w, float[] dy, int dyo, float[] y, int yo, int n,
+                                 float[] grads) {
+        FloatVector one = FloatVector.broadcast(S, 1f), slopes = FloatVector.broadcast(S, alpha);
+        FloatVector weight = FloatVector.broadcast(S, w), zero = FloatVector.zero(S);
+        FloatVector dwAcc = zero, dAlphaAcc = zero;
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector x = FloatVector.fromArray(S, h, ho + j);
+            FloatVector g = FloatVector.fromArray(S, dy, dyo + j);
+            var negative = x.compare(VectorOperators.LE, 0f);
+            FloatVector slope = one.blend(slopes, negative);
+            FloatVector out = x.mul(slope);
+            out.fma(weight, FloatVector.fromArray(S, y, yo + j)).intoArray(y, yo + j);
+            dwAcc = out.fma(g, dwAcc);
+            FloatVector wg = g.mul(weight);
+            dAlphaAcc = dAlphaAcc.add(zero.blend(x.mul(wg), negative));
+            wg.mul(slope).intoArray(h, ho + j);
+        }
+        float dw = sumLanes(dwAcc), dAlpha = sumLanes(dAlphaAcc);
+        for (; j < n; j++) {
+            float x = h[ho + j], g = dy[dyo + j];
+            float slope = x > 0f ? 1f : alpha;
+            float out = x * slope;
+            y[yo + j] += w * out;
+            dw += out * g;
+            if (x <= 0f) {
+                dAlpha += x * w * g;
+            }
+            h[ho + j] = w * g * slope;
+        }
+        grads[0] += dw;
+        grads[1] += dAlpha;
     }
 
     @Override

@@ -84,6 +84,24 @@ class KernelDuelTest {
     }
 
     @Test
+    void preluDotBackwardMatchesScalar() {
+        for (int n : new int[] {1, 7, 16, 32, 33, 64, 100}) {
+            float[] h1 = fill(new float[n + 3]);
+            float[] dy = fill(new float[n + 2]);
+            float[] y1 = fill(new float[n + 1]);
+            float[] h2 = h1.clone();
+            float[] y2 = y1.clone();
+            float[] g1 = {0.5f, -0.25f};
+            float[] g2 = g1.clone();
+            vector.preluDotBackward(h1, 3, 0.2f, -1.3f, dy, 2, y1, 1, n, g1);
+            scalar.preluDotBackward(h2, 3, 0.2f, -1.3f, dy, 2, y2, 1, n, g2);
+            assertArrayClose(h2, h1);
+            assertArrayClose(y2, y1);
+            assertArrayClose(g2, g1, 1e-4f);
+        }
+    }
+
+    @Test
     void gemmPreluDotMatchesScalarOnOddShapes() {
         for (int m : new int[] {1, 3, 4, 5, 8, 36, 37}) {
             for (int k : new int[] {1, 2, 25, 26}) {
