@@ -21,6 +21,8 @@ final class BatchActivations {
     /** Two logits per pair and their loss gradients. */
     float[] logits = new float[0];
     float[] dLogits = new float[0];
+    /** One per pair: a GEMM with it sums a layer's gradient over the pairs (its bias gradient). */
+    float[] ones = new float[0];
     private int capacity;
 
     BatchActivations(int[] widths, boolean batchNorm) {
@@ -49,6 +51,8 @@ final class BatchActivations {
         }
         logits = new float[cap * 2];
         dLogits = new float[cap * 2];
+        ones = new float[cap];
+        java.util.Arrays.fill(ones, 1f);
         capacity = cap;
     }
 }

@@ -92,6 +92,10 @@ final class ForwardBackward {
 
     // Gradients accumulated over a group, then over the thread's groups.
     private final float[] dSlotWeights;
+    /** {@code v x A}: the last column of each {@code dG_j}; {@code A x xWidth}: {@code sum_j dG_j}; ones to sum with. */
+    private final float[] lastColumn;
+    private final float[] summedSlotWeights;
+    private final float[] ones;
     private final float[] dPooled;
     private final float[] dzSum;
     private final float[] dBehaviours;
@@ -142,6 +146,10 @@ final class ForwardBackward {
         dxColumns = new float[d * CHUNK];
         dCand = new float[d];
         dSlotWeights = new float[h * att * xWidth];
+        lastColumn = new float[h * att];
+        summedSlotWeights = new float[att * xWidth];
+        ones = new float[h];
+        Arrays.fill(ones, 1f);
         dPooled = new float[h * h0];
         dzSum = new float[h0];
         dBehaviours = new float[h * d];
@@ -426,29 +434,31 @@ final class ForwardBackward {
 
     /**
      * From {@code dG} (summed over the group's chunks) to {@code att.w1}, {@code att.b1} and the behaviours,
-     * through {@code G_j[u] = [Wbn[u] * b_j + Wn[u] | Wb[u] . b_j + b1[u]]}.
+     * through {@code G_j[u] = [Wbn[u] * b_j + Wn[u] | Wb[u] . b_j + b1[u]]}. With {@code g_j[u]} the gradient of
+     * {@code G_j}'s last column, the sums over the behaviours and over the units are GEMMs:
+     * {@code dWb += g^T B}, {@code dB += g Wb}, {@code (dWn | db1) += 1^T dG}; the products with {@code Wbn}
+     * and {@code b_j} are elementwise, a row at a time.
      */
     private void slotWeightsBackward(Gradients g) {
         float[] w1 = p[model.attW1];
         float[] dW1 = g.dense[model.attW1];
-        float[] dB1 = g.dense[model.attB1];
         int ld = 3 * d;
+        int row = att * xWidth;
         for (int j = 0; j < v; j++) {
-            int bj = j * d;
             for (int u = 0; u < att; u++) {
-                int r = (j * att + u) * xWidth;
-                int w = u * ld;
-                float gb = dSlotWeights[r + d];
-                dB1[u] += gb;
-                for (int k = 0; k < d; k++) {
-                    float gk = dSlotWeights[r + k];
-                    float b = behaviours[bj + k];
-                    dW1[w + k] += gb * b;
-                    dW1[w + d + k] += gk * b;
-                    dW1[w + 2 * d + k] += gk;
-                    dBehaviours[bj + k] += gk * w1[w + d + k] + gb * w1[w + k];
-                }
+                int r = j * row + u * xWidth;
+                lastColumn[j * att + u] = dSlotWeights[r + d];
+                K.multiplyAdd(dSlotWeights, r, behaviours, j * d, dW1, u * ld + d, dW1, u * ld + d, d);
+                K.multiplyAdd(dSlotWeights, r, w1, u * ld + d, dBehaviours, j * d, dBehaviours, j * d, d);
             }
+        }
+        K.gemmTransposedA(lastColumn, 0, att, att, v, behaviours, 0, d, dW1, 0, ld, d, true);
+        K.gemm(lastColumn, 0, att, v, att, w1, 0, ld, dBehaviours, 0, d, d, true);
+        K.gemmTransposedA(ones, 0, 1, 1, v, dSlotWeights, 0, row, summedSlotWeights, 0, row, row, false);
+        float[] dB1 = g.dense[model.attB1];
+        for (int u = 0; u < att; u++) {
+            K.axpy(1f, summedSlotWeights, u * xWidth, dW1, u * ld + 2 * d, d);
+            dB1[u] += summedSlotWeights[u * xWidth + d];
         }
     }
 
@@ -544,9 +554,8 @@ final class ForwardBackward {
         K.gemmTransposedA(dz, p0 * rows, rows, rows, p1 - p0, a.act[l - 1], p0 * cols, cols, g.dense[wi], 0, cols,
                 cols, true);
         if (output || hiddenBiasTrained) {
-            for (int q = p0; q < p1; q++) {
-                K.axpy(1f, dz, q * rows, g.dense[bi], 0, rows);
-            }
+            // The bias gradient is the column sums of dz: ones^T dz.
+            K.gemmTransposedA(a.ones, p0, 1, 1, p1 - p0, dz, p0 * rows, rows, g.dense[bi], 0, rows, rows, true);
         }
         K.gemm(dz, p0 * rows, rows, p1 - p0, rows, p[wi], 0, cols, a.grad[l - 1], p0 * cols, cols, cols, false);
     }

@@ -35,9 +35,7 @@ public final class HistoryTerms {
             int base = j * a * stride;
             for (int u = 0; u < a; u++) {
                 int w = u * row3d, g = base + u * stride;
-                for (int k = 0; k < d; k++) {
-                    out[g + k] = attW1[w + d + k] * behaviours[j * d + k] + attW1[w + 2 * d + k];
-                }
+                kernels.multiplyAdd(attW1, w + d, behaviours, j * d, attW1, w + 2 * d, out, g, d);
                 out[g + d] = slotBias[u * v + j] + attB1[u];
             }
         }

@@ -62,6 +62,12 @@ public interface Kernels {
     /** {@code y[yOff + i] += alpha * x[xOff + i]} for {@code i < length}. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int length);
 
+    /**
+     * {@code out[oOff + i] = a[aOff + i] * b[bOff + i] + c[cOff + i]} for {@code i < length} ({@code out} may be
+     * {@code c}): the elementwise products of the attention unit's bilinear term and of its gradients.
+     */
+    void multiplyAdd(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] out, int oOff, int length);
+
     /** Dot product of {@code length} floats. */
     float dot(float[] a, int aOff, float[] b, int bOff, int length);
 

@@ -88,6 +88,14 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void multiplyAdd(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] out, int oOff,
+                            int length) {
+        for (int i = 0; i < length; i++) {
+            out[oOff + i] = a[aOff + i] * b[bOff + i] + c[cOff + i];
+        }
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int length) {
         for (int i = 0; i < length; i++) {
             y[yOff + i] += alpha * x[xOff + i];

@@ -19,6 +19,12 @@ final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /**
+     * Half the preferred width, for the last columns of a GEMM row: training's layers have widths such as 24,
+     * which 16-lane vectors would leave a third of to scalar code.
+     */
+    private static final VectorSpecies<Float> HALF = L >= 16 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+    private static final int HL = HALF.length();
+    /**
      * The row operations' species for short rows: 256 bits rather than the preferred width, because the
      * trainable network's rows are short (embedding dim 24, attention unit 36, histories of up to 69 slots),
      * so 16 lanes leave long scalar tails; on the AVX-512 machine the training code was written on, training
@@ -113,7 +119,23 @@ final class VectorKernels implements Kernels {
             store(c20, c, c0 + 2 * ldc + j, accumulate);
             store(c30, c, c0 + 3 * ldc + j, accumulate);
         }
-        // Fewer than L columns left: scalar, because masked vector ops allocate when not intrinsified.
+        for (; j + HL <= n; j += HL) {
+            FloatVector c00 = FloatVector.zero(HALF), c10 = FloatVector.zero(HALF);
+            FloatVector c20 = FloatVector.zero(HALF), c30 = FloatVector.zero(HALF);
+            for (int p = 0; p < k; p++) {
+                FloatVector b0 = FloatVector.fromArray(HALF, b, bOff + p * ldb + j);
+                int ap = a0 + p * ps;
+                c00 = b0.fma(FloatVector.broadcast(HALF, a[ap]), c00);
+                c10 = b0.fma(FloatVector.broadcast(HALF, a[ap + rs]), c10);
+                c20 = b0.fma(FloatVector.broadcast(HALF, a[ap + 2 * rs]), c20);
+                c30 = b0.fma(FloatVector.broadcast(HALF, a[ap + 3 * rs]), c30);
+            }
+            storeHalf(c00, c, c0 + j, accumulate);
+            storeHalf(c10, c, c0 + ldc + j, accumulate);
+            storeHalf(c20, c, c0 + 2 * ldc + j, accumulate);
+            storeHalf(c30, c, c0 + 3 * ldc + j, accumulate);
+        }
+        // Fewer than HL columns left: scalar, because masked vector ops allocate when not intrinsified.
         for (int r = 0; r < 4 && j < n; r++) {
             scalarTail(a, a0 + r * rs, ps, k, b, bOff, ldb, c, c0 + r * ldc, j, n, accumulate);
         }
@@ -128,6 +150,13 @@ final class VectorKernels implements Kernels {
                 acc = FloatVector.fromArray(S, b, bOff + p * ldb + j).fma(FloatVector.broadcast(S, a[a0 + p * ps]), acc);
             }
             store(acc, c, c0 + j, accumulate);
+        }
+        for (; j + HL <= n; j += HL) {
+            FloatVector acc = FloatVector.zero(HALF);
+            for (int p = 0; p < k; p++) {
+                acc = FloatVector.fromArray(HALF, b, bOff + p * ldb + j).fma(FloatVector.broadcast(HALF, a[a0 + p * ps]), acc);
+            }
+            storeHalf(acc, c, c0 + j, accumulate);
         }
         scalarTail(a, a0, ps, k, b, bOff, ldb, c, c0, j, n, accumulate);
     }
@@ -234,6 +263,10 @@ final class VectorKernels implements Kernels {
         (accumulate ? v.add(FloatVector.fromArray(S, c, off)) : v).intoArray(c, off);
     }
 
+    private static void storeHalf(FloatVector v, float[] c, int off, boolean accumulate) {
+        (accumulate ? v.add(FloatVector.fromArray(HALF, c, off)) : v).intoArray(c, off);
+    }
+
     @Override
     public void preluDotBackward(float[] h, int ho, float alpha, float w, float[] dy, int dyo, float[] y, int yo, int n,
                                  float[] grads) {
@@ -267,6 +300,23 @@ final class VectorKernels implements Kernels {
         }
         grads[0] += dw;
         grads[1] += dAlpha;
+    }
+
+    /**
+     * Always on {@link #SHORT} vectors: its rows are embedding-dim long. (A species handed to a shared helper, as
+     * the row operations do, was not inlined here and ran as boxed vectors, 20x slower.)
+     */
+    @Override
+    public void multiplyAdd(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] out, int oOff,
+                            int length) {
+        int i = 0;
+        for (int bound = SHORT.loopBound(length); i < bound; i += SHORT.length()) {
+            FloatVector.fromArray(SHORT, a, aOff + i).fma(FloatVector.fromArray(SHORT, b, bOff + i),
+                    FloatVector.fromArray(SHORT, c, cOff + i)).intoArray(out, oOff + i);
+        }
+        for (; i < length; i++) {
+            out[oOff + i] = a[aOff + i] * b[bOff + i] + c[cOff + i];
+        }
     }
 
     @Override

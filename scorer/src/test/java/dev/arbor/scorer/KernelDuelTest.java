@@ -84,6 +84,22 @@ class KernelDuelTest {
     }
 
     @Test
+    void multiplyAddMatchesScalar() {
+        for (Kernels kernels : new Kernels[] {vector, Kernels.shortRows()}) {
+            for (int n : new int[] {1, 7, 8, 16, 24, 33}) {
+                float[] a = fill(new float[n + 1]);
+                float[] b = fill(new float[n + 2]);
+                float[] c = fill(new float[n + 3]);
+                float[] out1 = new float[n + 4];
+                float[] out2 = new float[n + 4];
+                kernels.multiplyAdd(a, 1, b, 2, c, 3, out1, 4, n);
+                scalar.multiplyAdd(a, 1, b, 2, c, 3, out2, 4, n);
+                assertArrayClose(out2, out1);
+            }
+        }
+    }
+
+    @Test
     void preluDotBackwardMatchesScalar() {
         for (int n : new int[] {1, 7, 16, 32, 33, 64, 100}) {
             float[] h1 = fill(new float[n + 3]);
