@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.*;
 @Measurement(iterations = 5, time = 5)
 @Fork(value = 1, jvmArgsAppend = "-Xmx4g")
 public class TrainingStepBenchmark {
-    private static final int BATCHES = 64;
+    private static final int BATCHES = 500;
 
     /** The ml-1m directory ({@code ratings.dat}, {@code movies.dat}). */
     @Param({"../shared/data/ml-1m"})
