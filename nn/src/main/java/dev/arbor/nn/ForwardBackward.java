@@ -33,8 +33,11 @@ final class ForwardBackward {
     private static final Kernels K = Kernels.shortRows();
     /** Candidates per chunk of a group, as in the scorer: a chunk's buffers stay in L1/L2. */
     static final int CHUNK = 128;
-    /** Columns are worked in blocks of this many so that the GEMMs stay on their full-vector tile. */
-    private static final int BLOCK = 32;
+    /**
+     * Columns are worked in blocks of this many, whole vectors for the GEMM tiles (a lone last vector has its own
+     * tile, so 16 wastes less than 32: a group of 48 pairs is 48 columns, not 64).
+     */
+    private static final int BLOCK = 16;
 
     private final TrainableModel model;
     private final TransposedWeights transposed;
@@ -82,8 +85,6 @@ final class ForwardBackward {
     private final float[] dWeights;
     /** {@code (v A) x CHUNK}: the activation unit's input, turned in place into its gradient. */
     private final float[] unit;
-    /** The gradients of one unit's {@code w2} and slope from one row, see {@link Kernels#preluDotBackward}. */
-    private final float[] unitGrads = new float[2];
     /** {@code h0 x CHUNK}: the first layer's output gradient with candidates as columns. */
     private final float[] dzColumns;
     /** {@code d x CHUNK}: the candidates' embedding gradients as columns. */
@@ -378,33 +379,24 @@ final class ForwardBackward {
     }
 
     /**
-     * For the chunk in {@link #xColumns}, from {@link #dzColumns}: {@code da = P dZ^T}; the activation unit
-     * recomputed, {@code H = G X}, and turned in place into {@code dH}; the attention weights {@code a} again;
-     * and the gradients of {@code w2}, {@code b2} and the unit's PReLU slopes.
+     * For the chunk in {@link #xColumns}, from {@link #dzColumns}: {@code da = P dZ^T}; then per behaviour, the
+     * activation unit recomputed, {@code H_j = G_j X}, and taken back through its PReLU in the same kernel, leaving
+     * {@code dH_j} in {@link #unit}; the attention weights {@code a} again; and the gradients of {@code w2},
+     * {@code b2} and the unit's PReLU slopes.
      */
     private void unitBackward(int n, int columns, Gradients g) {
-        int units = v * att;
-        float[] alpha = p[model.attAlpha];
-        float[] w2 = p[model.attW2];
-        float[] dAlpha = g.dense[model.attAlpha];
-        float[] dW2 = g.dense[model.attW2];
         float b2 = p[model.attB2][0];
         float db2 = 0f;
         K.gemm(pooled, 0, h0, v, h0, dzColumns, 0, CHUNK, dWeights, 0, CHUNK, columns, false);
-        K.gemm(slotWeights, 0, d + 1, units, d + 1, xColumns, 0, CHUNK, unit, 0, CHUNK, columns, false);
         for (int j = 0; j < v; j++) {
             int wj = j * CHUNK;
             Arrays.fill(weights, wj, wj + columns, b2);
             for (int c = 0; c < n; c++) {
                 db2 += dWeights[wj + c];
             }
-            for (int u = 0; u < att; u++) {
-                unitGrads[0] = unitGrads[1] = 0f;
-                K.preluDotBackward(unit, (j * att + u) * CHUNK, alpha[u], w2[u], dWeights, wj, weights, wj, columns,
-                        unitGrads);
-                dW2[u] += unitGrads[0];
-                dAlpha[u] += unitGrads[1];
-            }
+            K.gemmPreluDotBackward(slotWeights, j * att * (d + 1), d + 1, att, d + 1, xColumns, 0, CHUNK,
+                    p[model.attAlpha], p[model.attW2], dWeights, wj, weights, wj, unit, j * att * CHUNK, CHUNK,
+                    g.dense[model.attW2], g.dense[model.attAlpha], columns);
         }
         g.dense[model.attB2][0] += db2;
     }

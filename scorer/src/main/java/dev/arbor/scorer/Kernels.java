@@ -49,15 +49,16 @@ public interface Kernels {
                       float[] w, float[] out, int outOff, int n);
 
     /**
-     * One unit's row of {@link #gemmPreluDot} backwards, for training, which recomputes the unit's input
-     * {@code h} rather than keep it. With the unit's slope {@code alpha} and output weight {@code w}, and
-     * {@code dy} the gradient of the output row, for {@code j < n}: adds {@code w * prelu(h_j)} to
-     * {@code y[yo + j]} (the forward output, again); replaces {@code h_j} by its gradient
-     * {@code w dy_j (h_j > 0 ? 1 : alpha)}; and adds {@code sum_j prelu(h_j) dy_j} (the gradient of {@code w}) to
-     * {@code grads[0]} and {@code sum_{h_j <= 0} h_j w dy_j} (that of {@code alpha}) to {@code grads[1]}.
+     * {@link #gemmPreluDot} backwards, for training, which recomputes {@code h = a b} rather than keep it. With
+     * {@code dy} the gradient of the output row, for {@code i < m, j < n}: adds {@code w[i] prelu(h_ij)} to
+     * {@code out[outOff + j]} (the forward output, again); writes the gradient of {@code h_ij},
+     * {@code w[i] dy_j (h_ij > 0 ? 1 : alpha[i])}, to {@code dh[dhOff + i * lddh + j]}; and adds
+     * {@code sum_j prelu(h_ij) dy_j} to {@code dW[i]} and {@code sum_{j: h_ij <= 0} h_ij w[i] dy_j} to
+     * {@code dAlpha[i]}. {@code h} itself is never stored.
      */
-    void preluDotBackward(float[] h, int ho, float alpha, float w, float[] dy, int dyo, float[] y, int yo, int n,
-                          float[] grads);
+    void gemmPreluDotBackward(float[] a, int aOff, int lda, int m, int k, float[] b, int bOff, int ldb, float[] alpha,
+                              float[] w, float[] dy, int dyOff, float[] out, int outOff, float[] dh, int dhOff,
+                              int lddh, float[] dW, float[] dAlpha, int n);
 
     /** {@code y[yOff + i] += alpha * x[xOff + i]} for {@code i < length}. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int length);

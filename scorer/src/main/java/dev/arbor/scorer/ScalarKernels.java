@@ -69,22 +69,29 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void preluDotBackward(float[] h, int ho, float alpha, float w, float[] dy, int dyo, float[] y, int yo, int n,
-                                 float[] grads) {
-        float dw = 0f, dAlpha = 0f;
-        for (int j = 0; j < n; j++) {
-            float x = h[ho + j], g = dy[dyo + j];
-            float slope = x > 0f ? 1f : alpha;
-            float out = x * slope;
-            y[yo + j] += w * out;
-            dw += out * g;
-            if (x <= 0f) {
-                dAlpha += x * w * g;
+    public void gemmPreluDotBackward(float[] a, int aOff, int lda, int m, int k, float[] b, int bOff, int ldb,
+                                     float[] alpha, float[] w, float[] dy, int dyOff, float[] out, int outOff,
+                                     float[] dh, int dhOff, int lddh, float[] dW, float[] dAlpha, int n) {
+        for (int i = 0; i < m; i++) {
+            float dw = 0f, da = 0f;
+            for (int j = 0; j < n; j++) {
+                float h = 0;
+                for (int p = 0; p < k; p++) {
+                    h += a[aOff + i * lda + p] * b[bOff + p * ldb + j];
+                }
+                float g = dy[dyOff + j];
+                float slope = h > 0f ? 1f : alpha[i];
+                float y = h * slope;
+                out[outOff + j] += w[i] * y;
+                dw += y * g;
+                if (h <= 0f) {
+                    da += h * w[i] * g;
+                }
+                dh[dhOff + i * lddh + j] = w[i] * g * slope;
             }
-            h[ho + j] = w * g * slope;
+            dW[i] += dw;
+            dAlpha[i] += da;
         }
-        grads[0] += dw;
-        grads[1] += dAlpha;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.arbor.scorer;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -57,22 +58,46 @@ final class VectorKernels implements Kernels {
         gemm(a, aOff, 1, lda, m, k, b, bOff, ldb, c, cOff, ldc, n, accumulate);
     }
 
-    /** Element (i, p) of the left operand is {@code a[aOff + i * rs + p * ps]}: one tile for both layouts. */
+    /**
+     * Element (i, p) of the left operand is {@code a[aOff + i * rs + p * ps]}: the same tiles for both layouts.
+     * Columns go in pairs of vectors on 4x2 tiles; a lone last full vector on 8x1 tiles, so that it too has eight
+     * independent FMA chains (a 4x1 tile would be latency-bound at half speed, which made rows of 48 columns cost
+     * as much as rows of 64); what is left, row by row on half vectors and then in scalar code. Every element is
+     * one chain of FMAs in {@code p} order, whichever tile computes it.
+     */
     private static void gemm(float[] a, int aOff, int rs, int ps, int m, int k, float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, int n, boolean accumulate) {
+        int pairsEnd = n - n % (2 * L);
+        int vectorEnd = n - pairsEnd >= L ? pairsEnd + L : pairsEnd;
         int i = 0;
-        for (; i + 4 <= m; i += 4) {
-            gemmRows4(a, aOff + i * rs, rs, ps, k, b, bOff, ldb, c, cOff + i * ldc, ldc, n, accumulate);
+        if (pairsEnd > 0) {
+            for (; i + 4 <= m; i += 4) {
+                gemmRows4(a, aOff + i * rs, rs, ps, k, b, bOff, ldb, c, cOff + i * ldc, ldc, pairsEnd, accumulate);
+            }
+            for (; i < m; i++) {
+                gemmRow1(a, aOff + i * rs, ps, k, b, bOff, ldb, c, cOff + i * ldc, 0, pairsEnd, accumulate);
+            }
         }
-        for (; i < m; i++) {
-            gemmRow1(a, aOff + i * rs, ps, k, b, bOff, ldb, c, cOff + i * ldc, n, accumulate);
+        if (vectorEnd > pairsEnd) {
+            for (i = 0; i + 8 <= m; i += 8) {
+                gemmRows8(a, aOff + i * rs, rs, ps, k, b, bOff + pairsEnd, ldb, c, cOff + i * ldc + pairsEnd, ldc,
+                        accumulate);
+            }
+            for (; i < m; i++) {
+                gemmRow1(a, aOff + i * rs, ps, k, b, bOff, ldb, c, cOff + i * ldc, pairsEnd, vectorEnd, accumulate);
+            }
+        }
+        if (vectorEnd < n) {
+            for (i = 0; i < m; i++) {
+                gemmRow1(a, aOff + i * rs, ps, k, b, bOff, ldb, c, cOff + i * ldc, vectorEnd, n, accumulate);
+            }
         }
     }
 
+    /** Four rows, columns {@code [0, n)} with {@code n} a multiple of {@code 2L}. */
     private static void gemmRows4(float[] a, int a0, int rs, int ps, int k, float[] b, int bOff, int ldb, float[] c,
                                   int c0, int ldc, int n, boolean accumulate) {
-        int j = 0;
-        for (; j + 2 * L <= n; j += 2 * L) {
+        for (int j = 0; j < n; j += 2 * L) {
             FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
             FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
             FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -103,62 +128,55 @@ final class VectorKernels implements Kernels {
             store(c30, c, c0 + 3 * ldc + j, accumulate);
             store(c31, c, c0 + 3 * ldc + j + L, accumulate);
         }
-        for (; j + L <= n; j += L) {
-            FloatVector c00 = FloatVector.zero(S), c10 = FloatVector.zero(S);
-            FloatVector c20 = FloatVector.zero(S), c30 = FloatVector.zero(S);
-            for (int p = 0; p < k; p++) {
-                FloatVector b0 = FloatVector.fromArray(S, b, bOff + p * ldb + j);
-                int ap = a0 + p * ps;
-                c00 = b0.fma(FloatVector.broadcast(S, a[ap]), c00);
-                c10 = b0.fma(FloatVector.broadcast(S, a[ap + rs]), c10);
-                c20 = b0.fma(FloatVector.broadcast(S, a[ap + 2 * rs]), c20);
-                c30 = b0.fma(FloatVector.broadcast(S, a[ap + 3 * rs]), c30);
-            }
-            store(c00, c, c0 + j, accumulate);
-            store(c10, c, c0 + ldc + j, accumulate);
-            store(c20, c, c0 + 2 * ldc + j, accumulate);
-            store(c30, c, c0 + 3 * ldc + j, accumulate);
-        }
-        for (; j + HL <= n; j += HL) {
-            FloatVector c00 = FloatVector.zero(HALF), c10 = FloatVector.zero(HALF);
-            FloatVector c20 = FloatVector.zero(HALF), c30 = FloatVector.zero(HALF);
-            for (int p = 0; p < k; p++) {
-                FloatVector b0 = FloatVector.fromArray(HALF, b, bOff + p * ldb + j);
-                int ap = a0 + p * ps;
-                c00 = b0.fma(FloatVector.broadcast(HALF, a[ap]), c00);
-                c10 = b0.fma(FloatVector.broadcast(HALF, a[ap + rs]), c10);
-                c20 = b0.fma(FloatVector.broadcast(HALF, a[ap + 2 * rs]), c20);
-                c30 = b0.fma(FloatVector.broadcast(HALF, a[ap + 3 * rs]), c30);
-            }
-            storeHalf(c00, c, c0 + j, accumulate);
-            storeHalf(c10, c, c0 + ldc + j, accumulate);
-            storeHalf(c20, c, c0 + 2 * ldc + j, accumulate);
-            storeHalf(c30, c, c0 + 3 * ldc + j, accumulate);
-        }
-        // Fewer than HL columns left: scalar, because masked vector ops allocate when not intrinsified.
-        for (int r = 0; r < 4 && j < n; r++) {
-            scalarTail(a, a0 + r * rs, ps, k, b, bOff, ldb, c, c0 + r * ldc, j, n, accumulate);
-        }
     }
 
+    /** Eight rows of one vector of columns, at {@code bOff} and {@code c0}. */
+    private static void gemmRows8(float[] a, int a0, int rs, int ps, int k, float[] b, int bOff, int ldb, float[] c,
+                                  int c0, int ldc, boolean accumulate) {
+        FloatVector c0v = FloatVector.zero(S), c1v = FloatVector.zero(S), c2v = FloatVector.zero(S);
+        FloatVector c3v = FloatVector.zero(S), c4v = FloatVector.zero(S), c5v = FloatVector.zero(S);
+        FloatVector c6v = FloatVector.zero(S), c7v = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            FloatVector bv = FloatVector.fromArray(S, b, bOff + p * ldb);
+            int ap = a0 + p * ps;
+            c0v = bv.fma(FloatVector.broadcast(S, a[ap]), c0v);
+            c1v = bv.fma(FloatVector.broadcast(S, a[ap + rs]), c1v);
+            c2v = bv.fma(FloatVector.broadcast(S, a[ap + 2 * rs]), c2v);
+            c3v = bv.fma(FloatVector.broadcast(S, a[ap + 3 * rs]), c3v);
+            c4v = bv.fma(FloatVector.broadcast(S, a[ap + 4 * rs]), c4v);
+            c5v = bv.fma(FloatVector.broadcast(S, a[ap + 5 * rs]), c5v);
+            c6v = bv.fma(FloatVector.broadcast(S, a[ap + 6 * rs]), c6v);
+            c7v = bv.fma(FloatVector.broadcast(S, a[ap + 7 * rs]), c7v);
+        }
+        store(c0v, c, c0, accumulate);
+        store(c1v, c, c0 + ldc, accumulate);
+        store(c2v, c, c0 + 2 * ldc, accumulate);
+        store(c3v, c, c0 + 3 * ldc, accumulate);
+        store(c4v, c, c0 + 4 * ldc, accumulate);
+        store(c5v, c, c0 + 5 * ldc, accumulate);
+        store(c6v, c, c0 + 6 * ldc, accumulate);
+        store(c7v, c, c0 + 7 * ldc, accumulate);
+    }
+
+    /** One row, columns {@code [from, to)}: full vectors, then half vectors, then scalar code. */
     private static void gemmRow1(float[] a, int a0, int ps, int k, float[] b, int bOff, int ldb, float[] c, int c0,
-                                 int n, boolean accumulate) {
-        int j = 0;
-        for (; j + L <= n; j += L) {
+                                 int from, int to, boolean accumulate) {
+        int j = from;
+        for (; j + L <= to; j += L) {
             FloatVector acc = FloatVector.zero(S);
             for (int p = 0; p < k; p++) {
                 acc = FloatVector.fromArray(S, b, bOff + p * ldb + j).fma(FloatVector.broadcast(S, a[a0 + p * ps]), acc);
             }
             store(acc, c, c0 + j, accumulate);
         }
-        for (; j + HL <= n; j += HL) {
+        for (; j + HL <= to; j += HL) {
             FloatVector acc = FloatVector.zero(HALF);
             for (int p = 0; p < k; p++) {
                 acc = FloatVector.fromArray(HALF, b, bOff + p * ldb + j).fma(FloatVector.broadcast(HALF, a[a0 + p * ps]), acc);
             }
             storeHalf(acc, c, c0 + j, accumulate);
         }
-        scalarTail(a, a0, ps, k, b, bOff, ldb, c, c0, j, n, accumulate);
+        scalarTail(a, a0, ps, k, b, bOff, ldb, c, c0, j, to, accumulate);
     }
 
     @Override
@@ -230,7 +248,27 @@ final class VectorKernels implements Kernels {
             o0.intoArray(out, o);
             o1.intoArray(out, o + L);
         }
-        // Fewer than two vectors of columns left (never in the scorer, whose blocks are 32 wide): row by row.
+        // One vector of columns left (training's chunks come in blocks of 16): a 4x1 tile, same epilogue.
+        for (; j + L <= n; j += L) {
+            FloatVector c0v = FloatVector.zero(S), c1v = FloatVector.zero(S);
+            FloatVector c2v = FloatVector.zero(S), c3v = FloatVector.zero(S);
+            for (int p = 0; p < k; p++) {
+                FloatVector bv = FloatVector.fromArray(S, b, bOff + p * ldb + j);
+                int ap = a0 + p;
+                c0v = bv.fma(FloatVector.broadcast(S, a[ap]), c0v);
+                c1v = bv.fma(FloatVector.broadcast(S, a[ap + lda]), c1v);
+                c2v = bv.fma(FloatVector.broadcast(S, a[ap + 2 * lda]), c2v);
+                c3v = bv.fma(FloatVector.broadcast(S, a[ap + 3 * lda]), c3v);
+            }
+            int o = outOff + j;
+            FloatVector o0 = FloatVector.fromArray(S, out, o);
+            o0 = c0v.fma(p0.blend(n0, c0v.lt(0f)), o0);
+            o0 = c1v.fma(p1.blend(n1, c1v.lt(0f)), o0);
+            o0 = c2v.fma(p2.blend(n2, c2v.lt(0f)), o0);
+            o0 = c3v.fma(p3.blend(n3, c3v.lt(0f)), o0);
+            o0.intoArray(out, o);
+        }
+        // Less than a vector of columns left (never in the scorer or in training): row by row.
         for (int r = row; r < row + 4 && j < n; r++) {
             preluDotTail(a, a0 + (r - row) * lda, k, b, bOff, ldb, w[r], w[r] * alpha[r], out, outOff, j, n);
         }
@@ -268,38 +306,194 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void preluDotBackward(float[] h, int ho, float alpha, float w, float[] dy, int dyo, float[] y, int yo, int n,
-                                 float[] grads) {
-        FloatVector one = FloatVector.broadcast(S, 1f), slopes = FloatVector.broadcast(S, alpha);
-        FloatVector weight = FloatVector.broadcast(S, w), zero = FloatVector.zero(S);
-        FloatVector dwAcc = zero, dAlphaAcc = zero;
+    public void gemmPreluDotBackward(float[] a, int aOff, int lda, int m, int k, float[] b, int bOff, int ldb,
+                                     float[] alpha, float[] w, float[] dy, int dyOff, float[] out, int outOff,
+                                     float[] dh, int dhOff, int lddh, float[] dW, float[] dAlpha, int n) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            preluDotBackwardRows4(a, aOff + i * lda, lda, k, b, bOff, ldb, alpha, w, i, dy, dyOff, out, outOff, dh,
+                    dhOff + i * lddh, lddh, dW, dAlpha, n);
+        }
+        for (; i < m; i++) {
+            finishRow(a, aOff + i * lda, k, b, bOff, ldb, alpha, w, i, dy, dyOff, out, outOff, dh, dhOff + i * lddh, dW,
+                    dAlpha, 0, n, 0f, 0f);
+        }
+    }
+
+    /**
+     * Four rows of {@link #gemmPreluDotBackward}: the 4x2 tile of {@link #gemmRows4} (a lone last vector on a
+     * 4x1 one), whose epilogue does the backward step per accumulator and keeps each row's two gradient sums in
+     * vectors across the column tiles. Written out in full: helpers returning vectors were not inlined here and
+     * ran boxed.
+     */
+    private static void preluDotBackwardRows4(float[] a, int a0, int lda, int k, float[] b, int bOff, int ldb,
+                                              float[] alpha, float[] w, int row, float[] dy, int dyOff, float[] out,
+                                              int outOff, float[] dh, int dh0, int lddh, float[] dW, float[] dAlpha,
+                                              int n) {
+        final FloatVector ONE = FloatVector.broadcast(S, 1f), ZERO = FloatVector.zero(S);
+        FloatVector a0v = FloatVector.broadcast(S, alpha[row]), a1v = FloatVector.broadcast(S, alpha[row + 1]);
+        FloatVector a2v = FloatVector.broadcast(S, alpha[row + 2]), a3v = FloatVector.broadcast(S, alpha[row + 3]);
+        FloatVector w0 = FloatVector.broadcast(S, w[row]), w1 = FloatVector.broadcast(S, w[row + 1]);
+        FloatVector w2 = FloatVector.broadcast(S, w[row + 2]), w3 = FloatVector.broadcast(S, w[row + 3]);
+        FloatVector dw0 = ZERO, dw1 = ZERO, dw2 = ZERO, dw3 = ZERO, da0 = ZERO, da1 = ZERO, da2 = ZERO, da3 = ZERO;
+        VectorMask<Float> m;
+        FloatVector slope, y;
         int j = 0;
-        for (; j + L <= n; j += L) {
-            FloatVector x = FloatVector.fromArray(S, h, ho + j);
-            FloatVector g = FloatVector.fromArray(S, dy, dyo + j);
-            var negative = x.compare(VectorOperators.LE, 0f);
-            FloatVector slope = one.blend(slopes, negative);
-            FloatVector out = x.mul(slope);
-            out.fma(weight, FloatVector.fromArray(S, y, yo + j)).intoArray(y, yo + j);
-            dwAcc = out.fma(g, dwAcc);
-            FloatVector wg = g.mul(weight);
-            dAlphaAcc = dAlphaAcc.add(zero.blend(x.mul(wg), negative));
-            wg.mul(slope).intoArray(h, ho + j);
-        }
-        float dw = sumLanes(dwAcc), dAlpha = sumLanes(dAlphaAcc);
-        for (; j < n; j++) {
-            float x = h[ho + j], g = dy[dyo + j];
-            float slope = x > 0f ? 1f : alpha;
-            float out = x * slope;
-            y[yo + j] += w * out;
-            dw += out * g;
-            if (x <= 0f) {
-                dAlpha += x * w * g;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            FloatVector c00 = ZERO, c01 = ZERO, c10 = ZERO, c11 = ZERO, c20 = ZERO, c21 = ZERO, c30 = ZERO, c31 = ZERO;
+            for (int p = 0; p < k; p++) {
+                int bp = bOff + p * ldb + j, ap = a0 + p;
+                FloatVector b0 = FloatVector.fromArray(S, b, bp);
+                FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+                FloatVector x0 = FloatVector.broadcast(S, a[ap]);
+                FloatVector x1 = FloatVector.broadcast(S, a[ap + lda]);
+                FloatVector x2 = FloatVector.broadcast(S, a[ap + 2 * lda]);
+                FloatVector x3 = FloatVector.broadcast(S, a[ap + 3 * lda]);
+                c00 = b0.fma(x0, c00);
+                c01 = b1.fma(x0, c01);
+                c10 = b0.fma(x1, c10);
+                c11 = b1.fma(x1, c11);
+                c20 = b0.fma(x2, c20);
+                c21 = b1.fma(x2, c21);
+                c30 = b0.fma(x3, c30);
+                c31 = b1.fma(x3, c31);
             }
-            h[ho + j] = w * g * slope;
+            FloatVector g0 = FloatVector.fromArray(S, dy, dyOff + j), g1 = FloatVector.fromArray(S, dy, dyOff + j + L);
+            FloatVector o0 = FloatVector.fromArray(S, out, outOff + j);
+            FloatVector o1 = FloatVector.fromArray(S, out, outOff + j + L);
+            int d0 = dh0 + j;
+            m = c00.compare(VectorOperators.LE, 0f);
+            slope = ONE.blend(a0v, m);
+            y = c00.mul(slope);
+            o0 = y.fma(w0, o0);
+            dw0 = y.fma(g0, dw0);
+            da0 = da0.add(ZERO.blend(c00.mul(g0), m));
+            g0.mul(w0).mul(slope).intoArray(dh, d0);
+            m = c01.compare(VectorOperators.LE, 0f);
+            slope = ONE.blend(a0v, m);
+            y = c01.mul(slope);
+            o1 = y.fma(w0, o1);
+            dw0 = y.fma(g1, dw0);
+            da0 = da0.add(ZERO.blend(c01.mul(g1), m));
+            g1.mul(w0).mul(slope).intoArray(dh, d0 + L);
+            m = c10.compare(VectorOperators.LE, 0f);
+            slope = ONE.blend(a1v, m);
+            y = c10.mul(slope);
+            o0 = y.fma(w1, o0);
+            dw1 = y.fma(g0, dw1);
+            da1 = da1.add(ZERO.blend(c10.mul(g0), m));
+            g0.mul(w1).mul(slope).intoArray(dh, d0 + lddh);
+            m = c11.compare(VectorOperators.LE, 0f);
+            slope = ONE.blend(a1v, m);
+            y = c11.mul(slope);
+            o1 = y.fma(w1, o1);
+            dw1 = y.fma(g1, dw1);
+            da1 = da1.add(ZERO.blend(c11.mul(g1), m));
+            g1.mul(w1).mul(slope).intoArray(dh, d0 + lddh + L);
+            m = c20.compare(VectorOperators.LE, 0f);
+            slope = ONE.blend(a2v, m);
+            y = c20.mul(slope);
+            o0 = y.fma(w2, o0);
+            dw2 = y.fma(g0, dw2);
+            da2 = da2.add(ZERO.blend(c20.mul(g0), m));
+            g0.mul(w2).mul(slope).intoArray(dh, d0 + 2 * lddh);
+            m = c21.compare(VectorOperators.LE, 0f);
+            slope = ONE.blend(a2v, m);
+            y = c21.mul(slope);
+            o1 = y.fma(w2, o1);
+            dw2 = y.fma(g1, dw2);
+            da2 = da2.add(ZERO.blend(c21.mul(g1), m));
+            g1.mul(w2).mul(slope).intoArray(dh, d0 + 2 * lddh + L);
+            m = c30.compare(VectorOperators.LE, 0f);
+            slope = ONE.blend(a3v, m);
+            y = c30.mul(slope);
+            o0 = y.fma(w3, o0);
+            dw3 = y.fma(g0, dw3);
+            da3 = da3.add(ZERO.blend(c30.mul(g0), m));
+            g0.mul(w3).mul(slope).intoArray(dh, d0 + 3 * lddh);
+            m = c31.compare(VectorOperators.LE, 0f);
+            slope = ONE.blend(a3v, m);
+            y = c31.mul(slope);
+            o1 = y.fma(w3, o1);
+            dw3 = y.fma(g1, dw3);
+            da3 = da3.add(ZERO.blend(c31.mul(g1), m));
+            g1.mul(w3).mul(slope).intoArray(dh, d0 + 3 * lddh + L);
+            o0.intoArray(out, outOff + j);
+            o1.intoArray(out, outOff + j + L);
         }
-        grads[0] += dw;
-        grads[1] += dAlpha;
+        for (; j + L <= n; j += L) {
+            FloatVector c0v = ZERO, c1v = ZERO, c2v = ZERO, c3v = ZERO;
+            for (int p = 0; p < k; p++) {
+                FloatVector bv = FloatVector.fromArray(S, b, bOff + p * ldb + j);
+                int ap = a0 + p;
+                c0v = bv.fma(FloatVector.broadcast(S, a[ap]), c0v);
+                c1v = bv.fma(FloatVector.broadcast(S, a[ap + lda]), c1v);
+                c2v = bv.fma(FloatVector.broadcast(S, a[ap + 2 * lda]), c2v);
+                c3v = bv.fma(FloatVector.broadcast(S, a[ap + 3 * lda]), c3v);
+            }
+            FloatVector g0 = FloatVector.fromArray(S, dy, dyOff + j);
+            FloatVector o0 = FloatVector.fromArray(S, out, outOff + j);
+            int d0 = dh0 + j;
+            m = c0v.compare(VectorOperators.LE, 0f);
+            slope = ONE.blend(a0v, m);
+            y = c0v.mul(slope);
+            o0 = y.fma(w0, o0);
+            dw0 = y.fma(g0, dw0);
+            da0 = da0.add(ZERO.blend(c0v.mul(g0), m));
+            g0.mul(w0).mul(slope).intoArray(dh, d0);
+            m = c1v.compare(VectorOperators.LE, 0f);
+            slope = ONE.blend(a1v, m);
+            y = c1v.mul(slope);
+            o0 = y.fma(w1, o0);
+            dw1 = y.fma(g0, dw1);
+            da1 = da1.add(ZERO.blend(c1v.mul(g0), m));
+            g0.mul(w1).mul(slope).intoArray(dh, d0 + lddh);
+            m = c2v.compare(VectorOperators.LE, 0f);
+            slope = ONE.blend(a2v, m);
+            y = c2v.mul(slope);
+            o0 = y.fma(w2, o0);
+            dw2 = y.fma(g0, dw2);
+            da2 = da2.add(ZERO.blend(c2v.mul(g0), m));
+            g0.mul(w2).mul(slope).intoArray(dh, d0 + 2 * lddh);
+            m = c3v.compare(VectorOperators.LE, 0f);
+            slope = ONE.blend(a3v, m);
+            y = c3v.mul(slope);
+            o0 = y.fma(w3, o0);
+            dw3 = y.fma(g0, dw3);
+            da3 = da3.add(ZERO.blend(c3v.mul(g0), m));
+            g0.mul(w3).mul(slope).intoArray(dh, d0 + 3 * lddh);
+            o0.intoArray(out, outOff + j);
+        }
+        finishRow(a, a0, k, b, bOff, ldb, alpha, w, row, dy, dyOff, out, outOff, dh, dh0, dW, dAlpha, j, n,
+                sumLanes(dw0), sumLanes(da0));
+        finishRow(a, a0 + lda, k, b, bOff, ldb, alpha, w, row + 1, dy, dyOff, out, outOff, dh, dh0 + lddh, dW, dAlpha,
+                j, n, sumLanes(dw1), sumLanes(da1));
+        finishRow(a, a0 + 2 * lda, k, b, bOff, ldb, alpha, w, row + 2, dy, dyOff, out, outOff, dh, dh0 + 2 * lddh, dW,
+                dAlpha, j, n, sumLanes(dw2), sumLanes(da2));
+        finishRow(a, a0 + 3 * lda, k, b, bOff, ldb, alpha, w, row + 3, dy, dyOff, out, outOff, dh, dh0 + 3 * lddh, dW,
+                dAlpha, j, n, sumLanes(dw3), sumLanes(da3));
+    }
+
+    /**
+     * Row {@code i} of {@link #gemmPreluDotBackward} from column {@code from} on, in scalar code, then its two
+     * gradient sums: {@code dw} and {@code negative} (the slope's, before the factor {@code w}) so far.
+     */
+    private static void finishRow(float[] a, int ai, int k, float[] b, int bOff, int ldb, float[] alpha, float[] w,
+                                  int i, float[] dy, int dyOff, float[] out, int outOff, float[] dh, int dhRow,
+                                  float[] dW, float[] dAlpha, int from, int n, float dw, float negative) {
+        for (int j = from; j < n; j++) {
+            float h = 0;
+            for (int p = 0; p < k; p++) {
+                h += a[ai + p] * b[bOff + p * ldb + j];
+            }
+            float g = dy[dyOff + j], slope = h > 0f ? 1f : alpha[i], y = h * slope;
+            out[outOff + j] += w[i] * y;
+            dw += y * g;
+            negative += h <= 0f ? h * g : 0f;
+            dh[dhRow + j] = w[i] * g * slope;
+        }
+        dW[i] += dw;
+        dAlpha[i] += w[i] * negative;
     }
 
     /**

@@ -100,21 +100,38 @@ class KernelDuelTest {
     }
 
     @Test
-    void preluDotBackwardMatchesScalar() {
-        for (int n : new int[] {1, 7, 16, 32, 33, 64, 100}) {
-            float[] h1 = fill(new float[n + 3]);
-            float[] dy = fill(new float[n + 2]);
-            float[] y1 = fill(new float[n + 1]);
-            float[] h2 = h1.clone();
-            float[] y2 = y1.clone();
-            float[] g1 = {0.5f, -0.25f};
-            float[] g2 = g1.clone();
-            vector.preluDotBackward(h1, 3, 0.2f, -1.3f, dy, 2, y1, 1, n, g1);
-            scalar.preluDotBackward(h2, 3, 0.2f, -1.3f, dy, 2, y2, 1, n, g2);
-            assertArrayClose(h2, h1);
-            assertArrayClose(y2, y1);
-            assertArrayClose(g2, g1, 1e-4f);
+    void gemmPreluDotBackwardMatchesScalarOnOddShapes() {
+        for (int m : new int[] {1, 4, 5, 36}) {
+            for (int k : new int[] {1, 25}) {
+                for (int n : new int[] {1, 15, 16, 17, 32, 48, 64, 70}) {
+                    duelPreluDotBackward(m, k, n);
+                }
+            }
         }
+    }
+
+    private void duelPreluDotBackward(int m, int k, int n) {
+        int lda = k + 2, ldb = n + 3, lddh = n + 1;
+        float[] a = fill(new float[1 + m * lda]);
+        float[] b = fill(new float[2 + k * ldb]);
+        float[] alpha = fill(new float[m]);
+        float[] w = fill(new float[m]);
+        float[] dy = fill(new float[n + 4]);
+        float[] out1 = fill(new float[n + 5]);
+        float[] out2 = out1.clone();
+        float[] dh1 = new float[3 + m * lddh];
+        float[] dh2 = new float[3 + m * lddh];
+        float[] dW1 = fill(new float[m]);
+        float[] dW2 = dW1.clone();
+        float[] dA1 = fill(new float[m]);
+        float[] dA2 = dA1.clone();
+        vector.gemmPreluDotBackward(a, 1, lda, m, k, b, 2, ldb, alpha, w, dy, 4, out1, 5, dh1, 3, lddh, dW1, dA1, n);
+        scalar.gemmPreluDotBackward(a, 1, lda, m, k, b, 2, ldb, alpha, w, dy, 4, out2, 5, dh2, 3, lddh, dW2, dA2, n);
+        String where = "m=" + m + " k=" + k + " n=" + n;
+        assertArrayClose(out2, out1, 1e-3f, where);
+        assertArrayClose(dh2, dh1, 1e-3f, where);
+        assertArrayClose(dW2, dW1, 1e-3f, where);
+        assertArrayClose(dA2, dA1, 1e-3f, where);
     }
 
     @Test
@@ -284,9 +301,13 @@ class KernelDuelTest {
     }
 
     private static void assertArrayClose(float[] expected, float[] actual, float tolerance) {
+        assertArrayClose(expected, actual, tolerance, "");
+    }
+
+    private static void assertArrayClose(float[] expected, float[] actual, float tolerance, String where) {
         assertEquals(expected.length, actual.length, "length");
         for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], tolerance * (1 + Math.abs(expected[i])), "at " + i);
+            assertEquals(expected[i], actual[i], tolerance * (1 + Math.abs(expected[i])), where + " at " + i);
         }
     }
 }
