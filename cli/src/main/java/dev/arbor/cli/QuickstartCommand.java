@@ -36,6 +36,9 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--beam", defaultValue = "200", description = "Beam width for evaluation (default: ${DEFAULT-VALUE}).")
     int beam;
 
+    static final int QUICK_EPOCH_SAMPLES = 20_000;
+    static final double QUICK_ROUND_SECONDS = 70;
+
     @Override
     public Integer call() throws Exception {
         Path home = Path.of(System.getProperty("arbor.home", "."));
@@ -43,8 +46,13 @@ final class QuickstartCommand implements Callable<Integer> {
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException(data + ": bundled data not found (run from the project root or set -Darbor.home)");
         }
+        // Training runs to convergence, as `arbor train` does; shorter epochs and a budget per round keep the whole
+        // quickstart within about three minutes on 2 cores.
         if (trainOptions.samplesPerEpoch == 0) {
-            trainOptions.samplesPerEpoch = 12_000; // keeps the quickstart to a few minutes on 2 cores
+            trainOptions.samplesPerEpoch = QUICK_EPOCH_SAMPLES;
+        }
+        if (trainOptions.timeBudgetSeconds == null) {
+            trainOptions.timeBudgetSeconds = QUICK_ROUND_SECONDS;
         }
         PrintWriter o = spec.commandLine().getOut();
         DataOptions dataOptions = new DataOptions();
@@ -54,7 +62,7 @@ final class QuickstartCommand implements Callable<Integer> {
         dataOptions.validationUsers = -1;
         TrainJob job = new TrainJob(data, DataFormat.MOVIELENS, dataOptions.readOptions(), dataOptions.splitOptions(),
                 trainOptions.pipeline(), home.resolve(out), beam, EvalCommand.DEFAULT_KS, trainOptions.validationK(),
-                trainOptions.firstTree());
+                trainOptions.firstTree(), trainOptions.tuneSeconds());
         ConsoleProgress progress = ConsoleProgress.onStderr();
         TrainJob.Outcome outcome = job.run(progress);
         o.printf("%nQuality on %,d test users (TDM protocol: first half of each history in, second half to find):%n",

@@ -31,7 +31,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainJob job = new TrainJob(dataOptions.data, dataOptions.resolveFormat(), dataOptions.readOptions(),
                 dataOptions.splitOptions(), trainOptions.pipeline(), out, evalBeam, EvalCommand.DEFAULT_KS,
-                trainOptions.validationK(), trainOptions.firstTree());
+                trainOptions.validationK(), trainOptions.firstTree(), trainOptions.tuneSeconds());
         ConsoleProgress progress = ConsoleProgress.onStderr();
         TrainJob.Outcome outcome = job.run(progress);
         List<TrainJob.RoundResult> results = outcome.rounds();

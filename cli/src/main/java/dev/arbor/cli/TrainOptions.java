@@ -18,7 +18,8 @@ final class TrainOptions {
     @Option(names = "--rounds", defaultValue = "2", description = "Training rounds; each after the first re-clusters the tree (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--epochs", defaultValue = "1", description = "Epochs per round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "20", description = "Most epochs per round; a round stops sooner when"
+            + " the validation users' recall stops improving, see --patience (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--samples-per-epoch", defaultValue = "0", description = "Cap on samples per epoch, 0 = all (default: ${DEFAULT-VALUE}).")
@@ -48,11 +49,11 @@ final class TrainOptions {
     @Option(names = "--threads", description = "Training threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--patience", description = "Train to convergence: after each epoch measure beam search's recall at"
-            + " --validation-k on the validation users, halve the learning rate after an epoch that does not improve it,"
-            + " stop after this many such epochs in a row and keep the best epoch; --epochs is then the most epochs."
-            + " Off by default (fixed epochs).")
-    Integer patience;
+    @Option(names = "--patience", defaultValue = "2", description = "Training runs to convergence: after each epoch it"
+            + " measures beam search's recall at --validation-k on the validation users, halves the learning rate after an"
+            + " epoch that does not improve it, stops the round after this many such epochs in a row and keeps the best"
+            + " epoch. Set it to --epochs for a fixed number of epochs (default: ${DEFAULT-VALUE}).")
+    int patience;
 
     @Option(names = "--validation-k", defaultValue = "50", description = "K of the validation recall that --patience"
             + " watches (default: ${DEFAULT-VALUE}).")
@@ -60,6 +61,11 @@ final class TrainOptions {
 
     @Option(names = "--time-budget", description = "Stop each round's training after this many seconds (default: none).")
     Double timeBudgetSeconds;
+
+    @Option(names = "--tune", description = "Before training, search the learning rate, the negatives' scale and the"
+            + " embeddings' initial std on the validation users for at most this many seconds, and train with the best;"
+            + " the trials are logged as a table (default: no search).")
+    Double tuneSeconds;
 
     @Option(names = "--weight-decay", defaultValue = "0", description = "Decoupled (AdamW) weight decay of the weight"
             + " matrices and embeddings (default: ${DEFAULT-VALUE}).")
@@ -81,11 +87,19 @@ final class TrainOptions {
         };
     }
 
-    /** K of the validation recall that training converges on, 0 for fixed epochs. */
-    int validationK() {
-        if (patience == null) {
+    /** The tuning budget in seconds, 0 for none. */
+    double tuneSeconds() {
+        if (tuneSeconds == null) {
             return 0;
         }
+        if (!(tuneSeconds > 0)) {
+            throw new IllegalArgumentException("--tune must be more than 0 seconds, got " + tuneSeconds);
+        }
+        return tuneSeconds;
+    }
+
+    /** K of the validation recall that training converges on. */
+    int validationK() {
         if (validationK < 1) {
             throw new IllegalArgumentException("--validation-k must be at least 1, got " + validationK);
         }
@@ -93,7 +107,7 @@ final class TrainOptions {
     }
 
     TdmRounds.Options pipeline() {
-        if (patience != null && patience < 1) {
+        if (patience < 1) {
             throw new IllegalArgumentException("--patience must be at least 1 epoch, got " + patience);
         }
         if (!(weightDecay >= 0f && weightDecay < 1f)) {
@@ -107,7 +121,7 @@ final class TrainOptions {
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         return new TdmRounds.Options(arch, branching, rounds,
                 new TdmTrainer.Config(epochs, samplesPerEpoch, batch, learningRate, workers, seed,
-                        patience == null ? 1 : patience,
+                        patience,
                         timeBudgetSeconds == null ? Double.POSITIVE_INFINITY : timeBudgetSeconds, weightDecay),
                 negativeScale,
                 frequencyNegatives, startLevel, batchNorm, minHistory);

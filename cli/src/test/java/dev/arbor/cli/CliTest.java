@@ -56,7 +56,7 @@ class CliTest {
         Path data = slice(4000);
         Path index = dir.resolve("index");
         Run train = arbor("train", "--data", data.toString(), "--format", "movielens", "--model", "mlp", "--rounds", "2",
-                "--samples-per-epoch", "400", "--test-users", "5", "--validation-users", "2", "--eval-beam", "50",
+                "--epochs", "1", "--samples-per-epoch", "400", "--test-users", "5", "--validation-users", "2", "--eval-beam", "50",
                 "-o", index.toString());
         assertEquals(0, train.code(), train.err());
         assertTrue(train.out().contains("| model |") && train.out().contains("category tree, beam 200"), train.out());
@@ -99,7 +99,9 @@ class CliTest {
         assertTrue(log.contains("stopped after") && log.contains("kept epoch"), log);
         for (String[] bad : new String[][] {{"--patience", "0", "--patience must be at least 1 epoch, got 0"},
                 {"--time-budget", "0", "--time-budget must be more than 0 seconds, got 0.0"},
-                {"--time-budget", "-3", "--time-budget must be more than 0 seconds, got -3.0"}}) {
+                {"--time-budget", "-3", "--time-budget must be more than 0 seconds, got -3.0"},
+                {"--tune", "0", "--tune must be more than 0 seconds, got 0.0"},
+                {"--tune", "5", "a tuning budget of 5.0 s is too small for one trial, which needs at least 15 s"}}) {
             Run run = arbor("train", "--data", data.toString(), "--format", "movielens", bad[0], bad[1], "-o",
                     dir.resolve("bad").toString());
             assertEquals(2, run.code(), run.err());
@@ -112,7 +114,7 @@ class CliTest {
         Path data = slice(4000);
         Path index = dir.resolve("two-tower");
         Run train = arbor("train", "--data", data.toString(), "--format", "movielens", "--model", "mlp", "--rounds", "2",
-                "--init-tree", "two-tower", "--samples-per-epoch", "300", "--test-users", "5", "--validation-users", "2",
+                "--init-tree", "two-tower", "--epochs", "1", "--samples-per-epoch", "300", "--test-users", "5", "--validation-users", "2",
                 "--eval-beam", "50", "-o", index.toString());
         assertEquals(0, train.code(), train.err());
         assertTrue(train.out().contains("two-tower tree, beam") && train.out().contains("learnt (round 1) tree"), train.out());

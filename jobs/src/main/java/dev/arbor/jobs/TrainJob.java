@@ -37,10 +37,21 @@ import java.util.Map;
  * commit of {@code out}, and optionally measure each round on the test users. The split parameters go
  * into the segment's properties so {@code arbor eval} can rebuild the same split. With {@code validationK} above 0
  * each round trains to convergence on beam search's recall at that K for the validation users (never the test
- * users), each epoch's model written to a scratch directory and searched as it would be served.
+ * users), each epoch's model written to a scratch directory and searched as it would be served. With
+ * {@code tuneSeconds} above 0, a {@link HyperparameterSearch} on the validation users picks the learning rate, the
+ * negatives' scale and the embeddings' initial std first.
  */
 public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOptions split, TdmRounds.Options pipeline,
-                       Path out, int evalBeam, int[] ks, int validationK, FirstTree firstTree) {
+                       Path out, int evalBeam, int[] ks, int validationK, FirstTree firstTree, double tuneSeconds) {
+
+    public TrainJob {
+        if (tuneSeconds != 0) {
+            HyperparameterSearch.checkBudget(tuneSeconds);
+            if (validationK < 1) {
+                throw new IllegalArgumentException("tuning needs a validation recall to compare trials on (validationK >= 1)");
+            }
+        }
+    }
 
     /** Where the first round's tree comes from. */
     public enum FirstTree {
@@ -94,11 +105,22 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
         List<RoundResult> results = new ArrayList<>();
         Evaluator evaluator = new Evaluator().withKs(ks).withThreads(pipeline.training().threads())
                 .withProgress(progress);
-        ValidationSearch validation = validationK > 0 ? new ValidationSearch(dataSplit.validation(), validationK,
+        if (validationK > 0 && dataSplit.validation().size() == 0) {
+            progress.message("train: no validation users, so each round runs its full epochs instead of to convergence");
+        }
+        ValidationSearch validation = validationK > 0 && dataSplit.validation().size() > 0 ? new ValidationSearch(dataSplit.validation(), validationK,
                 Math.max(validationK, evalBeam > 0 ? evalBeam : VALIDATION_BEAM), evaluator) : null;
         TdmRounds.FirstTree first = firstTree == FirstTree.TWO_TOWER ? twoTowerTree(interactions, dataSplit, progress) : null;
         try {
-            runRounds(interactions, dataSplit, source, validation, first, results, progress, evaluator);
+            TdmRounds.Options options = pipeline;
+            if (tuneSeconds > 0) {
+                if (validation == null) {
+                    throw new IllegalArgumentException("tuning needs validation users, and this split has none");
+                }
+                options = HyperparameterSearch.search(interactions, dataSplit, pipeline, validation, first, tuneSeconds,
+                        progress).best();
+            }
+            runRounds(interactions, dataSplit, options, source, validation, first, results, progress, evaluator);
         } finally {
             if (validation != null) {
                 validation.close();
@@ -123,10 +145,10 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
         return new TdmRounds.FirstTree("two-tower", itemToLeaf);
     }
 
-    private void runRounds(InteractionLog interactions, DataSplit dataSplit, Map<String, String> source,
-                           ValidationSearch validation, TdmRounds.FirstTree first, List<RoundResult> results,
-                           ProgressListener progress, Evaluator evaluator) {
-        TdmRounds.run(interactions, dataSplit, pipeline, source, progress, validation, first, round -> {
+    private void runRounds(InteractionLog interactions, DataSplit dataSplit, TdmRounds.Options options,
+                           Map<String, String> source, ValidationSearch validation, TdmRounds.FirstTree first,
+                           List<RoundResult> results, ProgressListener progress, Evaluator evaluator) {
+        TdmRounds.run(interactions, dataSplit, options, source, progress, validation, first, round -> {
             try {
                 Path segment = SegmentWriter.write(out, round.index());
                 progress.message(String.format(Locale.ROOT, "published %s (%s tree, trained in %.1f s)", segment,

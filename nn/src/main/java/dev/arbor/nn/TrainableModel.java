@@ -51,6 +51,10 @@ public final class TrainableModel {
         public Options withBatchNorm(boolean on) {
             return new Options(on, bnEpsilon, bnMomentum, embeddingStd);
         }
+
+        public Options withEmbeddingStd(float std) {
+            return new Options(batchNorm, bnEpsilon, bnMomentum, std);
+        }
     }
 
     private static final float INITIAL_SLOPE = 0.25f;

@@ -33,18 +33,42 @@ public final class TdmRounds {
      * @param startLevel         first level that gets samples
      * @param batchNorm          BatchNorm in the MLP (folded into the weights at export)
      * @param minHistory         minimum behaviours before a target is used as a sample
+     * @param embeddingStd       standard deviation of the normal the embedding table starts from
      */
     public record Options(ModelArchitecture architecture, int branching, int rounds, TdmTrainer.Config training,
                           double negativeScale, boolean frequencyNegatives, int startLevel, boolean batchNorm,
-                          int minHistory) {
+                          int minHistory, float embeddingStd) {
         public Options {
             if (rounds < 1) {
                 throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+            }
+            if (!(embeddingStd >= 0f)) {
+                throw new IllegalArgumentException("the embeddings' initial std must be >= 0, got " + embeddingStd);
             }
             if (!java.util.Arrays.equals(architecture.windowSizes(), BehaviourWindows.sizes())) {
                 throw new IllegalArgumentException("the model's windows " + java.util.Arrays.toString(architecture.windowSizes())
                         + " differ from the training samples' " + java.util.Arrays.toString(BehaviourWindows.sizes()));
             }
+        }
+
+        /** As the full constructor, with embeddings drawn at {@link TrainableModel.Options#defaults()}'s std. */
+        public Options(ModelArchitecture architecture, int branching, int rounds, TdmTrainer.Config training,
+                       double negativeScale, boolean frequencyNegatives, int startLevel, boolean batchNorm,
+                       int minHistory) {
+            this(architecture, branching, rounds, training, negativeScale, frequencyNegatives, startLevel, batchNorm,
+                    minHistory, TrainableModel.Options.defaults().embeddingStd());
+        }
+
+        /** These options with another learning rate, negative scale and initial embedding std: one tuning trial. */
+        public Options withTrial(float learningRate, double scale, float std) {
+            return new Options(architecture, branching, rounds, training.withLearningRate(learningRate), scale,
+                    frequencyNegatives, startLevel, batchNorm, minHistory, std);
+        }
+
+        /** These options with {@code n} rounds and each round's training under {@code seconds}. */
+        public Options withRoundsAndBudget(int n, double seconds) {
+            return new Options(architecture, branching, n, training.withTimeBudget(seconds), negativeScale,
+                    frequencyNegatives, startLevel, batchNorm, minHistory, embeddingStd);
         }
     }
 
@@ -106,7 +130,8 @@ public final class TdmRounds {
         int[] itemToLeaf = firstTree == null ? CategoryTreeInit.build(shape, log.itemCategories(), seed)
                 : firstTree.itemToLeaf().clone();
         TrainableModel model = TrainableModel.create(options.architecture(), shape.nodeCount(),
-                TrainableModel.Options.defaults().withBatchNorm(options.batchNorm()), seed);
+                TrainableModel.Options.defaults().withBatchNorm(options.batchNorm())
+                        .withEmbeddingStd(options.embeddingStd()), seed);
         String tree = firstTree == null ? "category" : firstTree.name();
         for (int round = 0; round < options.rounds(); round++) {
             if (round > 0) {
@@ -169,6 +194,7 @@ public final class TdmRounds {
         meta.put("train.negativeScale", Double.toString(options.negativeScale()));
         meta.put("train.frequencyNegatives", Boolean.toString(options.frequencyNegatives()));
         meta.put("train.batchNorm", Boolean.toString(options.batchNorm()));
+        meta.put("train.embeddingStd", Float.toString(options.embeddingStd()));
         meta.put("train.seed", Long.toString(options.training().seed()));
         meta.put("train.patience", Integer.toString(options.training().patience()));
         meta.put("train.timeBudgetSeconds", Double.toString(options.training().timeBudgetSeconds()));

@@ -56,6 +56,18 @@ public final class TdmTrainer {
             this(epochs, samplesPerEpoch, batchSamples, learningRate, threads, seed, 1, Double.POSITIVE_INFINITY, 0f);
         }
 
+        /** This config with another learning rate. */
+        public Config withLearningRate(float rate) {
+            return new Config(epochs, samplesPerEpoch, batchSamples, rate, threads, seed, patience, timeBudgetSeconds,
+                    weightDecay);
+        }
+
+        /** This config with another time budget. */
+        public Config withTimeBudget(double seconds) {
+            return new Config(epochs, samplesPerEpoch, batchSamples, learningRate, threads, seed, patience, seconds,
+                    weightDecay);
+        }
+
         /** This config with another seed. */
         public Config withSeed(long newSeed) {
             return new Config(epochs, samplesPerEpoch, batchSamples, learningRate, threads, newSeed, patience,
