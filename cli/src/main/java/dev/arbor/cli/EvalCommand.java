@@ -8,6 +8,7 @@ import dev.arbor.dataset.InteractionLog;
 import dev.arbor.dataset.InteractionLogs;
 import dev.arbor.dataset.ReadOptions;
 import dev.arbor.dataset.SplitOptions;
+import dev.arbor.eval.BaselineTuning;
 import dev.arbor.eval.Evaluator;
 import dev.arbor.eval.Histories;
 import dev.arbor.eval.ItemCf;
@@ -38,7 +39,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--beam", defaultValue = "200", description = "Beam width; raised to the largest K (default: ${DEFAULT-VALUE}).")
     int beam;
 
-    @Option(names = "--baselines", description = "Also fit and evaluate Item-CF and the product DNN on the same split.")
+    @Option(names = "--baselines", description = "Also fit and evaluate Item-CF and the product DNN on the same split, each with its defaults and tuned on the"
+            + " validation users (Item-CF: neighbours and normalisation; the product DNN: epochs).")
     boolean baselines;
 
     /** Which baselines to fit next to a segment. */
@@ -83,16 +85,31 @@ final class EvalCommand implements Callable<Integer> {
             return;
         }
         Evaluator evaluator = new Evaluator().withKs(DEFAULT_KS).withProgress(progress);
+        int threads = Runtime.getRuntime().availableProcessors();
         long t = System.nanoTime();
-        ItemCf itemCf = ItemCf.fit(Histories.of(split, true), ItemCf.DEFAULT_NEIGHBOURS, Runtime.getRuntime().availableProcessors(),
-                progress);
+        ItemCf itemCf = ItemCf.fit(Histories.of(split, true), ItemCf.DEFAULT_NEIGHBOURS, threads, progress);
         printer.row("Item-CF", "", String.format(Locale.ROOT, "fit %.1f s", (System.nanoTime() - t) / 1e9),
                 evaluator.evaluate(itemCf, split.test()));
+        if (split.validation().size() > 0) {
+            t = System.nanoTime();
+            BaselineTuning.Tuned<ItemCf> tuned = BaselineTuning.itemCf(split, threads, progress);
+            printer.row("Item-CF, tuned on validation (" + tuned.settings() + ")", "",
+                    String.format(Locale.ROOT, "tune %.1f s", (System.nanoTime() - t) / 1e9),
+                    evaluator.evaluate(tuned.recommender(), split.test()));
+        }
         if (which == Baselines.ALL) {
             t = System.nanoTime();
             TwoTower tower = TwoTower.train(split, TwoTowerOptions.DEFAULTS, progress);
             printer.row("Product DNN (two-tower)", "", String.format(Locale.ROOT, "fit %.1f s", (System.nanoTime() - t) / 1e9),
                     evaluator.evaluate(tower, split.test()));
+            if (split.validation().size() > 0) {
+                t = System.nanoTime();
+                BaselineTuning.Tuned<TwoTower> tuned = BaselineTuning.twoTower(split, TwoTowerOptions.DEFAULTS, threads,
+                        progress);
+                printer.row("Product DNN (two-tower), tuned on validation (" + tuned.settings() + ")", "",
+                        String.format(Locale.ROOT, "tune %.1f s", (System.nanoTime() - t) / 1e9),
+                        evaluator.evaluate(tuned.recommender(), split.test()));
+            }
         }
     }
 

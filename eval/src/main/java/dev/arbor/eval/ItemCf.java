@@ -8,8 +8,10 @@ import java.util.Arrays;
 
 /**
  * Item-based collaborative filtering, the classic retrieval baseline of the TDM paper. Two items are similar when the
- * same users have them: {@code sim(i, j) = c(i, j) / sqrt(n(i) n(j))}, the cosine of their binary user vectors,
- * where {@code c(i, j)} counts the users having both and {@code n(i)} the users having {@code i}. Each item keeps its
+ * same users have them: {@code sim(i, j) = c(i, j) / (n(i)^alpha n(j)^(1 - alpha))}, where {@code c(i, j)} counts the
+ * users having both and {@code n(i)} the users having {@code i}. {@code alpha = 0.5}, the default, is the cosine of
+ * their binary user vectors; a larger {@code alpha} (the asymmetric cosine) penalises popular neighbours less, and
+ * {@code alpha = 1} is the conditional probability {@code P(j | i)}. Each item keeps its
  * {@code N} most similar items. A user's score for item {@code j} is the sum of {@code sim(i, j)} over the distinct
  * items {@code i} of the input for which {@code j} is a kept neighbour; only items reached that way are recommended,
  * so a list may be shorter than K for a user with a short, rare history.
@@ -22,6 +24,8 @@ public final class ItemCf implements Recommender {
 
     /** The default number of neighbours kept per item. */
     public static final int DEFAULT_NEIGHBOURS = 200;
+    /** The default normalisation exponent: the cosine. */
+    public static final double COSINE = 0.5;
 
     private final int numItems;
     private final int[] offsets;
@@ -57,15 +61,23 @@ public final class ItemCf implements Recommender {
         }
     }
 
-    /** Fits item-item similarities on {@code histories}, keeping {@code neighbours} per item, on {@code threads}. */
+    /** Fits cosine similarities on {@code histories}, keeping {@code neighbours} per item, on {@code threads}. */
     public static ItemCf fit(Histories histories, int neighbours, int threads) {
-        return fit(histories, neighbours, threads, ProgressListener.SILENT);
+        return fit(histories, neighbours, COSINE, threads, ProgressListener.SILENT);
     }
 
     /** {@link #fit(Histories, int, int)} that reports its progress over the items to {@code progress}. */
     public static ItemCf fit(Histories histories, int neighbours, int threads, ProgressListener progress) {
+        return fit(histories, neighbours, COSINE, threads, progress);
+    }
+
+    /** Fits with normalisation exponent {@code alpha} in [0, 1] (see the class comment). */
+    public static ItemCf fit(Histories histories, int neighbours, double alpha, int threads, ProgressListener progress) {
         if (neighbours < 1) {
             throw new IllegalArgumentException("neighbours must be >= 1, got " + neighbours);
+        }
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw new IllegalArgumentException("the normalisation exponent must be in [0, 1], got " + alpha);
         }
         int n = histories.numItems();
         int[][] users = distinctItemsPerUser(histories);
@@ -95,7 +107,7 @@ public final class ItemCf implements Recommender {
             parallel.forChunks(n, 64, (worker, from, to) -> {
                 Scratch s = perWorker[worker] == null ? perWorker[worker] = new Scratch(n) : perWorker[worker];
                 for (int i = from; i < to; i++) {
-                    neighboursOf(i, users, userOffsets, itemUsers, neighbours, s, lists, sims);
+                    neighboursOf(i, users, userOffsets, itemUsers, neighbours, alpha, s, lists, sims);
                 }
                 task.advance(to - from);
             });
@@ -138,9 +150,9 @@ public final class ItemCf implements Recommender {
         return Arrays.copyOf(sorted, d);
     }
 
-    /** Counts item {@code i}'s co-occurrences in {@code s.row} and keeps its top neighbours by cosine. */
+    /** Counts item {@code i}'s co-occurrences in {@code s.row} and keeps its top neighbours by similarity. */
     private static void neighboursOf(int i, int[][] users, int[] userOffsets, int[] itemUsers, int neighbours,
-            Scratch s, int[][] lists, float[][] sims) {
+            double alpha, Scratch s, int[][] lists, float[][] sims) {
         float[] counts = s.row;
         int touched = 0;
         for (int p = userOffsets[i]; p < userOffsets[i + 1]; p++) {
@@ -152,11 +164,15 @@ public final class ItemCf implements Recommender {
             }
         }
         double ni = userOffsets[i + 1] - userOffsets[i];
+        double niPower = Math.pow(ni, alpha);
         TopK top = s.top(Math.min(neighbours, touched));
         for (int t = 0; t < touched; t++) {
             int j = s.touched[t];
             if (j != i) {
-                top.offer(j, (float) (counts[j] / Math.sqrt(ni * (userOffsets[j + 1] - userOffsets[j]))));
+                double nj = userOffsets[j + 1] - userOffsets[j];
+                // The cosine as it always was, bit for bit; other exponents through pow.
+                double norm = alpha == COSINE ? Math.sqrt(ni * nj) : niPower * Math.pow(nj, 1 - alpha);
+                top.offer(j, (float) (counts[j] / norm));
             }
             counts[j] = 0;
         }
