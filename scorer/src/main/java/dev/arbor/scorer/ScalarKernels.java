@@ -170,8 +170,8 @@ public final class ScalarKernels implements Kernels {
     }
 
     /**
-     * PReLU with a slope per element, shared with the Vector API kernels: a slope that strides (or stands
-     * still) along the row gains nothing from vectors at these lengths.
+     * PReLU with a slope per element, shared with the Vector API kernels for a slope that stands still along the
+     * row and for the tail of a row whose slopes stride by one.
      */
     static void preluStrided(float[] in, int io, float[] alpha, int ao, int as, float[] out, int oo, int n) {
         for (int i = 0, a = ao; i < n; i++, a += as) {

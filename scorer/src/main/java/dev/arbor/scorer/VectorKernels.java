@@ -637,13 +637,34 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void prelu(float[] in, int io, float[] alpha, int ao, int as, float[] out, int oo, int n) {
-        ScalarKernels.preluStrided(in, io, alpha, ao, as, out, oo, n);
+        int i = 0;
+        if (as == 1) {
+            // A slope per element (a layer of units): whole vectors of units, slopes loaded alongside.
+            for (int bound = S.loopBound(n); i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(S, in, io + i);
+                FloatVector a = FloatVector.fromArray(S, alpha, ao + i);
+                x.mul(FloatVector.broadcast(S, 1f).blend(a, x.compare(VectorOperators.LE, 0f))).intoArray(out, oo + i);
+            }
+        }
+        ScalarKernels.preluStrided(in, io + i, alpha, ao + i * as, as, out, oo + i, n - i);
     }
 
     @Override
     public void preluBackward(float[] pre, int po, float[] alpha, int ao, int as, float[] g, int go, float[] dAlpha,
                               int n) {
-        ScalarKernels.preluBackwardStrided(pre, po, alpha, ao, as, g, go, dAlpha, n);
+        int i = 0;
+        if (as == 1) {
+            // Each unit has its own slope, so the slope gradients add elementwise: no reduction order to keep.
+            FloatVector zero = FloatVector.zero(S), one = FloatVector.broadcast(S, 1f);
+            for (int bound = S.loopBound(n); i < bound; i += L) {
+                FloatVector x = FloatVector.fromArray(S, pre, po + i);
+                FloatVector grad = FloatVector.fromArray(S, g, go + i);
+                VectorMask<Float> negative = x.compare(VectorOperators.LE, 0f);
+                FloatVector.fromArray(S, dAlpha, ao + i).add(zero.blend(grad.mul(x), negative)).intoArray(dAlpha, ao + i);
+                grad.mul(one.blend(FloatVector.fromArray(S, alpha, ao + i), negative)).intoArray(g, go + i);
+            }
+        }
+        ScalarKernels.preluBackwardStrided(pre, po + i, alpha, ao + i * as, as, g, go + i, dAlpha, n - i);
     }
 
     @Override
