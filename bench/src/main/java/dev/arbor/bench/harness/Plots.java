@@ -122,6 +122,23 @@ final class Plots {
         return rows.stream().collect(Collectors.groupingBy(key, LinkedHashMap::new, Collectors.toList()));
     }
 
+    /** One series per training round: its validation score after each epoch. */
+    static Path validationCurve(String title, String metric, Map<String, List<Double>> rounds, Path file)
+            throws IOException {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch")
+                .yAxisTitle(metric + " (%)").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setXAxisDecimalPattern("#");
+        for (Map.Entry<String, List<Double>> round : rounds.entrySet()) {
+            List<Integer> epochs = new ArrayList<>();
+            for (int e = 1; e <= round.getValue().size(); e++) {
+                epochs.add(e);
+            }
+            chart.addSeries(round.getKey(), epochs, round.getValue());
+        }
+        return save(chart, file);
+    }
+
     private static Path save(Chart<?, ?> chart, Path file) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
             BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
