@@ -29,50 +29,54 @@ public final class BaselineTuning {
 
     /** Item-CF with the neighbourhood size and exponent that maximise the validation users' R@{@link #K}. */
     public static Tuned<ItemCf> itemCf(DataSplit split, int threads, ProgressListener progress) {
-        HeldOutUsers validation = requireValidation(split);
+        Trials<ItemCf> trials = new Trials<>("Item-CF", requireValidation(split), threads, progress);
         Histories histories = Histories.of(split, true);
-        Evaluator evaluator = new Evaluator().withKs(K).withThreads(threads).withProgress(ProgressListener.SILENT);
-        ItemCf best = null;
-        String bestSettings = null;
-        double bestRecall = -1;
         for (double alpha : ALPHAS) {
             for (int n : NEIGHBOURS) {
-                ItemCf fitted = ItemCf.fit(histories, n, alpha, threads, ProgressListener.SILENT);
-                double recall = evaluator.evaluate(fitted, validation).recall(K);
-                String settings = String.format(Locale.ROOT, "%d neighbours, alpha %.2f", n, alpha);
-                progress.message(String.format(Locale.ROOT, "baseline tuning: Item-CF %s: validation R@%d %.2f%%",
-                        settings, K, 100 * recall));
-                if (recall > bestRecall) {
-                    best = fitted;
-                    bestSettings = settings;
-                    bestRecall = recall;
-                }
+                trials.score(ItemCf.fit(histories, n, alpha, threads, ProgressListener.SILENT),
+                        String.format(Locale.ROOT, "%d neighbours, alpha %.2f", n, alpha));
             }
         }
-        return new Tuned<>(best, bestSettings, bestRecall);
+        return trials.best();
     }
 
     /** The two-tower with the number of epochs (from {@code base}'s other options) that maximises validation R@K. */
     public static Tuned<TwoTower> twoTower(DataSplit split, TwoTowerOptions base, int threads,
                                            ProgressListener progress) {
-        HeldOutUsers validation = requireValidation(split);
-        Evaluator evaluator = new Evaluator().withKs(K).withThreads(threads).withProgress(ProgressListener.SILENT);
-        TwoTower best = null;
-        String bestSettings = null;
-        double bestRecall = -1;
+        Trials<TwoTower> trials = new Trials<>("two-tower", requireValidation(split), threads, progress);
         for (int epochs : TWO_TOWER_EPOCHS) {
-            TwoTower tower = TwoTower.train(split, base.withEpochs(epochs), ProgressListener.SILENT);
-            double recall = evaluator.evaluate(tower, validation).recall(K);
-            String settings = epochs + " epochs";
-            progress.message(String.format(Locale.ROOT, "baseline tuning: two-tower %s: validation R@%d %.2f%%",
+            trials.score(TwoTower.train(split, base.withEpochs(epochs), ProgressListener.SILENT), epochs + " epochs");
+        }
+        return trials.best();
+    }
+
+    /** Scores candidates on the validation users, logs each, and keeps the first with the highest recall. */
+    private static final class Trials<R extends Recommender> {
+        private final String name;
+        private final HeldOutUsers validation;
+        private final Evaluator evaluator;
+        private final ProgressListener progress;
+        private Tuned<R> best;
+
+        Trials(String name, HeldOutUsers validation, int threads, ProgressListener progress) {
+            this.name = name;
+            this.validation = validation;
+            this.evaluator = new Evaluator().withKs(K).withThreads(threads).withProgress(ProgressListener.SILENT);
+            this.progress = progress;
+        }
+
+        void score(R candidate, String settings) {
+            double recall = evaluator.evaluate(candidate, validation).recall(K);
+            progress.message(String.format(Locale.ROOT, "baseline tuning: %s %s: validation R@%d %.2f%%", name,
                     settings, K, 100 * recall));
-            if (recall > bestRecall) {
-                best = tower;
-                bestSettings = settings;
-                bestRecall = recall;
+            if (best == null || recall > best.validationRecall()) {
+                best = new Tuned<>(candidate, settings, recall);
             }
         }
-        return new Tuned<>(best, bestSettings, bestRecall);
+
+        Tuned<R> best() {
+            return best;
+        }
     }
 
     private static HeldOutUsers requireValidation(DataSplit split) {
