@@ -8,13 +8,17 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API kernels. The GEMMs are broadcast micro-kernels: 4 rows of {@code a} times 2 vectors of
  * {@code b}'s columns, 8 independent FMA chains so the FMA pipes stay busy (a single chain would be
- * latency-bound at a quarter of peak). {@link #gemm} and {@link #gemmPreluDot} repeat that tile rather
- * than share it: the accumulators must stay in registers, and a helper returning them would box them.
+ * latency-bound at a quarter of peak); a lone last vector of columns gets a 4x1 or 8x1 tile instead.
+ * {@link #gemm} (and {@link #gemmTransposedA}), {@link #gemmPreluDot} and {@link #gemmPreluDotBackward} repeat
+ * that tile rather than share it: the accumulators must stay in registers, and a helper returning them would box
+ * them (measured: the fused backward kernel ran boxed until its epilogue was written out).
  *
  * <p>The row operations (dot, axpy and the matrix-vector products made of them) run at the preferred width,
  * or at {@link #SHORT} for {@link Kernels#shortRows()}. Each public method picks its species with a branch
  * on a final field and passes a constant to a static helper, so the JIT sees a constant species in both
- * arms (the Vector API needs one to compile to vector instructions).
+ * arms (the Vector API needs one to compile to vector instructions). That relies on the helper being inlined
+ * into its caller, which C2 does not always do in a large caller: training avoids the row operations in its
+ * hottest loops for that reason.
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
