@@ -24,7 +24,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-beam", defaultValue = "0", description = "Evaluate every round on the test users with this beam (0 = no evaluation).")
     int evalBeam;
 
-    @Option(names = "--baselines", description = "With --eval-beam: also fit Item-CF and the product DNN on the same split.")
+    @Option(names = "--baselines", description = "With --eval-beam: also fit Item-CF and the product DNN on the same split,"
+            + " each with its defaults and tuned on the validation users.")
     boolean baselines;
 
     @Override
