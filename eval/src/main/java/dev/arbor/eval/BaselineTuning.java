@@ -16,7 +16,7 @@ public final class BaselineTuning {
 
     /** The validation recall's K, the same as {@code arbor train}'s default convergence criterion. */
     public static final int K = 50;
-    static final int[] NEIGHBOURS = {20, 50, 100, 200, 500};
+    static final int[] NEIGHBOURS = {10, 20, 50, 100, 200, 500};
     static final double[] ALPHAS = {0.5, 0.75, 1.0};
     static final int[] TWO_TOWER_EPOCHS = {1, 2, 5, 10};
 

@@ -32,7 +32,7 @@ final class ForwardBackward {
 
     private static final Kernels K = Kernels.shortRows();
     /** Candidates per chunk of a group, as in the scorer: a chunk's buffers stay in L1/L2. */
-    static final int CHUNK = 128;
+    private static final int CHUNK = 128;
     /**
      * Columns are worked in blocks of this many, whole vectors for the GEMM tiles (a lone last vector has its own
      * tile, so 16 wastes less than 32: a group of 48 pairs is 48 columns, not 64).
