@@ -1,5 +1,6 @@
 /**
- * End-to-end jobs: read a log, split it, train round by round, publish each round as a segment with its
- * provenance, and evaluate it. The command line and the server call these; they hold no algorithm of their own.
+ * End-to-end jobs: read a log, split it, optionally search the training hyperparameters on the validation users,
+ * train round by round, publish each round as a segment with its provenance, and evaluate it. The command line and
+ * the server call these; they hold no learning algorithm of their own.
  */
 package dev.arbor.jobs;
