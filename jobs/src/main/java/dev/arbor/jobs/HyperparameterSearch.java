@@ -80,19 +80,24 @@ final class HyperparameterSearch {
         List<Trial> trials = new ArrayList<>();
         TdmRounds.Options best = null;
         double bestScore = Double.NEGATIVE_INFINITY;
+        int epochCap = 0;
         for (TdmRounds.Options options : grid) {
             double elapsed = (System.nanoTime() - started) / 1e9;
-            if (!trials.isEmpty() && elapsed + perTrial > budgetSeconds) {
-                break;
+            if (!trials.isEmpty() && elapsed + elapsed / trials.size() > budgetSeconds) {
+                break; // the next trial, as long as the mean one so far, would overrun the budget
             }
             long t = System.nanoTime();
             List<TdmRounds.Round> rounds = new ArrayList<>();
-            TdmRounds.run(log, split, options.withRoundsAndBudget(1, perTrial), Map.of(), ProgressListener.SILENT,
-                    validation, first, rounds::add);
+            TdmRounds.Options trialOptions = trials.isEmpty() ? options.withRoundsAndBudget(1, perTrial)
+                    : options.withRoundsAndEpochs(1, epochCap);
+            TdmRounds.run(log, split, trialOptions, Map.of(), ProgressListener.SILENT, validation, first, rounds::add);
             TdmRounds.Round round = rounds.get(0);
             Trial trial = new Trial(options.training().learningRate(), options.negativeScale(), options.embeddingStd(),
                     round.training().epochs(), round.training().bestScore(), (System.nanoTime() - t) / 1e9);
             trials.add(trial);
+            if (trials.size() == 1) {
+                epochCap = trial.epochs();
+            }
             progress.message(String.format(Locale.ROOT, "| %d | %.4g | %.3g | %.3g | %d | %.2f%% | %.0f |", trials.size(),
                     trial.learningRate(), trial.negativeScale(), trial.embeddingStd(), trial.epochs(),
                     100 * trial.score(), trial.seconds()));

@@ -23,7 +23,7 @@ class HyperparameterSearchTest {
             new ModelArchitecture(ModelKind.MLP, 4, BehaviourWindows.sizes(), 0, new int[] {8});
 
     private static TdmRounds.Options base() {
-        return new TdmRounds.Options(ARCH, 2, 2, new TdmTrainer.Config(1, 200, 50, 0.002f, 1, 3), 0.1, false, 1, false, 3);
+        return new TdmRounds.Options(ARCH, 2, 2, new TdmTrainer.Config(3, 200, 50, 0.002f, 1, 3), 0.1, false, 1, false, 3);
     }
 
     @Test
@@ -57,6 +57,10 @@ class HyperparameterSearchTest {
         HyperparameterSearch.Result result = HyperparameterSearch.search(log, split, base(), validation, null, 200,
                 lines::add);
         assertEquals(12, result.trials().size(), "a tiny model finishes every trial well within the budget");
+        int first = result.trials().get(0).epochs();
+        for (HyperparameterSearch.Trial trial : result.trials()) {
+            assertTrue(trial.epochs() <= first, "no trial gets more epochs than the first: " + result.trials());
+        }
         assertEquals(0.001f, result.best().training().learningRate(), 1e-9f);
         assertEquals(0.1f, result.best().embeddingStd());
         assertEquals(0.1, result.best().negativeScale(), 1e-12);

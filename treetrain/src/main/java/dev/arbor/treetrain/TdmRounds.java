@@ -65,6 +65,12 @@ public final class TdmRounds {
                     frequencyNegatives, startLevel, batchNorm, minHistory, std);
         }
 
+        /** These options with {@code n} rounds of at most {@code epochs} epochs each, and no time budget. */
+        public Options withRoundsAndEpochs(int n, int epochs) {
+            return new Options(architecture, branching, n, training.withEpochsOnly(epochs), negativeScale,
+                    frequencyNegatives, startLevel, batchNorm, minHistory, embeddingStd);
+        }
+
         /** These options with {@code n} rounds and each round's training under {@code seconds}. */
         public Options withRoundsAndBudget(int n, double seconds) {
             return new Options(architecture, branching, n, training.withTimeBudget(seconds), negativeScale,

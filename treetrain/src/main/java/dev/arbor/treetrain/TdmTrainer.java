@@ -62,6 +62,12 @@ public final class TdmTrainer {
                     weightDecay);
         }
 
+        /** This config with at most {@code n} epochs and no time budget. */
+        public Config withEpochsOnly(int n) {
+            return new Config(n, samplesPerEpoch, batchSamples, learningRate, threads, seed, patience,
+                    Double.POSITIVE_INFINITY, weightDecay);
+        }
+
         /** This config with another time budget. */
         public Config withTimeBudget(double seconds) {
             return new Config(epochs, samplesPerEpoch, batchSamples, learningRate, threads, seed, patience, seconds,
