@@ -73,25 +73,32 @@ public final class ScalarKernels implements Kernels {
                                      float[] alpha, float[] w, float[] dy, int dyOff, float[] out, int outOff,
                                      float[] dh, int dhOff, int lddh, float[] dW, float[] dAlpha, int n) {
         for (int i = 0; i < m; i++) {
-            float dw = 0f, da = 0f;
-            for (int j = 0; j < n; j++) {
-                float h = 0;
-                for (int p = 0; p < k; p++) {
-                    h += a[aOff + i * lda + p] * b[bOff + p * ldb + j];
-                }
-                float g = dy[dyOff + j];
-                float slope = h > 0f ? 1f : alpha[i];
-                float y = h * slope;
-                out[outOff + j] += w[i] * y;
-                dw += y * g;
-                if (h <= 0f) {
-                    da += h * w[i] * g;
-                }
-                dh[dhOff + i * lddh + j] = w[i] * g * slope;
-            }
-            dW[i] += dw;
-            dAlpha[i] += da;
+            preluDotBackwardRow(a, aOff + i * lda, k, b, bOff, ldb, alpha, w, i, dy, dyOff, out, outOff, dh,
+                    dhOff + i * lddh, dW, dAlpha, 0, n, 0f, 0f);
         }
+    }
+
+    /**
+     * Row {@code i} of {@link #gemmPreluDotBackward} from column {@code from} on, then its two gradient sums:
+     * {@code dw} and {@code negative} (the slope's, before the factor {@code w}) so far. Shared with the Vector API
+     * kernels, for their last columns and rows.
+     */
+    static void preluDotBackwardRow(float[] a, int ai, int k, float[] b, int bOff, int ldb, float[] alpha, float[] w,
+                                  int i, float[] dy, int dyOff, float[] out, int outOff, float[] dh, int dhRow,
+                                  float[] dW, float[] dAlpha, int from, int n, float dw, float negative) {
+        for (int j = from; j < n; j++) {
+            float h = 0;
+            for (int p = 0; p < k; p++) {
+                h += a[ai + p] * b[bOff + p * ldb + j];
+            }
+            float g = dy[dyOff + j], slope = h > 0f ? 1f : alpha[i], y = h * slope;
+            out[outOff + j] += w[i] * y;
+            dw += y * g;
+            negative += h <= 0f ? h * g : 0f;
+            dh[dhRow + j] = w[i] * g * slope;
+        }
+        dW[i] += dw;
+        dAlpha[i] += w[i] * negative;
     }
 
     @Override

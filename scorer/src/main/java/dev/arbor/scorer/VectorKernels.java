@@ -319,8 +319,8 @@ final class VectorKernels implements Kernels {
                     dhOff + i * lddh, lddh, dW, dAlpha, n);
         }
         for (; i < m; i++) {
-            finishRow(a, aOff + i * lda, k, b, bOff, ldb, alpha, w, i, dy, dyOff, out, outOff, dh, dhOff + i * lddh, dW,
-                    dAlpha, 0, n, 0f, 0f);
+            ScalarKernels.preluDotBackwardRow(a, aOff + i * lda, k, b, bOff, ldb, alpha, w, i, dy, dyOff, out, outOff,
+                    dh, dhOff + i * lddh, dW, dAlpha, 0, n, 0f, 0f);
         }
     }
 
@@ -468,36 +468,14 @@ final class VectorKernels implements Kernels {
             g0.mul(w3).mul(slope).intoArray(dh, d0 + 3 * lddh);
             o0.intoArray(out, outOff + j);
         }
-        finishRow(a, a0, k, b, bOff, ldb, alpha, w, row, dy, dyOff, out, outOff, dh, dh0, dW, dAlpha, j, n,
-                sumLanes(dw0), sumLanes(da0));
-        finishRow(a, a0 + lda, k, b, bOff, ldb, alpha, w, row + 1, dy, dyOff, out, outOff, dh, dh0 + lddh, dW, dAlpha,
-                j, n, sumLanes(dw1), sumLanes(da1));
-        finishRow(a, a0 + 2 * lda, k, b, bOff, ldb, alpha, w, row + 2, dy, dyOff, out, outOff, dh, dh0 + 2 * lddh, dW,
-                dAlpha, j, n, sumLanes(dw2), sumLanes(da2));
-        finishRow(a, a0 + 3 * lda, k, b, bOff, ldb, alpha, w, row + 3, dy, dyOff, out, outOff, dh, dh0 + 3 * lddh, dW,
-                dAlpha, j, n, sumLanes(dw3), sumLanes(da3));
-    }
-
-    /**
-     * Row {@code i} of {@link #gemmPreluDotBackward} from column {@code from} on, in scalar code, then its two
-     * gradient sums: {@code dw} and {@code negative} (the slope's, before the factor {@code w}) so far.
-     */
-    private static void finishRow(float[] a, int ai, int k, float[] b, int bOff, int ldb, float[] alpha, float[] w,
-                                  int i, float[] dy, int dyOff, float[] out, int outOff, float[] dh, int dhRow,
-                                  float[] dW, float[] dAlpha, int from, int n, float dw, float negative) {
-        for (int j = from; j < n; j++) {
-            float h = 0;
-            for (int p = 0; p < k; p++) {
-                h += a[ai + p] * b[bOff + p * ldb + j];
-            }
-            float g = dy[dyOff + j], slope = h > 0f ? 1f : alpha[i], y = h * slope;
-            out[outOff + j] += w[i] * y;
-            dw += y * g;
-            negative += h <= 0f ? h * g : 0f;
-            dh[dhRow + j] = w[i] * g * slope;
-        }
-        dW[i] += dw;
-        dAlpha[i] += w[i] * negative;
+        ScalarKernels.preluDotBackwardRow(a, a0, k, b, bOff, ldb, alpha, w, row, dy, dyOff, out, outOff, dh, dh0, dW,
+                dAlpha, j, n, sumLanes(dw0), sumLanes(da0));
+        ScalarKernels.preluDotBackwardRow(a, a0 + lda, k, b, bOff, ldb, alpha, w, row + 1, dy, dyOff, out, outOff, dh,
+                dh0 + lddh, dW, dAlpha, j, n, sumLanes(dw1), sumLanes(da1));
+        ScalarKernels.preluDotBackwardRow(a, a0 + 2 * lda, k, b, bOff, ldb, alpha, w, row + 2, dy, dyOff, out, outOff,
+                dh, dh0 + 2 * lddh, dW, dAlpha, j, n, sumLanes(dw2), sumLanes(da2));
+        ScalarKernels.preluDotBackwardRow(a, a0 + 3 * lda, k, b, bOff, ldb, alpha, w, row + 3, dy, dyOff, out, outOff,
+                dh, dh0 + 3 * lddh, dW, dAlpha, j, n, sumLanes(dw3), sumLanes(da3));
     }
 
     /**
