@@ -3,6 +3,7 @@ package dev.arbor.cli;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
 import dev.arbor.jobs.TrainJob;
+import dev.arbor.nn.Loss;
 import dev.arbor.treetrain.TdmRounds;
 import dev.arbor.treetrain.TdmTrainer;
 import picocli.CommandLine.Option;
@@ -71,6 +72,11 @@ final class TrainOptions {
             + " matrices and embeddings (default: ${DEFAULT-VALUE}).")
     float weightDecay;
 
+    @Option(names = "--loss", defaultValue = "binary", description = "binary (the logistic loss of each pair, as in the"
+            + " TDM paper) or softmax (each level's positive against that level's negatives, as JTM writes TDM's"
+            + " objective) (default: ${DEFAULT-VALUE}).")
+    String loss;
+
     @Option(names = "--init-tree", defaultValue = "category", description = "The first round's tree: category (items"
             + " grouped by category, as in the paper) or two-tower (balanced k-means over the two-tower baseline's item"
             + " vectors) (default: ${DEFAULT-VALUE}).")
@@ -122,7 +128,7 @@ final class TrainOptions {
         return new TdmRounds.Options(arch, branching, rounds,
                 new TdmTrainer.Config(epochs, samplesPerEpoch, batch, learningRate, workers, seed,
                         patience,
-                        timeBudgetSeconds == null ? Double.POSITIVE_INFINITY : timeBudgetSeconds, weightDecay),
+                        timeBudgetSeconds == null ? Double.POSITIVE_INFINITY : timeBudgetSeconds, weightDecay, Loss.parse(loss, "--loss")),
                 negativeScale,
                 frequencyNegatives, startLevel, batchNorm, minHistory);
     }

@@ -101,12 +101,25 @@ class CliTest {
                 {"--time-budget", "0", "--time-budget must be more than 0 seconds, got 0.0"},
                 {"--time-budget", "-3", "--time-budget must be more than 0 seconds, got -3.0"},
                 {"--tune", "0", "--tune must be more than 0 seconds, got 0.0"},
-                {"--tune", "5", "a tuning budget of 5.0 s is too small for one trial, which needs at least 15 s"}}) {
+                {"--tune", "5", "a tuning budget of 5.0 s is too small for one trial, which needs at least 15 s"},
+                {"--loss", "hinge", "--loss must be binary or softmax, got hinge"}}) {
             Run run = arbor("train", "--data", data.toString(), "--format", "movielens", bad[0], bad[1], "-o",
                     dir.resolve("bad").toString());
             assertEquals(2, run.code(), run.err());
             assertTrue(run.err().contains(bad[2]), run.err());
         }
+    }
+
+    @Test
+    void softmaxLossTrainsAndIsRecordedInTheSegment() throws Exception {
+        Path data = slice(4000);
+        Path index = dir.resolve("softmax");
+        Run train = arbor("train", "--data", data.toString(), "--format", "movielens", "--model", "mlp", "--rounds", "1",
+                "--loss", "softmax", "--epochs", "1", "--samples-per-epoch", "300", "--test-users", "5",
+                "--validation-users", "2", "-o", index.toString());
+        assertEquals(0, train.code(), train.err());
+        Run inspect = arbor("inspect", index.toString());
+        assertTrue(inspect.out().contains("train.loss             softmax"), inspect.out());
     }
 
     @Test

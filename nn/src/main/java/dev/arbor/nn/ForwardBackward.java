@@ -510,11 +510,18 @@ final class ForwardBackward {
     }
 
     /**
-     * Mean softmax cross-entropy's share for pairs {@code [p0, p1)}: writes the logit gradients (scaled by
-     * {@code 1 / pairs}) and returns the summed loss. With {@code s = logit1 - logit0} the loss is
-     * {@code log(1 + e^-s)} for label 1 and {@code log(1 + e^s)} for label 0.
+     * The loss's share for pairs {@code [p0, p1)}: writes the logit gradients (scaled by {@code 1 / norm}, the pair
+     * count for {@link Loss#BINARY} and the positive count for {@link Loss#SAMPLED_SOFTMAX}) and returns the summed loss.
      */
-    double loss(int p0, int p1, int[] labels, int pairs, BatchActivations a) {
+    double loss(Loss kind, int p0, int p1, int[] labels, int norm, BatchActivations a) {
+        return kind == Loss.BINARY ? binaryLoss(p0, p1, labels, norm, a) : sampledSoftmaxLoss(p0, p1, labels, norm, a);
+    }
+
+    /**
+     * With {@code s = logit1 - logit0} the loss is {@code log(1 + e^-s)} for label 1 and {@code log(1 + e^s)} for
+     * label 0 (a 2-way softmax cross-entropy).
+     */
+    private double binaryLoss(int p0, int p1, int[] labels, int pairs, BatchActivations a) {
         double total = 0;
         float inv = 1f / pairs;
         for (int q = p0; q < p1; q++) {
@@ -525,6 +532,40 @@ final class ForwardBackward {
             float d1 = (float) ((1.0 / (1.0 + StrictMath.exp(-s)) - y) * inv);
             a.dLogits[2 * q] = -d1;
             a.dLogits[2 * q + 1] = d1;
+        }
+        return total;
+    }
+
+    /**
+     * Each positive {@code q} and the negatives after it, up to the next positive, form one list: the loss is
+     * {@code logsumexp(s) - s_q} and the gradient of {@code s_j} is {@code softmax_j - [j = q]}. The range starts at a
+     * group boundary and every non-empty group starts with a positive (the trainer checks), so lists never cross
+     * groups or threads.
+     */
+    private double sampledSoftmaxLoss(int p0, int p1, int[] labels, int positives, BatchActivations a) {
+        double total = 0;
+        double inv = 1.0 / positives;
+        for (int q = p0; q < p1; ) {
+            int end = q + 1;
+            while (end < p1 && labels[end] == 0) {
+                end++;
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = q; j < end; j++) {
+                max = Math.max(max, (double) a.logits[2 * j + 1] - a.logits[2 * j]);
+            }
+            double sum = 0;
+            for (int j = q; j < end; j++) {
+                sum += StrictMath.exp((double) a.logits[2 * j + 1] - a.logits[2 * j] - max);
+            }
+            total += max + StrictMath.log(sum) - ((double) a.logits[2 * q + 1] - a.logits[2 * q]);
+            for (int j = q; j < end; j++) {
+                double softmax = StrictMath.exp((double) a.logits[2 * j + 1] - a.logits[2 * j] - max) / sum;
+                float d = (float) ((softmax - (j == q ? 1 : 0)) * inv);
+                a.dLogits[2 * j] = -d;
+                a.dLogits[2 * j + 1] = d;
+            }
+            q = end;
         }
         return total;
     }

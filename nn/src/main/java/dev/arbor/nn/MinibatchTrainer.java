@@ -6,7 +6,7 @@ import dev.arbor.scorer.Kernels;
 import java.util.Arrays;
 
 /**
- * Trains a {@link TrainableModel} on mini-batches: mean softmax cross-entropy over the batch's pairs,
+ * Trains a {@link TrainableModel} on mini-batches: the mean {@link Loss} over the batch's pairs,
  * backpropagation into every tensor and the touched embedding rows, then one Adam step (lazy Adam on the
  * embedding table).
  *
@@ -28,6 +28,7 @@ public final class MinibatchTrainer implements AutoCloseable {
     private float learningRateScale = 1f;
     /** Decoupled (AdamW) weight decay of the weight matrices and the embedding rows; see {@link #setWeightDecay}. */
     private float weightDecay;
+    private Loss loss = Loss.BINARY;
     /** Per parameter tensor: whether weight decay applies (weight matrices, not biases, slopes or BatchNorm). */
     private final boolean[] decays;
     /** One per parameter tensor, and lazy Adam on the embedding table; they step together. */
@@ -56,6 +57,8 @@ public final class MinibatchTrainer implements AutoCloseable {
     private final int[] groupFrom;
     private final int[] pairFrom;
     private final double[] threadLoss;
+    /** What the summed loss is divided by: the batch's pairs, or its positives for the sampled softmax. */
+    private int lossNorm;
 
     /** A trainer using every available processor. */
     public MinibatchTrainer(TrainableModel model, AdamConfig adam) {
@@ -132,6 +135,11 @@ public final class MinibatchTrainer implements AutoCloseable {
         weightDecay = decay;
     }
 
+    /** The objective from the next step on; {@link Loss#BINARY} by default. */
+    public void setLoss(Loss kind) {
+        loss = java.util.Objects.requireNonNull(kind, "loss");
+    }
+
     /** The learning rate the next step uses, before Adam's bias correction. */
     public float learningRate() {
         return adam.learningRate() * learningRateScale;
@@ -197,6 +205,7 @@ public final class MinibatchTrainer implements AutoCloseable {
         if (batch.pairCount() == 0) {
             throw new IllegalArgumentException("empty batch");
         }
+        lossNorm = loss == Loss.BINARY ? batch.pairCount() : positives(batch);
         this.batch = batch;
         activations.ensure(batch.pairCount());
         transposed.refresh();
@@ -216,13 +225,30 @@ public final class MinibatchTrainer implements AutoCloseable {
             });
         }
         total.clear();
-        double loss = 0;
+        double summed = 0;
         for (int t = 0; t < threads; t++) {
             total.addAll(grads[t]);
-            loss += threadLoss[t];
+            summed += threadLoss[t];
         }
         this.batch = null;
-        return loss / batch.pairCount();
+        return summed / lossNorm;
+    }
+
+    /** The batch's positives, after checking that each non-empty group starts with one (the sampled softmax's lists). */
+    private static int positives(Batch batch) {
+        int[] labels = batch.labels();
+        for (int g = 0; g < batch.groupCount(); g++) {
+            int first = batch.groupStart(g);
+            if (first < batch.groupStart(g + 1) && labels[first] != 1) {
+                throw new IllegalArgumentException("the sampled-softmax loss needs every group to start with a positive;"
+                        + " group " + g + " starts with a negative");
+            }
+        }
+        int positives = 0;
+        for (int q = 0; q < batch.pairCount(); q++) {
+            positives += labels[q];
+        }
+        return positives;
     }
 
     /**
@@ -296,7 +322,7 @@ public final class MinibatchTrainer implements AutoCloseable {
             return;
         }
         if (s == layers) {
-            threadLoss[t] = w.loss(p0, p1, batch.labels(), pairs, activations);
+            threadLoss[t] = w.loss(loss, p0, p1, batch.labels(), lossNorm, activations);
             w.denseBackward(layers, p0, p1, activations, g);
             w.activateBackward(layers - 1, p0, p1, activations, g);
             return;

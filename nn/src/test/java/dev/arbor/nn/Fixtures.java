@@ -70,6 +70,30 @@ final class Fixtures {
         return b;
     }
 
+    /**
+     * Groups laid out as TDM's levels: each of {@code levels} lists is a positive and {@code negatives} negatives;
+     * each slot of a {@code historyLength}-slot history is empty with probability 0.3, and every third group has no
+     * candidates.
+     */
+    static Batch levelBatch(int historyLength, int rows, int groups, int levels, int negatives, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Batch b = new Batch(historyLength);
+        int[] history = new int[historyLength];
+        for (int g = 0; g < groups; g++) {
+            for (int s = 0; s < historyLength; s++) {
+                history[s] = r.nextDouble() < 0.3 ? -1 : r.nextInt(rows);
+            }
+            b.addHistory(history);
+            for (int l = 0; l < (g % 3 == 2 ? 0 : levels); l++) {
+                b.addCandidate(r.nextInt(rows), 1);
+                for (int n = 0; n < negatives; n++) {
+                    b.addCandidate(r.nextInt(rows), 0);
+                }
+            }
+        }
+        return b;
+    }
+
     /** Gives every parameter and embedding a random value, so gradient checks do not start at a symmetric point. */
     static void randomise(TrainableModel m, long seed) {
         SplittableRandom r = new SplittableRandom(seed);

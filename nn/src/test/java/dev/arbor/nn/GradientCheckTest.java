@@ -47,20 +47,46 @@ class GradientCheckTest {
         check(m, Fixtures.randomBatch(arch, 30, 3, 3, 6), 5);
     }
 
-    /** Checks up to {@code perTensor} coordinates of each tensor and touched embedding rows. */
+    @ParameterizedTest
+    @CsvSource({"ATTENTION_DNN, false", "ATTENTION_DNN, true", "MLP, false"})
+    void sampledSoftmaxEveryCoordinate(ModelKind kind, boolean batchNorm) {
+        TrainableModel m = TrainableModel.create(Fixtures.small(kind), Fixtures.ROWS,
+                TrainableModel.Options.defaults().withBatchNorm(batchNorm), 1);
+        Fixtures.randomise(m, 3);
+        check(m, Fixtures.levelBatch(6, Fixtures.ROWS, 5, 3, 4, 11), Integer.MAX_VALUE, Loss.SAMPLED_SOFTMAX);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"ATTENTION_DNN, false", "MLP, true"})
+    void sampledSoftmaxTdmArchitectureSampledCoordinates(ModelKind kind, boolean batchNorm) {
+        ModelArchitecture arch = Fixtures.tdm(kind);
+        TrainableModel m = TrainableModel.create(arch, 30, TrainableModel.Options.defaults().withBatchNorm(batchNorm),
+                4);
+        Fixtures.randomise(m, 6);
+        check(m, Fixtures.levelBatch(arch.historyLength(), 30, 3, 4, 3, 8), 5, Loss.SAMPLED_SOFTMAX);
+    }
+
     private static void check(TrainableModel m, Batch batch, int perTensor) {
-        ReferenceLoss ref = new ReferenceLoss(m);
+        check(m, batch, perTensor, Loss.BINARY);
+    }
+
+    /** Checks up to {@code perTensor} coordinates of each tensor and touched embedding rows. */
+    private static void check(TrainableModel m, Batch batch, int perTensor, Loss loss) {
+        ReferenceLoss ref = new ReferenceLoss(m, loss);
         Gradients g;
         try (MinibatchTrainer t = new MinibatchTrainer(m, AdamConfig.of(1e-3f), 1)) {
-            double loss = t.computeGradients(batch);
-            assertEquals(ref.batchLoss(batch), loss, 1e-5, "loss");
+            t.setLoss(loss);
+            double want = ref.batchLoss(batch);
+            assertEquals(want, t.computeGradients(batch), 1e-5 * Math.max(1, Math.abs(want)), "loss");
             g = t.gradients();
         }
         SplittableRandom r = new SplittableRandom(9);
         for (int i = 0; i < m.parameterCount(); i++) {
             String name = m.parameterNames().get(i);
-            // With BN a dense bias is cancelled by the mean subtraction: its gradient is zero.
-            boolean zero = m.options().batchNorm() && name.matches("mlp\\d+\\.b");
+            // With BN a dense bias is cancelled by the mean subtraction, and the softmax over a list cannot see the output
+            // bias, which shifts every score of the list alike: their gradients are zero.
+            boolean zero = m.options().batchNorm() && name.matches("mlp\\d+\\.b")
+                    || loss == Loss.SAMPLED_SOFTMAX && name.equals("out.b");
             double[] w = ref.model.tensor(name);
             compare(name, ref, batch, w, 0, g.dense[i], 0, coords(w.length, perTensor, r), zero);
         }
@@ -123,7 +149,7 @@ class GradientCheckTest {
 
     /**
      * The training-mode batch loss on {@link ReferenceScorer}: the mean 2-way softmax cross-entropy over the
-     * batch's pairs, with BatchNorm (when the model has it) between each hidden layer's dense part and its PReLU,
+     * batch's pairs, or the sampled softmax over each positive and the negatives after it, with BatchNorm (when the model has it) between each hidden layer's dense part and its PReLU,
      * on the batch's statistics. Holds double copies of the model's tensors ({@code model.tensor}) and
      * embedding table ({@link #emb}) for the differences to perturb.
      */
@@ -134,8 +160,10 @@ class GradientCheckTest {
         private final ModelArchitecture arch;
         private final boolean batchNorm;
         private final double bnEpsilon;
+        private final Loss loss;
 
-        ReferenceLoss(TrainableModel m) {
+        ReferenceLoss(TrainableModel m, Loss loss) {
+            this.loss = loss;
             float[][] p = new float[m.parameterCount()][];
             for (int i = 0; i < p.length; i++) {
                 p[i] = m.parameter(i);
@@ -176,16 +204,36 @@ class GradientCheckTest {
                     model.activate(l, x[q]);
                 }
             }
-            double loss = 0;
+            double[] score = new double[pairs];
             for (int q = 0; q < pairs; q++) {
                 double[] logits = model.logits(x[q]);
-                double l0 = logits[0];
-                double l1 = logits[1];
-                double max = Math.max(l0, l1);
-                double logSum = max + Math.log(Math.exp(l0 - max) + Math.exp(l1 - max));
-                loss += logSum - (batch.labels()[q] == 1 ? l1 : l0);
+                score[q] = logits[1] - logits[0];
             }
-            return loss / pairs;
+            int[] labels = batch.labels();
+            double total = 0;
+            int positives = 0;
+            if (loss == Loss.BINARY) {
+                for (int q = 0; q < pairs; q++) {
+                    // -log sigmoid(+-s), written out the long way
+                    total += Math.log(1 + Math.exp(labels[q] == 1 ? -score[q] : score[q]));
+                }
+                return total / pairs;
+            }
+            for (int g = 0; g < batch.groupCount(); g++) {
+                int end = batch.groupStart(g + 1);
+                for (int q = batch.groupStart(g); q < end; q++) {
+                    if (labels[q] != 1) {
+                        continue;
+                    }
+                    double sumExp = 0;
+                    for (int j = q; j < end && (j == q || labels[j] == 0); j++) {
+                        sumExp += Math.exp(score[j]);
+                    }
+                    total += Math.log(sumExp) - score[q];
+                    positives++;
+                }
+            }
+            return total / positives;
         }
 
         private double[] row(int row) {

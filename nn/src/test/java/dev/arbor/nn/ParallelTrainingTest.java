@@ -45,6 +45,43 @@ class ParallelTrainingTest {
     }
 
     @Test
+    void sampledSoftmaxThreeThreadsMatchOne() {
+        ModelArchitecture arch = Fixtures.small(ModelKind.ATTENTION_DNN);
+        TrainableModel single = TrainableModel.create(arch, ROWS, TrainableModel.Options.defaults(), 5);
+        TrainableModel multi = TrainableModel.create(arch, ROWS, TrainableModel.Options.defaults(), 5);
+        try (MinibatchTrainer one = new MinibatchTrainer(single, AdamConfig.of(1e-3f), 1);
+             MinibatchTrainer three = new MinibatchTrainer(multi, AdamConfig.of(1e-3f), 3)) {
+            one.setLoss(Loss.SAMPLED_SOFTMAX);
+            three.setLoss(Loss.SAMPLED_SOFTMAX);
+            for (int step = 0; step < 3; step++) {
+                Batch batch = Fixtures.levelBatch(arch.historyLength(), ROWS, 10, 2 + step, 3, 60 + step);
+                double a = one.step(batch);
+                assertEquals(a, three.step(batch), 1e-6 * (1 + a), "loss at step " + step);
+                assertGradientsClose(one.gradients(), three.gradients());
+            }
+        }
+        assertClose(single.embeddings(), multi.embeddings(), 1e-5, "embeddings");
+    }
+
+    @Test
+    void sampledSoftmaxRejectsAGroupThatStartsWithANegative() {
+        ModelArchitecture arch = Fixtures.small(ModelKind.MLP);
+        TrainableModel m = TrainableModel.create(arch, ROWS, TrainableModel.Options.defaults(), 5);
+        Batch batch = new Batch(arch.historyLength());
+        batch.addHistory(new int[arch.historyLength()]);
+        batch.addCandidate(1, 1);
+        batch.addHistory(new int[arch.historyLength()]);
+        batch.addCandidate(2, 0);
+        batch.addCandidate(3, 1);
+        try (MinibatchTrainer t = new MinibatchTrainer(m, AdamConfig.of(1e-3f), 1)) {
+            t.setLoss(Loss.SAMPLED_SOFTMAX);
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> t.step(batch));
+            assertEquals("the sampled-softmax loss needs every group to start with a positive; group 1 starts with a"
+                    + " negative", e.getMessage());
+        }
+    }
+
+    @Test
     void singleThreadIsDeterministic() {
         ModelArchitecture arch = Fixtures.small(ModelKind.ATTENTION_DNN);
         TrainableModel.Options options = TrainableModel.Options.defaults().withBatchNorm(true);

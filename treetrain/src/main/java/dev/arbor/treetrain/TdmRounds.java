@@ -205,6 +205,7 @@ public final class TdmRounds {
         meta.put("train.patience", Integer.toString(options.training().patience()));
         meta.put("train.timeBudgetSeconds", Double.toString(options.training().timeBudgetSeconds()));
         meta.put("train.weightDecay", Float.toString(options.training().weightDecay()));
+        meta.put("train.loss", options.training().loss().key());
         return new TreeIndex(shape, log.itemIds().clone(), itemToLeaf.clone(), table, model.export(), meta);
     }
 

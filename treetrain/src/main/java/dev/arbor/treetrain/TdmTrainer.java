@@ -4,6 +4,7 @@ import dev.arbor.format.TreeShape;
 import dev.arbor.dataset.TrainingSamples;
 import dev.arbor.nn.AdamConfig;
 import dev.arbor.nn.Batch;
+import dev.arbor.nn.Loss;
 import dev.arbor.nn.TrainableModel;
 import dev.arbor.nn.MinibatchTrainer;
 import dev.arbor.progress.ProgressListener;
@@ -32,9 +33,10 @@ public final class TdmTrainer {
      * @param patience          with a {@link Validation}: epochs in a row without improvement that stop training
      * @param timeBudgetSeconds training stops once this much time has passed (infinite for no budget)
      * @param weightDecay       decoupled weight decay of the weight matrices and embeddings (0 for none)
+     * @param loss              the objective over each sample's pairs
      */
     public record Config(int epochs, int samplesPerEpoch, int batchSamples, float learningRate, int threads, long seed,
-                         int patience, double timeBudgetSeconds, float weightDecay) {
+                         int patience, double timeBudgetSeconds, float weightDecay, Loss loss) {
         public Config {
             if (epochs < 1 || batchSamples < 1 || samplesPerEpoch < 0 || threads < 1 || !(learningRate > 0)) {
                 throw new IllegalArgumentException("invalid training config " + epochs + " epochs, " + samplesPerEpoch
@@ -49,6 +51,14 @@ public final class TdmTrainer {
             if (!(weightDecay >= 0f && weightDecay < 1f)) {
                 throw new IllegalArgumentException("weight decay must be in [0, 1), got " + weightDecay);
             }
+            java.util.Objects.requireNonNull(loss, "loss");
+        }
+
+        /** The binary (logistic) loss, as in the TDM paper. */
+        public Config(int epochs, int samplesPerEpoch, int batchSamples, float learningRate, int threads, long seed,
+                      int patience, double timeBudgetSeconds, float weightDecay) {
+            this(epochs, samplesPerEpoch, batchSamples, learningRate, threads, seed, patience, timeBudgetSeconds,
+                    weightDecay, Loss.BINARY);
         }
 
         /** A fixed number of epochs, no time budget (patience 1 applies only with a {@link Validation}). */
@@ -59,25 +69,25 @@ public final class TdmTrainer {
         /** This config with another learning rate. */
         public Config withLearningRate(float rate) {
             return new Config(epochs, samplesPerEpoch, batchSamples, rate, threads, seed, patience, timeBudgetSeconds,
-                    weightDecay);
+                    weightDecay, loss);
         }
 
         /** This config with at most {@code n} epochs and no time budget. */
         public Config withEpochsOnly(int n) {
             return new Config(n, samplesPerEpoch, batchSamples, learningRate, threads, seed, patience,
-                    Double.POSITIVE_INFINITY, weightDecay);
+                    Double.POSITIVE_INFINITY, weightDecay, loss);
         }
 
         /** This config with another time budget. */
         public Config withTimeBudget(double seconds) {
             return new Config(epochs, samplesPerEpoch, batchSamples, learningRate, threads, seed, patience, seconds,
-                    weightDecay);
+                    weightDecay, loss);
         }
 
         /** This config with another seed. */
         public Config withSeed(long newSeed) {
             return new Config(epochs, samplesPerEpoch, batchSamples, learningRate, threads, newSeed, patience,
-                    timeBudgetSeconds, weightDecay);
+                    timeBudgetSeconds, weightDecay, loss);
         }
     }
 
@@ -135,6 +145,7 @@ public final class TdmTrainer {
         String stopReason = "epochs";
         try (MinibatchTrainer trainer = new MinibatchTrainer(model, AdamConfig.of(config.learningRate()), config.threads())) {
             trainer.setWeightDecay(config.weightDecay());
+            trainer.setLoss(config.loss());
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
                 samples.shuffle(config.seed() * 31 + epoch);
                 long started = System.nanoTime(), lastReport = started;
