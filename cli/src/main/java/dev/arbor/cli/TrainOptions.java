@@ -4,6 +4,8 @@ import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
 import dev.arbor.jobs.TrainJob;
 import dev.arbor.nn.Loss;
+import dev.arbor.nn.TrainableModel;
+import dev.arbor.treetrain.Algorithm;
 import dev.arbor.treetrain.TdmRounds;
 import dev.arbor.treetrain.TdmTrainer;
 import picocli.CommandLine.Option;
@@ -82,6 +84,35 @@ final class TrainOptions {
             + " vectors) (default: ${DEFAULT-VALUE}).")
     String initTree;
 
+    @Option(names = "--algorithm", defaultValue = "tdm", description = "tdm (k-means tree between rounds), jtm (each"
+            + " item moves to the leaf that maximises the model's log-likelihood of its samples) or otm (train on the nodes"
+            + " beam search visits, with pseudo-targets) (default: ${DEFAULT-VALUE}).")
+    String algorithm;
+
+    @Option(names = "--jtm-gap", defaultValue = "7", description = "JTM: tree levels assigned per step, the paper's d"
+            + " (default: ${DEFAULT-VALUE}).")
+    int jtmGap;
+
+    @Option(names = "--jtm-samples-per-item", defaultValue = "0", description = "JTM: the most training samples of one"
+            + " item that score its candidate nodes, 0 = all (default: ${DEFAULT-VALUE}).")
+    int jtmSamplesPerItem;
+
+    @Option(names = "--otm-beam", defaultValue = "20", description = "OTM: the training beam search's width"
+            + " (default: ${DEFAULT-VALUE}).")
+    int otmBeam;
+
+    @Option(names = "--otm-labels", defaultValue = "1", description = "OTM: the user's next items that form a"
+            + " sample's label set (default: ${DEFAULT-VALUE}).")
+    int otmLabels;
+
+    @Option(names = "--otm-nodes", defaultValue = "beam", description = "OTM: beam (the nodes beam search visits) or"
+            + " sampled (TDM's nodes: the OTM(-BS) ablation) (default: ${DEFAULT-VALUE}).")
+    String otmNodes;
+
+    @Option(names = "--otm-targets", defaultValue = "pseudo", description = "OTM: pseudo (bottom-up pseudo-targets) or"
+            + " tdm (ancestors of a positive: the OTM(-OptEst) ablation) (default: ${DEFAULT-VALUE}).")
+    String otmTargets;
+
     @Option(names = "--seed", defaultValue = "7", description = "Seed of initialisation and sampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -91,6 +122,24 @@ final class TrainOptions {
             case "two-tower" -> TrainJob.FirstTree.TWO_TOWER;
             default -> throw new IllegalArgumentException("--init-tree must be category or two-tower, got " + initTree);
         };
+    }
+
+    Algorithm algorithm() {
+        return switch (algorithm) {
+            case "tdm" -> new Algorithm.Tdm();
+            case "jtm" -> new Algorithm.Jtm(jtmGap, jtmSamplesPerItem);
+            case "otm" -> new Algorithm.Otm(otmBeam, otmLabels, choice("--otm-nodes", otmNodes, "beam", "sampled"),
+                    choice("--otm-targets", otmTargets, "pseudo", "tdm"));
+            default -> throw new IllegalArgumentException("--algorithm must be tdm, jtm or otm, got " + algorithm);
+        };
+    }
+
+    /** True for {@code yes}, false for {@code no}, and an error naming {@code option} for anything else. */
+    private static boolean choice(String option, String value, String yes, String no) {
+        if (value.equals(yes) || value.equals(no)) {
+            return value.equals(yes);
+        }
+        throw new IllegalArgumentException(option + " must be " + yes + " or " + no + ", got " + value);
     }
 
     /** The tuning budget in seconds, 0 for none. */
@@ -130,6 +179,7 @@ final class TrainOptions {
                         patience,
                         timeBudgetSeconds == null ? Double.POSITIVE_INFINITY : timeBudgetSeconds, weightDecay, Loss.parse(loss, "--loss")),
                 negativeScale,
-                frequencyNegatives, startLevel, batchNorm, minHistory);
+                frequencyNegatives, startLevel, batchNorm, minHistory, TrainableModel.Options.defaults().embeddingStd(),
+                algorithm());
     }
 }

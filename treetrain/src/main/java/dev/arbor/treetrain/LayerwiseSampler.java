@@ -1,6 +1,7 @@
 package dev.arbor.treetrain;
 
 import dev.arbor.format.TreeShape;
+import dev.arbor.dataset.TrainingSamples;
 import dev.arbor.nn.Batch;
 import java.util.SplittableRandom;
 
@@ -11,7 +12,7 @@ import java.util.SplittableRandom;
  * A negative is never the positive of its level. Candidate rows are node ids (the model's embedding
  * table has one row per node).
  */
-public final class LayerwiseSampler {
+public final class LayerwiseSampler implements PairSampler {
     private final TreeShape shape;
     private final int[] itemToLeaf;
     private final NegativeSchedule schedule;
@@ -69,6 +70,11 @@ public final class LayerwiseSampler {
         }
     }
 
+    @Override
+    public void addPairs(Batch batch, TrainingSamples samples, int sample, int[] historyNodes, SplittableRandom random) {
+        addPairs(batch, samples.target(sample), random);
+    }
+
     /** Adds the positive and negatives of every level for {@code targetItem} to the batch's current group. */
     public void addPairs(Batch batch, int targetItem, SplittableRandom random) {
         int leafNode = shape.leafNode(itemToLeaf[targetItem]);
@@ -88,6 +94,7 @@ public final class LayerwiseSampler {
     }
 
     /** Pairs per sample, for sizing and progress. */
+    @Override
     public int pairsPerSample() {
         int pairs = 0;
         for (int l = startLevel; l < shape.levels(); l++) {

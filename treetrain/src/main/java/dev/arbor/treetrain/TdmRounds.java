@@ -34,11 +34,13 @@ public final class TdmRounds {
      * @param batchNorm          BatchNorm in the MLP (folded into the weights at export)
      * @param minHistory         minimum behaviours before a target is used as a sample
      * @param embeddingStd       standard deviation of the normal the embedding table starts from
+     * @param algorithm          TDM, JTM or OTM: how the tree is rebuilt between rounds and which nodes train
      */
     public record Options(ModelArchitecture architecture, int branching, int rounds, TdmTrainer.Config training,
                           double negativeScale, boolean frequencyNegatives, int startLevel, boolean batchNorm,
-                          int minHistory, float embeddingStd) {
+                          int minHistory, float embeddingStd, Algorithm algorithm) {
         public Options {
+            java.util.Objects.requireNonNull(algorithm, "algorithm");
             if (rounds < 1) {
                 throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
             }
@@ -56,25 +58,25 @@ public final class TdmRounds {
                        double negativeScale, boolean frequencyNegatives, int startLevel, boolean batchNorm,
                        int minHistory) {
             this(architecture, branching, rounds, training, negativeScale, frequencyNegatives, startLevel, batchNorm,
-                    minHistory, TrainableModel.Options.defaults().embeddingStd());
+                    minHistory, TrainableModel.Options.defaults().embeddingStd(), new Algorithm.Tdm());
         }
 
         /** These options with another learning rate, negative scale and initial embedding std: one tuning trial. */
         public Options withTrial(float learningRate, double scale, float std) {
             return new Options(architecture, branching, rounds, training.withLearningRate(learningRate), scale,
-                    frequencyNegatives, startLevel, batchNorm, minHistory, std);
+                    frequencyNegatives, startLevel, batchNorm, minHistory, std, algorithm);
         }
 
         /** These options with {@code n} rounds of at most {@code epochs} epochs each, and no time budget. */
         public Options withRoundsAndEpochs(int n, int epochs) {
             return new Options(architecture, branching, n, training.withEpochsOnly(epochs), negativeScale,
-                    frequencyNegatives, startLevel, batchNorm, minHistory, embeddingStd);
+                    frequencyNegatives, startLevel, batchNorm, minHistory, embeddingStd, algorithm);
         }
 
         /** These options with {@code n} rounds and each round's training under {@code seconds}. */
         public Options withRoundsAndBudget(int n, double seconds) {
             return new Options(architecture, branching, n, training.withTimeBudget(seconds), negativeScale,
-                    frequencyNegatives, startLevel, batchNorm, minHistory, embeddingStd);
+                    frequencyNegatives, startLevel, batchNorm, minHistory, embeddingStd, algorithm);
         }
     }
 
@@ -153,7 +155,7 @@ public final class TdmRounds {
             }
             progress.message(String.format("tdm: round %d/%d on the %s tree", round + 1, options.rounds(), tree));
             long t = System.nanoTime();
-            LayerwiseSampler sampler = new LayerwiseSampler(shape, itemToLeaf, schedule, options.startLevel(), frequency);
+            PairSampler sampler = pairSampler(options, shape, itemToLeaf, schedule, frequency);
             TdmTrainer.Validation epochValidation = null;
             if (validation != null) {
                 int[] leaves = itemToLeaf;
@@ -177,6 +179,16 @@ public final class TdmRounds {
             onRound.accept(new Round(toIndex(log, shape, itemToLeaf, model, options, source, tree, round), seconds,
                     outcome, tree));
         }
+    }
+
+    /** The training nodes of a round: TDM's layer-wise samples, or OTM's beam. */
+    private static PairSampler pairSampler(Options options, TreeShape shape, int[] itemToLeaf, NegativeSchedule schedule,
+                                           long[] frequency) {
+        LayerwiseSampler layerwise = new LayerwiseSampler(shape, itemToLeaf, schedule, options.startLevel(), frequency);
+        if (options.algorithm() instanceof Algorithm.Otm) {
+            throw new UnsupportedOperationException("--algorithm otm: the beam-aware sampler is being built");
+        }
+        return layerwise;
     }
 
     /** The serving index: node embeddings from the model's table, with empty subtrees zeroed as the format says. */
@@ -206,6 +218,7 @@ public final class TdmRounds {
         meta.put("train.timeBudgetSeconds", Double.toString(options.training().timeBudgetSeconds()));
         meta.put("train.weightDecay", Float.toString(options.training().weightDecay()));
         meta.put("train.loss", options.training().loss().key());
+        meta.putAll(options.algorithm().properties());
         return new TreeIndex(shape, log.itemIds().clone(), itemToLeaf.clone(), table, model.export(), meta);
     }
 

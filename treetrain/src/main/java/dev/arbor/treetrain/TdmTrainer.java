@@ -118,9 +118,9 @@ public final class TdmTrainer {
     private TdmTrainer() {
     }
 
-    /** {@link #train(TrainableModel, TrainingSamples, TreeShape, int[], LayerwiseSampler, Config, ProgressListener, Validation)} for the configured epochs, without validation. */
+    /** {@link #train(TrainableModel, TrainingSamples, TreeShape, int[], PairSampler, Config, ProgressListener, Validation)} for the configured epochs, without validation. */
     public static Outcome train(TrainableModel model, TrainingSamples samples, TreeShape shape, int[] itemToLeaf,
-                                LayerwiseSampler sampler, Config config, ProgressListener progress) {
+                                PairSampler sampler, Config config, ProgressListener progress) {
         return train(model, samples, shape, itemToLeaf, sampler, config, progress, null);
     }
 
@@ -129,7 +129,7 @@ public final class TdmTrainer {
      * epoch's summary, and a line of progress every few seconds within it, go to {@code progress}.
      */
     public static Outcome train(TrainableModel model, TrainingSamples samples, TreeShape shape, int[] itemToLeaf,
-                                LayerwiseSampler sampler, Config config, ProgressListener progress,
+                                PairSampler sampler, Config config, ProgressListener progress,
                                 Validation validation) {
         int historyLength = model.architecture().historyLength();
         int[] history = new int[historyLength];
@@ -154,6 +154,7 @@ public final class TdmTrainer {
                 boolean outOfTime = false;
                 for (int from = 0; from < perEpoch && !outOfTime; from += config.batchSamples()) {
                     batch.clear();
+                    sampler.beginBatch(model);
                     int to = Math.min(perEpoch, from + config.batchSamples());
                     for (int s = from; s < to; s++) {
                         samples.history(s, history, 0);
@@ -161,7 +162,7 @@ public final class TdmTrainer {
                             history[i] = history[i] < 0 ? -1 : shape.leafNode(itemToLeaf[history[i]]);
                         }
                         batch.addHistory(history);
-                        sampler.addPairs(batch, samples.target(s), random);
+                        sampler.addPairs(batch, samples, s, history, random);
                     }
                     lossSum += trainer.step(batch);
                     steps++;
