@@ -16,6 +16,7 @@ import dev.arbor.dataset.SplitOptions;
 import dev.arbor.eval.Evaluator;
 import dev.arbor.eval.SegmentQuality;
 import dev.arbor.nn.TrainableModel;
+import dev.arbor.treetrain.Algorithm;
 import dev.arbor.treetrain.TdmRounds;
 import dev.arbor.treetrain.TdmTrainer;
 import dev.arbor.writer.SegmentWriter;
@@ -84,5 +85,47 @@ class TdmRoundsTest {
             assertTrue(q.bruteForce().recall(10) > 3 * 10.0 / 256, "recall@10 " + q.bruteForce().recall(10));
             assertTrue(q.fidelity() > 0.3, "fidelity " + q.fidelity());
         }
+    }
+
+    /**
+     * JTM from a random first tree: after round 1 the model's own likelihood moves items (on the category tree, which
+     * already groups these clusters, it moves none), every leaf holds at most one item, and the segment records the
+     * algorithm.
+     */
+    @Test
+    void jtmLearnsTheTreeAgainstTheModelAndRecordsIt() {
+        InteractionLog log = clusteredLog(300, 256, 20, 5);
+        DataSplit split = DataSplit.of(log, SplitOptions.withSeed(3).withTestUsers(30).withValidationUsers(10));
+        ModelArchitecture arch = new ModelArchitecture(ModelKind.ATTENTION_DNN, 8, BehaviourWindows.sizes(), 6, new int[] {16, 8});
+        TdmRounds.Options options = new TdmRounds.Options(arch, 2, 2, new TdmTrainer.Config(2, 0, 50, 0.01f, 2, 11), 1.0,
+                false, 1, false, 3, 0.01f, new Algorithm.Jtm(3, 0));
+        List<TdmRounds.Round> rounds = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        int[] random = new int[log.numItems()];
+        java.util.Arrays.setAll(random, i -> i);
+        SplittableRandom r = new SplittableRandom(2);
+        for (int i = random.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1), t = random[i];
+            random[i] = random[j];
+            random[j] = t;
+        }
+        TdmRounds.run(log, split, options, Map.of("source", "test"), lines::add, null,
+                new TdmRounds.FirstTree("random", random), rounds::add);
+        assertEquals("jtm (round 1)", rounds.get(1).tree());
+        TreeIndex first = rounds.get(0).index(), learnt = rounds.get(1).index();
+        assertEquals("jtm", learnt.metadata().get("train.algorithm"));
+        assertEquals("3", learnt.metadata().get("train.jtm.gap"));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("jtm: learnt the tree")), String.join("\n", lines));
+        assertFalse(java.util.Arrays.equals(first.itemToLeaf(), learnt.itemToLeaf()), String.join("\n", lines));
+        boolean[] used = new boolean[learnt.shape().leafCount()];
+        for (int leaf : learnt.itemToLeaf()) {
+            assertFalse(used[leaf], "leaf " + leaf + " holds two items");
+            used[leaf] = true;
+        }
+
+        var bad = assertThrows(IllegalArgumentException.class, () -> TdmRounds.run(log, split,
+                new TdmRounds.Options(arch, 2, 2, new TdmTrainer.Config(1, 0, 50, 0.01f, 1, 11), 1.0, false, 1, false, 3,
+                        0.01f, new Algorithm.Jtm(9, 0)), Map.of(), l -> { }, round -> { }));
+        assertEquals("--jtm-gap 9 is deeper than the tree, which has 8 levels below the root", bad.getMessage());
     }
 }

@@ -11,15 +11,21 @@ import dev.arbor.nn.TrainableModel;
 import dev.arbor.progress.ProgressListener;
 import dev.arbor.treebuild.BalancedKMeansTree;
 import dev.arbor.treebuild.CategoryTreeInit;
+import dev.arbor.scorer.Kernels;
+import dev.arbor.scorer.ModelTensors;
+import dev.arbor.scorer.NodeScorer;
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.function.Consumer;
 import java.util.Map;
 
 /**
- * TDM's alternation, end to end: the first tree from item categories, then for each round train the
- * model on the current tree and re-cluster the learnt item embeddings into a new balanced tree. Each
- * round's index is handed out, so the first (category) tree can be compared with learnt ones.
+ * The tree family's alternation, end to end: the first tree from item categories (or another model's item vectors),
+ * then for each round train the model on the current tree and rebuild the tree: TDM and OTM re-cluster the learnt
+ * item embeddings into a new balanced tree, JTM moves each item to the leaf that maximises the model's own
+ * log-likelihood ({@link JtmTreeLearner}). Each round's index is handed out, so the first tree can be compared with
+ * learnt ones.
  */
 public final class TdmRounds {
 
@@ -135,6 +141,10 @@ public final class TdmRounds {
             throw new IllegalArgumentException("the first tree places " + firstTree.itemToLeaf().length + " items, the log has "
                     + items);
         }
+        if (options.algorithm() instanceof Algorithm.Jtm jtm && jtm.gap() > shape.leafLevel()) {
+            throw new IllegalArgumentException("--jtm-gap " + jtm.gap() + " is deeper than the tree, which has "
+                    + shape.leafLevel() + " levels below the root");
+        }
         int[] itemToLeaf = firstTree == null ? CategoryTreeInit.build(shape, log.itemCategories(), seed)
                 : firstTree.itemToLeaf().clone();
         TrainableModel model = TrainableModel.create(options.architecture(), shape.nodeCount(),
@@ -142,7 +152,13 @@ public final class TdmRounds {
                         .withEmbeddingStd(options.embeddingStd()), seed);
         String tree = firstTree == null ? "category" : firstTree.name();
         for (int round = 0; round < options.rounds(); round++) {
-            if (round > 0) {
+            if (round > 0 && options.algorithm() instanceof Algorithm.Jtm jtm) {
+                int[] learnt = learnTree(shape, itemToLeaf, model, samples, jtm, options.training().threads(), progress);
+                model = TrainableModel.fromWeights(model.export(), movedLeaves(model.embeddings(), shape, itemToLeaf,
+                        learnt, d));
+                itemToLeaf = learnt;
+                tree = "jtm (round " + round + ")";
+            } else if (round > 0) {
                 long t = System.nanoTime();
                 float[] itemEmbeddings = itemEmbeddings(model.embeddings(), shape, itemToLeaf, d);
                 itemToLeaf = BalancedKMeansTree.build(shape, itemEmbeddings, d, BalancedKMeansTree.Config.defaults(seed + round),
@@ -179,6 +195,66 @@ public final class TdmRounds {
             onRound.accept(new Round(toIndex(log, shape, itemToLeaf, model, options, source, tree, round), seconds,
                     outcome, tree));
         }
+    }
+
+    /**
+     * JTM's tree learning against the model as trained: each item's samples (at most {@code samplesPerItem}, spread
+     * evenly over them) score its candidate nodes, with histories on the tree the model was trained on.
+     */
+    static int[] learnTree(TreeShape shape, int[] itemToLeaf, TrainableModel model, TrainingSamples samples,
+                           Algorithm.Jtm jtm, int threads, ProgressListener progress) {
+        int items = itemToLeaf.length;
+        int[] offsets = new int[items + 1];
+        for (int s = 0; s < samples.size(); s++) {
+            offsets[samples.target(s) + 1]++;
+        }
+        for (int i = 0; i < items; i++) {
+            offsets[i + 1] += offsets[i];
+        }
+        int[] byItem = new int[samples.size()];
+        int[] fill = Arrays.copyOf(offsets, items);
+        for (int s = 0; s < samples.size(); s++) {
+            byItem[fill[samples.target(s)]++] = s;
+        }
+        int cap = jtm.samplesPerItem();
+        JtmTreeLearner.ItemSamples itemSamples = new JtmTreeLearner.ItemSamples() {
+            @Override
+            public int count(int item) {
+                int n = offsets[item + 1] - offsets[item];
+                return cap == 0 ? n : Math.min(cap, n);
+            }
+
+            @Override
+            public void history(int item, int k, int[] out) {
+                int n = offsets[item + 1] - offsets[item];
+                int pick = cap == 0 || n <= cap ? k : (int) ((long) k * n / cap);
+                samples.history(byItem[offsets[item] + pick], out, 0);
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = out[i] < 0 ? -1 : shape.leafNode(itemToLeaf[out[i]]);
+                }
+            }
+        };
+        NodeScorer scorer = new NodeScorer(ModelTensors.of(model.export()), MemorySegment.ofArray(model.embeddings()),
+                Kernels.best());
+        JtmTreeLearner.Result r = JtmTreeLearner.learn(shape, itemToLeaf, scorer, itemSamples, jtm.gap(), threads,
+                progress);
+        progress.message(String.format("jtm: learnt the tree in %.1f s: %,d of %,d items moved, %,d node scores,"
+                + " objective %.1f", r.seconds(), r.moved(), items, r.nodeScores(), r.objective()));
+        return r.itemToLeaf();
+    }
+
+    /**
+     * The embedding table after JTM moved items: each item's leaf row goes with it to its new leaf, inner nodes keep
+     * theirs (the tree was learnt against them), and leaves left empty are zero.
+     */
+    static float[] movedLeaves(float[] table, TreeShape shape, int[] oldItemToLeaf, int[] newItemToLeaf, int d) {
+        float[] out = table.clone();
+        int firstLeaf = shape.firstLeaf();
+        Arrays.fill(out, firstLeaf * d, shape.nodeCount() * d, 0f);
+        for (int item = 0; item < oldItemToLeaf.length; item++) {
+            System.arraycopy(table, (firstLeaf + oldItemToLeaf[item]) * d, out, (firstLeaf + newItemToLeaf[item]) * d, d);
+        }
+        return out;
     }
 
     /** The training nodes of a round: TDM's layer-wise samples, or OTM's beam. */
