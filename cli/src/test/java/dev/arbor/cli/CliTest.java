@@ -123,6 +123,27 @@ class CliTest {
     }
 
     @Test
+    void jtmLearnsTheTreeAndInspectShowsTheAlgorithm() throws Exception {
+        Path data = slice(4000);
+        Path index = dir.resolve("jtm");
+        Captured captured = arborCapturingStderr("train", "--data", data.toString(), "--format", "movielens", "--model",
+                "mlp", "--rounds", "2", "--algorithm", "jtm", "--jtm-gap", "4", "--epochs", "1", "--samples-per-epoch",
+                "300", "--test-users", "5", "--validation-users", "2", "-o", index.toString());
+        assertEquals(0, captured.run().code(), captured.run().err() + captured.stderr());
+        assertTrue(captured.stderr().contains("jtm: learnt the tree"), captured.stderr());
+        Run inspect = arbor("inspect", index.toString());
+        assertTrue(inspect.out().contains("train.algorithm        jtm") && inspect.out().contains("train.jtm.gap          4")
+                && inspect.out().contains("tree                   jtm (round 1)"), inspect.out());
+        for (String[] bad : new String[][] {{"0", "--jtm-gap must be at least 1 level, got 0"},
+                {"40", "--jtm-gap 40 is deeper than the tree, which has 12 levels below the root"}}) {
+            Run run = arbor("train", "--data", data.toString(), "--format", "movielens", "--algorithm", "jtm",
+                    "--jtm-gap", bad[0], "-o", dir.resolve("bad").toString());
+            assertEquals(2, run.code(), run.err());
+            assertTrue(run.err().contains(bad[1]), run.err());
+        }
+    }
+
+    @Test
     void firstTreeCanComeFromTheTwoTowersItemVectors() throws Exception {
         Path data = slice(4000);
         Path index = dir.resolve("two-tower");
