@@ -13,7 +13,8 @@ import java.io.UncheckedIOException;
  * candidates), keeps the best {@code beam} nodes of each level, scores all their non-empty children as
  * one batch, and at the leaf level returns the best {@code k} items that pass the exclusions and the
  * filter. When the beam is at least the leaf count, every leaf is scored and the result is exactly the
- * brute-force top-k. Thread-safe: each thread uses its own {@link SearchContext}.
+ * brute-force top-k. Training (OTM) runs this same search from a level of its choice and watches the nodes it
+ * scores through a {@link LevelVisitor}. Thread-safe: each thread uses its own {@link SearchContext}.
  */
 public final class BeamSearcher {
     private static final int BRUTE_FORCE_CHUNK = 4096;
@@ -31,17 +32,55 @@ public final class BeamSearcher {
         return new SearchContext(tree);
     }
 
+    /**
+     * Sees the nodes a beam search scores, level by level: OTM trains on exactly these. The arrays are the search's
+     * scratch, valid only during the call; the visitor must not change them.
+     */
+    @FunctionalInterface
+    public interface LevelVisitor {
+        /** {@code nodes[0 .. count)} were scored on {@code level}, {@code scores[i]} being {@code nodes[i]}'s score. */
+        void visit(int level, int[] nodes, float[] scores, int count);
+    }
+
     /** Beam search for the top {@code k} items; {@code beam >= k} is required. */
     public void search(SearchContext ctx, int k, int beam, SearchResult result) {
+        checkSearch(ctx, k, beam, result);
+        int width = Math.min(beam, shape.leafCount());
+        int level = 0;
+        while (level < shape.leafLevel() && shape.levelSize(level) <= width) {
+            level++;
+        }
+        beamSearch(ctx, k, width, level, null, result);
+    }
+
+    /**
+     * Beam search that scores every non-empty node of {@code startLevel} and hands each level's scored nodes to
+     * {@code visitor}. {@link #search(SearchContext, int, int, SearchResult)} starts at the first level wider than
+     * the beam, as the levels above it would be kept whole; training starts where its samples start.
+     */
+    public void search(SearchContext ctx, int k, int beam, int startLevel, LevelVisitor visitor, SearchResult result) {
+        checkSearch(ctx, k, beam, result);
+        if (startLevel < 0 || startLevel > shape.leafLevel()) {
+            throw new IllegalArgumentException("start level must be in [0, " + shape.leafLevel() + "], got " + startLevel);
+        }
+        beamSearch(ctx, k, Math.min(beam, shape.leafCount()), startLevel, visitor, result);
+    }
+
+    private void checkSearch(SearchContext ctx, int k, int beam, SearchResult result) {
         checkArguments(ctx, k, result);
         if (beam < k) {
             throw new IllegalArgumentException("beam " + beam + " is narrower than k " + k
                     + ": the leaf level would hold too few candidates; use a beam of at least k");
         }
+    }
+
+    /** The search with the beam already clamped to the leaf count. */
+    private void beamSearch(SearchContext ctx, int k, int beam, int startLevel, LevelVisitor visitor,
+                            SearchResult result) {
         try {
             // A beam or k wider than the tree selects the same nodes as one exactly as wide; clamping keeps
             // an absurd width (say Integer.MAX_VALUE) from sizing buffers after it.
-            runBeamSearch(ctx, Math.min(k, shape.itemCount()), Math.min(beam, shape.leafCount()), result);
+            runBeamSearch(ctx, Math.min(k, shape.itemCount()), beam, startLevel, visitor, result);
         } catch (IndexOutOfBoundsException e) {
             throw corrupt(e);
         }
@@ -73,15 +112,13 @@ public final class BeamSearcher {
         }
     }
 
-    private void runBeamSearch(SearchContext ctx, int k, int beam, SearchResult result) {
+    private void runBeamSearch(SearchContext ctx, int k, int beam, int startLevel, LevelVisitor visitor,
+                               SearchResult result) {
         scorer.prepare(ctx.scoring, ctx.historyNodes);
         ctx.scoredNodes = 0;
         int leafLevel = shape.leafLevel();
-        int level = 0;
-        while (level < leafLevel && shape.levelSize(level) <= beam) {
-            level++;
-        }
-        // The first level is taken whole: its parent level fits in the beam.
+        int level = startLevel;
+        // The first level is taken whole: serving's parent level fits in the beam, training's is above its samples.
         int start = shape.levelStart(level), size = shape.levelSize(level);
         // No level holds more candidates than the leaf level; the long product cannot overflow.
         ctx.ensureCandidates((int) Math.min(Math.max(size, (long) beam * shape.branching()), shape.leafCount()));
@@ -95,6 +132,9 @@ public final class BeamSearcher {
         while (level < leafLevel) {
             ctx.topK(beam);
             scoreInto(ctx, n);
+            if (visitor != null) {
+                visitor.visit(level, ctx.candidates, ctx.candidateScores, n);
+            }
             int kept = ctx.topK().size();
             ctx.topK().drain(ctx.beam, ctx.beamScores);
             level++;
@@ -111,6 +151,9 @@ public final class BeamSearcher {
         }
         ctx.topK(k);
         scoreInto(ctx, n);
+        if (visitor != null) {
+            visitor.visit(leafLevel, ctx.candidates, ctx.candidateScores, n);
+        }
         emit(ctx, result);
     }
 

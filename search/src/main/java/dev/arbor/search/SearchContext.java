@@ -60,6 +60,25 @@ public final class SearchContext {
         return this;
     }
 
+    /**
+     * Sets the history slots as they are, oldest first: leaf node ids, {@code -1} for an empty slot. Training holds its
+     * samples' histories this way, already arranged in windows.
+     */
+    public SearchContext historyNodes(int[] slots) {
+        if (slots.length != historyNodes.length) {
+            throw new IllegalArgumentException("history must have " + historyNodes.length + " slots, got " + slots.length);
+        }
+        int firstLeaf = tree.shape().firstLeaf(), end = tree.shape().nodeCount();
+        for (int node : slots) {
+            if (node != BehaviourWindows.PADDING && (node < firstLeaf || node >= end)) {
+                throw new IllegalArgumentException("history slot holds node " + node + ", not a leaf in [" + firstLeaf
+                        + ", " + end + ") nor " + BehaviourWindows.PADDING + " for an empty slot");
+            }
+        }
+        System.arraycopy(slots, 0, historyNodes, 0, slots.length);
+        return this;
+    }
+
     /** Empties the history and returns the first slot a history of {@code count} behaviours fills. */
     private int beginHistory(int count, int available) {
         if (count < 0 || count > available) {
