@@ -65,6 +65,21 @@ public final class TrainingSamples {
         return log.sequenceItems()[positions[sample]];
     }
 
+    /**
+     * Writes sample {@code sample}'s label set into {@code out}: its target, then the items its user met next, at most
+     * {@code max} in all (fewer at the end of the sequence). An item met twice is written twice. Returns the count.
+     */
+    public int labels(int sample, int max, int[] out) {
+        if (max < 1 || out.length < max) {
+            throw new IllegalArgumentException("labels: max must be in [1, " + out.length + "] (the array's length), got "
+                    + max);
+        }
+        int p = positions[sample];
+        int n = Math.min(max, log.userOffsets()[userOf(p) + 1] - p);
+        System.arraycopy(log.sequenceItems(), p, out, 0, n);
+        return n;
+    }
+
     /** Writes the 69-slot input of sample {@code sample} into {@code out[offset, offset + 69)}. */
     public void history(int sample, int[] out, int offset) {
         int p = positions[sample];

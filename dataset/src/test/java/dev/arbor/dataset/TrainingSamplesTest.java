@@ -63,6 +63,26 @@ class TrainingSamplesTest {
     }
 
     @Test
+    void labelsAreTheTargetAndTheNextItemsOfTheSameUser() {
+        InteractionLog log = log();
+        TrainingSamples samples = TrainingSamples.of(log, new int[] {0, 1}, 1);
+        int[] out = new int[5];
+        // User 0's samples come first: targets 1..99; user 1's (sequence 7, 6, 5) after them.
+        assertEquals(4, samples.labels(0, 4, out));
+        assertArrayEquals(new int[] {1, 2, 3, 4}, Arrays.copyOf(out, 4));
+        assertEquals(1, samples.labels(0, 1, out));
+        assertEquals(samples.target(0), out[0]);
+        int lastOfUser0 = 98;
+        assertEquals(99, samples.target(lastOfUser0));
+        assertEquals(1, samples.labels(lastOfUser0, 5, out), "the end of the sequence: the target alone");
+        assertEquals(99, out[0]);
+        assertEquals(2, samples.labels(lastOfUser0 + 1, 5, out), "user 1's first sample stops at its own end");
+        assertArrayEquals(new int[] {log.itemOrdinal(6), log.itemOrdinal(5)}, Arrays.copyOf(out, 2));
+        assertThrows(IllegalArgumentException.class, () -> samples.labels(0, 0, out));
+        assertThrows(IllegalArgumentException.class, () -> samples.labels(0, 6, out));
+    }
+
+    @Test
     void historyNeverCrossesIntoTheUsersNeighbour() {
         InteractionLog log = log();
         TrainingSamples samples = TrainingSamples.of(log, new int[] {1}, 1);
