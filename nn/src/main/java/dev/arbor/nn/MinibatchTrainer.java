@@ -149,6 +149,11 @@ public final class MinibatchTrainer implements AutoCloseable {
         return model;
     }
 
+    /** The step's worker threads, idle between steps: work between steps (preparing the next batch) may use them. */
+    public Parallel workers() {
+        return parallel;
+    }
+
     /**
      * One training step on {@code batch}: gradients of the mean loss, the BatchNorm running statistics
      * moved towards the batch's, and an Adam update. Returns the batch's mean loss before the update.

@@ -2,6 +2,7 @@ package dev.arbor.treetrain;
 
 import dev.arbor.dataset.TrainingSamples;
 import dev.arbor.nn.Batch;
+import dev.arbor.nn.Parallel;
 import dev.arbor.nn.TrainableModel;
 import java.util.SplittableRandom;
 
@@ -12,10 +13,11 @@ import java.util.SplittableRandom;
 public interface PairSampler {
 
     /**
-     * Called before each batch is filled, with the model as that step starts from: a sampler that searches with the
-     * model sees it frozen for the step. The default does nothing.
+     * Called before each batch is filled with samples {@code [from, to)}, with the model as that step starts from and
+     * the trainer's workers, idle until the step: a sampler that searches with the model sees it frozen for the step,
+     * and may work out the batch's samples on the workers. The default does nothing.
      */
-    default void beginBatch(TrainableModel model) {
+    default void beginBatch(TrainableModel model, TrainingSamples samples, int from, int to, Parallel workers) {
     }
 
     /**

@@ -118,6 +118,14 @@ public final class TdmTrainer {
     private TdmTrainer() {
     }
 
+    /** Sample {@code sample}'s history as the model reads it: each behaviour's leaf node, -1 for an empty slot. */
+    static void historyNodes(TrainingSamples samples, int sample, TreeShape shape, int[] itemToLeaf, int[] out) {
+        samples.history(sample, out, 0);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = out[i] < 0 ? -1 : shape.leafNode(itemToLeaf[out[i]]);
+        }
+    }
+
     /** {@link #train(TrainableModel, TrainingSamples, TreeShape, int[], PairSampler, Config, ProgressListener, Validation)} for the configured epochs, without validation. */
     public static Outcome train(TrainableModel model, TrainingSamples samples, TreeShape shape, int[] itemToLeaf,
                                 PairSampler sampler, Config config, ProgressListener progress) {
@@ -154,13 +162,10 @@ public final class TdmTrainer {
                 boolean outOfTime = false;
                 for (int from = 0; from < perEpoch && !outOfTime; from += config.batchSamples()) {
                     batch.clear();
-                    sampler.beginBatch(model);
                     int to = Math.min(perEpoch, from + config.batchSamples());
+                    sampler.beginBatch(model, samples, from, to, trainer.workers());
                     for (int s = from; s < to; s++) {
-                        samples.history(s, history, 0);
-                        for (int i = 0; i < historyLength; i++) {
-                            history[i] = history[i] < 0 ? -1 : shape.leafNode(itemToLeaf[history[i]]);
-                        }
+                        historyNodes(samples, s, shape, itemToLeaf, history);
                         batch.addHistory(history);
                         sampler.addPairs(batch, samples, s, history, random);
                     }
