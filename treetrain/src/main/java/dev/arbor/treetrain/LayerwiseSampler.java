@@ -77,20 +77,38 @@ public final class LayerwiseSampler implements PairSampler {
 
     /** Adds the positive and negatives of every level for {@code targetItem} to the batch's current group. */
     public void addPairs(Batch batch, int targetItem, SplittableRandom random) {
-        int leafNode = shape.leafNode(itemToLeaf[targetItem]);
-        for (int level = shape.leafLevel(); level >= startLevel; level--) {
-            int positive = shape.ancestorAt(leafNode, level);
+        int positive = shape.leafNode(itemToLeaf[targetItem]);
+        for (int level = shape.leafLevel(); level >= startLevel; level--, positive = shape.parent(positive)) {
             batch.addCandidate(positive, 1);
-            int[] nodes = levelNodes[level];
-            int negatives = Math.min(schedule.count(level), nodes.length - 1);
-            for (int i = 0; i < negatives; i++) {
-                int node;
-                do {
-                    node = cumulative == null ? nodes[random.nextInt(nodes.length)] : weighted(level, random);
-                } while (node == positive);
-                batch.addCandidate(node, 0);
+            addNegatives(batch, level, positive, null, 0, 0, random);
+        }
+    }
+
+    /**
+     * Adds {@code level}'s negatives to the batch's current group: the scheduled count, at most the level's non-empty
+     * nodes that are not positives, none of them {@code positive} or one of {@code morePositives[from, from + count)}
+     * (null when {@code count} is 0). OTM's sampled ablation has several positives per level.
+     */
+    void addNegatives(Batch batch, int level, int positive, int[] morePositives, int from, int count,
+                      SplittableRandom random) {
+        int[] nodes = levelNodes[level];
+        int negatives = Math.min(schedule.count(level), nodes.length - 1 - count);
+        for (int i = 0; i < negatives; i++) {
+            int node;
+            do {
+                node = cumulative == null ? nodes[random.nextInt(nodes.length)] : weighted(level, random);
+            } while (node == positive || contains(morePositives, from, count, node));
+            batch.addCandidate(node, 0);
+        }
+    }
+
+    private static boolean contains(int[] nodes, int from, int count, int node) {
+        for (int i = from; i < from + count; i++) {
+            if (nodes[i] == node) {
+                return true;
             }
         }
+        return false;
     }
 
     /** Pairs per sample, for sizing and progress. */
