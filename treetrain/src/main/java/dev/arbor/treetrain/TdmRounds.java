@@ -261,8 +261,12 @@ public final class TdmRounds {
     private static PairSampler pairSampler(Options options, TreeShape shape, int[] itemToLeaf, NegativeSchedule schedule,
                                            long[] frequency) {
         LayerwiseSampler layerwise = new LayerwiseSampler(shape, itemToLeaf, schedule, options.startLevel(), frequency);
-        if (options.algorithm() instanceof Algorithm.Otm) {
-            throw new UnsupportedOperationException("--algorithm otm: the beam-aware sampler is being built");
+        if (options.algorithm() instanceof Algorithm.Otm otm) {
+            if (options.training().loss() == dev.arbor.nn.Loss.SAMPLED_SOFTMAX) {
+                throw new IllegalArgumentException("--loss softmax does not fit --algorithm otm: the softmax needs each"
+                        + " group to start with a positive, and a beam's nodes need not hold one; use --loss binary");
+            }
+            return new OtmSampler(otm, shape, itemToLeaf, options.startLevel(), layerwise);
         }
         return layerwise;
     }
