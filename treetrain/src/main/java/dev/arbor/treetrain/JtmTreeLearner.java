@@ -315,28 +315,36 @@ public final class JtmTreeLearner {
         return p;
     }
 
-    /** One thread's buffers for scoring items' candidates: a prepared user, a level's nodes and path sums. */
+    /** One thread's buffers for scoring items' candidates: a prepared user, a step's nodes and path sums. */
     private final class Scratch {
         final LevelScorer.User user = scorer.newUser();
         final int[] history = new int[scorer.historyLength()];
         final int[] nodes;
         final float[] scores;
-        final double[] pathAbove;
         final double[] path;
         final double[] sum;
 
         Scratch(int width) {
-            nodes = new int[width];
-            scores = new float[width];
-            pathAbove = new double[width];
-            path = new double[width];
+            // Every level of a step in one batch: b + b^2 + ... + width nodes, fewer than 2 * width.
+            nodes = new int[2 * width];
+            scores = new float[2 * width];
+            path = new double[2 * width];
             sum = new double[width];
         }
 
         /** Objectives of {@code items[from, to)} over the {@code width} descendants of {@code node} on {@code end}. */
         void score(int node, int level, int end, int[] items, int from, int to, float[] objective) {
-            int width = nodes.length;
+            int width = sum.length;
             int b = shape.branching();
+            // The step's nodes level by level, so that the parent of the q-th (q >= b) is the (q / b - 1)-th.
+            int count = 0;
+            for (int l = level + 1, first = node, size = 1; l <= end; l++) {
+                first = shape.firstChild(first);
+                size *= b;
+                for (int c = 0; c < size; c++) {
+                    nodes[count++] = first + c;
+                }
+            }
             long scored = 0;
             for (int i = from; i < to; i++) {
                 int item = items[i];
@@ -345,24 +353,17 @@ public final class JtmTreeLearner {
                 for (int k = 0; k < n; k++) {
                     samples.history(item, k, history);
                     scorer.prepare(user, history);
-                    // pathAbove[c] holds the log-likelihood from node down to the c-th node of the previous level.
-                    pathAbove[0] = 0;
-                    int first = node, size = 1;
-                    for (int l = level + 1; l <= end; l++) {
-                        first = shape.firstChild(first);
-                        size *= b;
-                        for (int c = 0; c < size; c++) {
-                            nodes[c] = first + c;
-                        }
-                        scorer.score(user, nodes, 0, size, scores, 0);
-                        scored += size;
-                        for (int c = 0; c < size; c++) {
-                            path[c] = pathAbove[c / b] + logSigmoid(scores[c]);
-                        }
-                        System.arraycopy(path, 0, pathAbove, 0, size);
+                    scorer.score(user, nodes, 0, count, scores, 0);
+                    scored += count;
+                    // path[q] is the log-likelihood from node down to the q-th scored node: its parent's plus its own.
+                    for (int q = 0; q < b; q++) {
+                        path[q] = logSigmoid(scores[q]);
+                    }
+                    for (int q = b; q < count; q++) {
+                        path[q] = path[q / b - 1] + logSigmoid(scores[q]);
                     }
                     for (int c = 0; c < width; c++) {
-                        sum[c] += pathAbove[c];
+                        sum[c] += path[count - width + c];
                     }
                 }
                 for (int c = 0; c < width; c++) {
