@@ -102,11 +102,20 @@ class CliTest {
                 {"--time-budget", "-3", "--time-budget must be more than 0 seconds, got -3.0"},
                 {"--tune", "0", "--tune must be more than 0 seconds, got 0.0"},
                 {"--tune", "5", "a tuning budget of 5.0 s is too small for one trial, which needs at least 15 s"},
-                {"--loss", "hinge", "--loss must be binary or softmax, got hinge"}}) {
-            Run run = arbor("train", "--data", data.toString(), "--format", "movielens", bad[0], bad[1], "-o",
-                    dir.resolve("bad").toString());
+                {"--loss", "hinge", "--loss must be binary or softmax, got hinge"},
+                {"--algorithm", "foo", "--algorithm must be tdm, jtm or otm, got foo"},
+                {"--algorithm", "otm", "--otm-labels", "0", "--otm-labels must be at least 1, got 0"},
+                {"--algorithm", "otm", "--otm-beam", "2", "--otm-labels", "3",
+                        "--otm-beam 2 is narrower than --otm-labels 3: the beam could not hold every positive"},
+                {"--algorithm", "otm", "--otm-nodes", "all", "--otm-nodes must be beam or sampled, got all"},
+                {"--algorithm", "otm", "--loss", "softmax", "--loss softmax does not fit --algorithm otm"}}) {
+            // Each case: the options, then the message.
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--data", data.toString(), "--format",
+                    "movielens", "-o", dir.resolve("bad").toString()));
+            args.addAll(List.of(bad).subList(0, bad.length - 1));
+            Run run = arbor(args.toArray(String[]::new));
             assertEquals(2, run.code(), run.err());
-            assertTrue(run.err().contains(bad[2]), run.err());
+            assertTrue(run.err().contains(bad[bad.length - 1]), run.err());
         }
     }
 
