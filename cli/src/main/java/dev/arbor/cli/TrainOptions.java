@@ -97,6 +97,11 @@ final class TrainOptions {
             + " item that score its candidate nodes, 0 = all (default: ${DEFAULT-VALUE}).")
     int jtmSamplesPerItem;
 
+    @Option(names = "--hierarchical-history", defaultValue = "0", description = "JTM's hierarchical user preference:"
+            + " a node of level j is scored against the history's ancestors on level max(j, L), which the index records"
+            + " and search follows; 0 = the leaves at every level (default: ${DEFAULT-VALUE}).")
+    int hierarchicalHistory;
+
     @Option(names = "--otm-beam", defaultValue = "20", description = "OTM: the training beam search's width"
             + " (default: ${DEFAULT-VALUE}).")
     int otmBeam;
@@ -180,6 +185,6 @@ final class TrainOptions {
                         timeBudgetSeconds == null ? Double.POSITIVE_INFINITY : timeBudgetSeconds, weightDecay, Loss.parse(loss, "--loss")),
                 negativeScale,
                 frequencyNegatives, startLevel, batchNorm, minHistory, TrainableModel.Options.defaults().embeddingStd(),
-                algorithm());
+                algorithm(), hierarchicalHistory);
     }
 }

@@ -108,7 +108,11 @@ class CliTest {
                 {"--algorithm", "otm", "--otm-beam", "2", "--otm-labels", "3",
                         "--otm-beam 2 is narrower than --otm-labels 3: the beam could not hold every positive"},
                 {"--algorithm", "otm", "--otm-nodes", "all", "--otm-nodes must be beam or sampled, got all"},
-                {"--algorithm", "otm", "--loss", "softmax", "--loss softmax does not fit --algorithm otm"}}) {
+                {"--algorithm", "otm", "--loss", "softmax", "--loss softmax does not fit --algorithm otm"},
+                {"--hierarchical-history", "-1", "--hierarchical-history must be a level >= 1, or 0 for none, got -1"},
+                {"--hierarchical-history", "40", "--hierarchical-history 40 is deeper than the tree's leaf level 12"},
+                {"--algorithm", "otm", "--hierarchical-history", "5",
+                        "--hierarchical-history does not work with --algorithm otm yet"}}) {
             // Each case: the options, then the message.
             List<String> args = new java.util.ArrayList<>(List.of("train", "--data", data.toString(), "--format",
                     "movielens", "-o", dir.resolve("bad").toString()));

@@ -94,6 +94,15 @@ public record TreeShape(int branching, int levels, int itemCount) {
         return firstLeaf() + leaf;
     }
 
+    /** The level of {@code node}. */
+    public int levelOf(int node) {
+        int level = 0;
+        while (level + 1 < levels && levelStart(level + 1) <= node) {
+            level++;
+        }
+        return level;
+    }
+
     /** The ancestor of {@code leafNode} on {@code level}. */
     public int ancestorAt(int leafNode, int level) {
         int node = leafNode;

@@ -128,4 +128,45 @@ class TdmRoundsTest {
                         0.01f, new Algorithm.Jtm(9, 0)), Map.of(), l -> { }, round -> { }));
         assertEquals("--jtm-gap 9 is deeper than the tree, which has 8 levels below the root", bad.getMessage());
     }
+
+    /**
+     * JTM's hierarchical user preference end to end: the segment records the minimum level, search reads it, and the
+     * served model scores a level's nodes against the history's ancestors on that level exactly as the trained model
+     * does.
+     */
+    @Test
+    void aHierarchicalHistoryIsTrainedRecordedAndServed() throws Exception {
+        InteractionLog log = clusteredLog(300, 256, 20, 5);
+        DataSplit split = DataSplit.of(log, SplitOptions.withSeed(3).withTestUsers(30).withValidationUsers(10));
+        ModelArchitecture arch = new ModelArchitecture(ModelKind.ATTENTION_DNN, 8, BehaviourWindows.sizes(), 6, new int[] {16, 8});
+        TdmRounds.Options options = new TdmRounds.Options(arch, 2, 2, new TdmTrainer.Config(2, 0, 50, 0.01f, 2, 11), 1.0,
+                false, 1, false, 3, 0.01f, new Algorithm.Jtm(3, 0), 5);
+        List<TdmRounds.Round> rounds = new ArrayList<>();
+        TdmRounds.run(log, split, options, Map.of("source", "test"), l -> { }, rounds::add);
+        TreeIndex learnt = rounds.get(1).index();
+        assertEquals("5", learnt.metadata().get(dev.arbor.format.HierarchicalHistory.PROPERTY));
+        SegmentWriter.write(dir, learnt);
+        try (TreeSegment segment = IndexDirectory.openLatestVerified(dir)) {
+            assertEquals(5, segment.hierarchy().minLevel());
+            TrainableModel model = TrainableModel.fromWeights(learnt.model(), learnt.nodeEmbeddings());
+            int[] leaves = new int[arch.historyLength()];
+            java.util.Arrays.fill(leaves, -1);
+            leaves[68] = segment.shape().leafNode(segment.leafOf(3));
+            leaves[60] = segment.shape().leafNode(segment.leafOf(9));
+            int[] mapped = new int[leaves.length];
+            segment.hierarchy().map(leaves, 6, mapped);
+            assertNotEquals(leaves[68], mapped[68]);
+            int[] nodes = {segment.shape().levelStart(6), segment.shape().levelStart(6) + 7, segment.shape().levelStart(6) + 40};
+            float[] expected = new float[nodes.length], actual = new float[nodes.length];
+            model.score(mapped, nodes, nodes.length, expected);
+            ScoringContext ctx = segment.scorer().newUser();
+            segment.scorer().prepare(ctx, mapped);
+            segment.scorer().score(ctx, nodes, 0, nodes.length, actual, 0);
+            for (int i = 0; i < nodes.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-4 * Math.max(1, Math.abs(expected[i])), "node " + nodes[i]);
+            }
+            SegmentQuality q = SegmentQuality.measure(segment, split.test(), 20, new Evaluator().withKs(10).withThreads(2), new int[] {10});
+            assertTrue(q.bruteForce().recall(10) > 3 * 10.0 / 256, "recall@10 " + q.bruteForce().recall(10));
+        }
+    }
 }

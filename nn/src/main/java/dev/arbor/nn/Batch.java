@@ -97,6 +97,11 @@ public final class Batch {
         return labels[java.util.Objects.checkIndex(pair, pairs)];
     }
 
+    /** Copies group {@code g}'s history into {@code out}. */
+    public void history(int g, int[] out) {
+        System.arraycopy(histories, java.util.Objects.checkIndex(g, groups) * historyLength, out, 0, historyLength);
+    }
+
     /** Histories, {@link #historyLength()} slots per group. */
     int[] histories() {
         return histories;

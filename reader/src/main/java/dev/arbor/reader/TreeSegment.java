@@ -8,6 +8,7 @@ import dev.arbor.format.FramedFile;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
 import dev.arbor.format.TensorSpec;
+import dev.arbor.format.HierarchicalHistory;
 import dev.arbor.format.TreeShape;
 import dev.arbor.scorer.Kernels;
 import dev.arbor.scorer.ModelTensors;
@@ -48,6 +49,7 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
     private final long[] fileLengths;
     private final Map<String, String> properties;
     private final TreeShape shape;
+    private final HierarchicalHistory hierarchy;
     private final MemorySegment leafItems, itemLeaves, nonEmpty, itemIds, sortedIds, sortedOrdinals, embeddings;
     private final ModelTensors model;
     private final NodeScorer scorer;
@@ -72,6 +74,11 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
             this.shape = new TreeShape(branching, levels, itemCount);
         } catch (IllegalArgumentException e) {
             throw new CorruptSegmentException(tree.resource(), "inconsistent tree: " + e.getMessage());
+        }
+        try {
+            hierarchy = HierarchicalHistory.fromProperties(shape, properties);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptSegmentException(directory.resolve(META_FILE).toString(), e.getMessage());
         }
         leafItems = tree.section(TREE_LEAF_ITEMS, "leafItems", ElementType.I32, shape.leafCount());
         itemLeaves = tree.section(TREE_ITEM_LEAVES, "itemLeaves", ElementType.I32, itemCount);
@@ -209,6 +216,11 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
 
     public TreeShape shape() {
         return shape;
+    }
+
+    @Override
+    public HierarchicalHistory hierarchy() {
+        return hierarchy;
     }
 
     public int itemCount() {

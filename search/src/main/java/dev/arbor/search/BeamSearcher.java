@@ -1,6 +1,7 @@
 package dev.arbor.search;
 
 import dev.arbor.format.CorruptSegmentException;
+import dev.arbor.format.HierarchicalHistory;
 import dev.arbor.format.TreeShape;
 import dev.arbor.scorer.LevelScorer;
 import java.io.UncheckedIOException;
@@ -21,11 +22,14 @@ public final class BeamSearcher {
     private final SearchableTree tree;
     private final TreeShape shape;
     private final LevelScorer scorer;
+    /** Null when the model reads the leaves of the history at every level. */
+    private final HierarchicalHistory hierarchy;
 
     public BeamSearcher(SearchableTree tree) {
         this.tree = tree;
         this.shape = tree.shape();
         this.scorer = tree.scorer();
+        this.hierarchy = tree.hierarchy();
     }
 
     public SearchContext newContext() {
@@ -114,10 +118,10 @@ public final class BeamSearcher {
 
     private void runBeamSearch(SearchContext ctx, int k, int beam, int startLevel, LevelVisitor visitor,
                                SearchResult result) {
-        scorer.prepare(ctx.scoring, ctx.historyNodes);
         ctx.scoredNodes = 0;
         int leafLevel = shape.leafLevel();
         int level = startLevel;
+        int prepared = prepareFor(ctx, level, -1);
         // The first level is taken whole: serving's parent level fits in the beam, training's is above its samples.
         int start = shape.levelStart(level), size = shape.levelSize(level);
         // No level holds more candidates than the leaf level; the long product cannot overflow.
@@ -130,6 +134,7 @@ public final class BeamSearcher {
             }
         }
         while (level < leafLevel) {
+            prepared = prepareFor(ctx, level, prepared);
             ctx.topK(beam);
             scoreInto(ctx, n);
             if (visitor != null) {
@@ -149,12 +154,31 @@ public final class BeamSearcher {
                 }
             }
         }
+        prepareFor(ctx, leafLevel, prepared);
         ctx.topK(k);
         scoreInto(ctx, n);
         if (visitor != null) {
             visitor.visit(leafLevel, ctx.candidates, ctx.candidateScores, n);
         }
         emit(ctx, result);
+    }
+
+    /**
+     * Prepares the user for scoring nodes of {@code level} unless the history it reads there is the one of
+     * {@code prepared} (-1: none yet): once per query for a leaf history, once per history level for a hierarchical
+     * one. Returns the history level now prepared.
+     */
+    private int prepareFor(SearchContext ctx, int level, int prepared) {
+        int historyLevel = hierarchy == null ? shape.leafLevel() : hierarchy.historyLevel(level);
+        if (historyLevel != prepared) {
+            if (historyLevel == shape.leafLevel()) {
+                scorer.prepare(ctx.scoring, ctx.historyNodes);
+            } else {
+                hierarchy.map(ctx.historyNodes, historyLevel, ctx.levelHistory);
+                scorer.prepare(ctx.scoring, ctx.levelHistory);
+            }
+        }
+        return historyLevel;
     }
 
     /** Non-empty, and for a leaf: not excluded and accepted by the filter. */

@@ -15,6 +15,8 @@ public final class SearchContext {
     final LevelScorer.User scoring;
     /** History slots (oldest first) as leaf node ids, -1 for empty. */
     final int[] historyNodes;
+    /** The history as one level reads it, for an index with a hierarchical history. */
+    final int[] levelHistory;
     final IntHashSet excluded = new IntHashSet();
     ItemFilter filter = ItemFilter.ALL;
     int[] candidates = new int[0];
@@ -28,6 +30,7 @@ public final class SearchContext {
         this.tree = tree;
         this.scoring = tree.scorer().newUser();
         this.historyNodes = new int[tree.scorer().historyLength()];
+        this.levelHistory = new int[historyNodes.length];
         Arrays.fill(historyNodes, BehaviourWindows.PADDING);
     }
 

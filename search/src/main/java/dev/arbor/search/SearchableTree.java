@@ -1,5 +1,6 @@
 package dev.arbor.search;
 
+import dev.arbor.format.HierarchicalHistory;
 import dev.arbor.format.TreeShape;
 import dev.arbor.scorer.LevelScorer;
 
@@ -28,6 +29,14 @@ public interface SearchableTree {
 
     /** The ordinal of {@code itemId}, or -1 when the index does not hold it. */
     int ordinalOf(long itemId);
+
+    /**
+     * How the model reads histories by level (JTM's hierarchical user preference), or null when it reads the leaves at
+     * every level, as TDM does.
+     */
+    default HierarchicalHistory hierarchy() {
+        return null;
+    }
 
     /** Names the index in error messages: a segment's directory, for example. */
     String describe();

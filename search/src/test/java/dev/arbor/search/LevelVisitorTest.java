@@ -74,9 +74,39 @@ class LevelVisitorTest {
         assertEquals("start level must be in [0, 8], got 9", e.getMessage());
     }
 
-    /** Scores each node by a fixed hash, and records every batch it is asked to score. */
+    /**
+     * With a hierarchical history every level is scored against the history's ancestors on the level it reads, and the
+     * user is prepared once per history level, not once per level.
+     */
+    @Test
+    void aHierarchicalHistoryIsPreparedOncePerHistoryLevel() {
+        FakeTree tree = new FakeTree(new TreeShape(2, 9, 120));
+        tree.hierarchy = new dev.arbor.format.HierarchicalHistory(tree.shape(), 5);
+        BeamSearcher searcher = new BeamSearcher(tree);
+        SearchContext ctx = searcher.newContext();
+        int[] leaves = {tree.shape().leafNode(0), -1, tree.shape().leafNode(37)};
+        ctx.historyNodes(leaves);
+        List<Integer> levels = new ArrayList<>();
+        searcher.search(ctx, 5, 8, 2, (level, nodes, scores, count) -> levels.add(level), new SearchResult(5));
+        // Levels 2..5 read level 5; 6, 7 and 8 read their own.
+        assertEquals(List.of(2, 3, 4, 5, 6, 7, 8), levels);
+        assertEquals(4, tree.scorer.prepared.size(), "one prepare per history level: 5, 6, 7, 8");
+        int[] expected = new int[3];
+        for (int i = 0; i < 4; i++) {
+            tree.hierarchy.map(leaves, 5 + i, expected);
+            assertArrayEquals(expected, tree.scorer.prepared.get(i), "history read on level " + (5 + i));
+        }
+        assertArrayEquals(leaves, tree.scorer.prepared.get(3), "the leaves read the leaves");
+        // Each batch was scored after the prepare of the level it reads.
+        assertEquals(List.of(0, 0, 0, 0, 1, 2, 3), tree.scorer.preparedAtCall);
+    }
+
+    /** Scores each node by a fixed hash, and records every batch it is asked to score and every history prepared. */
     static final class FakeScorer implements LevelScorer {
         final List<int[]> calls = new ArrayList<>();
+        final List<int[]> prepared = new ArrayList<>();
+        /** For each scoring call, the index of the last prepare before it. */
+        final List<Integer> preparedAtCall = new ArrayList<>();
 
         static float score(int node) {
             return (node * 0x9E3779B9 >>> 8) / (float) (1 << 24);
@@ -95,11 +125,13 @@ class LevelVisitorTest {
 
         @Override
         public void prepare(User user, int[] historyNodes) {
+            prepared.add(historyNodes.clone());
         }
 
         @Override
         public void score(User user, int[] nodes, int from, int count, float[] out, int outOff) {
             calls.add(Arrays.copyOfRange(nodes, from, from + count));
+            preparedAtCall.add(prepared.size() - 1);
             for (int i = 0; i < count; i++) {
                 out[outOff + i] = score(nodes[from + i]);
             }
@@ -110,6 +142,7 @@ class LevelVisitorTest {
     static final class FakeTree implements SearchableTree {
         private final TreeShape shape;
         final FakeScorer scorer = new FakeScorer();
+        dev.arbor.format.HierarchicalHistory hierarchy;
 
         FakeTree(TreeShape shape) {
             this.shape = shape;
@@ -161,6 +194,11 @@ class LevelVisitorTest {
         @Override
         public int ordinalOf(long itemId) {
             return itemId >= 0 && itemId < shape.itemCount() ? (int) itemId : -1;
+        }
+
+        @Override
+        public dev.arbor.format.HierarchicalHistory hierarchy() {
+            return hierarchy;
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.arbor.treetrain;
 
+import dev.arbor.format.HierarchicalHistory;
 import dev.arbor.format.TreeShape;
 import dev.arbor.progress.ProgressListener;
 import dev.arbor.scorer.LevelScorer;
@@ -67,6 +68,8 @@ public final class JtmTreeLearner {
     private final ItemSamples samples;
     private final int gap;
     private final int threads;
+    /** Null when the model reads the history's leaves at every level. */
+    private final HierarchicalHistory hierarchy;
     private final int lastLevel;
     private final int[] newItemToLeaf;
     private final AtomicLong nodeScores = new AtomicLong();
@@ -74,7 +77,8 @@ public final class JtmTreeLearner {
     private final double[] objectiveOfItem;
 
     private JtmTreeLearner(TreeShape shape, int[] oldItemToLeaf, LevelScorer scorer, ItemSamples samples, int gap,
-                           int threads) {
+                           int threads, HierarchicalHistory hierarchy) {
+        this.hierarchy = hierarchy;
         this.shape = shape;
         this.oldItemToLeaf = oldItemToLeaf;
         this.scorer = scorer;
@@ -95,6 +99,15 @@ public final class JtmTreeLearner {
      */
     public static Result learn(TreeShape shape, int[] oldItemToLeaf, LevelScorer scorer, ItemSamples samples, int gap,
                                int threads, ProgressListener progress) {
+        return learn(shape, oldItemToLeaf, scorer, samples, gap, threads, null, progress);
+    }
+
+    /**
+     * As above, for a model that reads the history by level ({@code hierarchy}, or null for the leaves at every
+     * level): each level's nodes are scored against the samples' histories mapped to the level it reads.
+     */
+    public static Result learn(TreeShape shape, int[] oldItemToLeaf, LevelScorer scorer, ItemSamples samples, int gap,
+                               int threads, HierarchicalHistory hierarchy, ProgressListener progress) {
         if (gap < 1) {
             throw new IllegalArgumentException("--jtm-gap must be at least 1 level, got " + gap);
         }
@@ -118,7 +131,7 @@ public final class JtmTreeLearner {
                     + oldItemToLeaf.length);
         }
         long started = System.nanoTime();
-        JtmTreeLearner learner = new JtmTreeLearner(shape, oldItemToLeaf, scorer, samples, gap, threads);
+        JtmTreeLearner learner = new JtmTreeLearner(shape, oldItemToLeaf, scorer, samples, gap, threads, hierarchy);
         learner.run(progress);
         int moved = 0;
         double objective = 0;
@@ -319,6 +332,7 @@ public final class JtmTreeLearner {
     private final class Scratch {
         final LevelScorer.User user = scorer.newUser();
         final int[] history = new int[scorer.historyLength()];
+        final int[] levelHistory = new int[history.length];
         final int[] nodes;
         final float[] scores;
         final double[] path;
@@ -330,6 +344,24 @@ public final class JtmTreeLearner {
             scores = new float[2 * width];
             path = new double[2 * width];
             sum = new double[width];
+        }
+
+        /**
+         * The step's nodes scored level by level, each against the history as its level reads it, prepared once per
+         * history level.
+         */
+        private void scoreByHistoryLevel(int level, int end) {
+            int prepared = -1;
+            for (int l = level + 1, offset = 0, size = shape.branching(); l <= end; l++, offset += size,
+                    size *= shape.branching()) {
+                int historyLevel = hierarchy.historyLevel(l);
+                if (historyLevel != prepared) {
+                    hierarchy.map(history, historyLevel, levelHistory);
+                    scorer.prepare(user, levelHistory);
+                    prepared = historyLevel;
+                }
+                scorer.score(user, nodes, offset, size, scores, offset);
+            }
         }
 
         /** Objectives of {@code items[from, to)} over the {@code width} descendants of {@code node} on {@code end}. */
@@ -352,8 +384,12 @@ public final class JtmTreeLearner {
                 int n = samples.count(item);
                 for (int k = 0; k < n; k++) {
                     samples.history(item, k, history);
-                    scorer.prepare(user, history);
-                    scorer.score(user, nodes, 0, count, scores, 0);
+                    if (hierarchy == null) {
+                        scorer.prepare(user, history);
+                        scorer.score(user, nodes, 0, count, scores, 0);
+                    } else {
+                        scoreByHistoryLevel(level, end);
+                    }
                     scored += count;
                     // path[q] is the log-likelihood from node down to the q-th scored node: its parent's plus its own.
                     for (int q = 0; q < b; q++) {

@@ -2,6 +2,7 @@ package dev.arbor.treetrain;
 
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.TreeIndex;
+import dev.arbor.format.HierarchicalHistory;
 import dev.arbor.format.TreeShape;
 import dev.arbor.format.BehaviourWindows;
 import dev.arbor.dataset.DataSplit;
@@ -11,10 +12,6 @@ import dev.arbor.nn.TrainableModel;
 import dev.arbor.progress.ProgressListener;
 import dev.arbor.treebuild.BalancedKMeansTree;
 import dev.arbor.treebuild.CategoryTreeInit;
-import dev.arbor.scorer.Kernels;
-import dev.arbor.scorer.ModelTensors;
-import dev.arbor.scorer.NodeScorer;
-import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.function.Consumer;
@@ -41,12 +38,22 @@ public final class TdmRounds {
      * @param minHistory         minimum behaviours before a target is used as a sample
      * @param embeddingStd       standard deviation of the normal the embedding table starts from
      * @param algorithm          TDM, JTM or OTM: how the tree is rebuilt between rounds and which nodes train
+     * @param historyMinLevel    JTM's hierarchical user preference: nodes of level j read the history's ancestors on
+     *                           level max(j, historyMinLevel); 0 for the leaves at every level
      */
     public record Options(ModelArchitecture architecture, int branching, int rounds, TdmTrainer.Config training,
                           double negativeScale, boolean frequencyNegatives, int startLevel, boolean batchNorm,
-                          int minHistory, float embeddingStd, Algorithm algorithm) {
+                          int minHistory, float embeddingStd, Algorithm algorithm, int historyMinLevel) {
         public Options {
             java.util.Objects.requireNonNull(algorithm, "algorithm");
+            if (historyMinLevel < 0) {
+                throw new IllegalArgumentException("--hierarchical-history must be a level >= 1, or 0 for none, got "
+                        + historyMinLevel);
+            }
+            if (historyMinLevel > 0 && algorithm instanceof Algorithm.Otm) {
+                throw new IllegalArgumentException("--hierarchical-history does not work with --algorithm otm yet: OTM's"
+                        + " pseudo-targets score a node's children against one history");
+            }
             if (rounds < 1) {
                 throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
             }
@@ -59,30 +66,38 @@ public final class TdmRounds {
             }
         }
 
+        /** As the full constructor, for a model that reads the history's leaves at every level. */
+        public Options(ModelArchitecture architecture, int branching, int rounds, TdmTrainer.Config training,
+                       double negativeScale, boolean frequencyNegatives, int startLevel, boolean batchNorm,
+                       int minHistory, float embeddingStd, Algorithm algorithm) {
+            this(architecture, branching, rounds, training, negativeScale, frequencyNegatives, startLevel, batchNorm,
+                    minHistory, embeddingStd, algorithm, 0);
+        }
+
         /** As the full constructor, with embeddings drawn at {@link TrainableModel.Options#defaults()}'s std. */
         public Options(ModelArchitecture architecture, int branching, int rounds, TdmTrainer.Config training,
                        double negativeScale, boolean frequencyNegatives, int startLevel, boolean batchNorm,
                        int minHistory) {
             this(architecture, branching, rounds, training, negativeScale, frequencyNegatives, startLevel, batchNorm,
-                    minHistory, TrainableModel.Options.defaults().embeddingStd(), new Algorithm.Tdm());
+                    minHistory, TrainableModel.Options.defaults().embeddingStd(), new Algorithm.Tdm(), 0);
         }
 
         /** These options with another learning rate, negative scale and initial embedding std: one tuning trial. */
         public Options withTrial(float learningRate, double scale, float std) {
             return new Options(architecture, branching, rounds, training.withLearningRate(learningRate), scale,
-                    frequencyNegatives, startLevel, batchNorm, minHistory, std, algorithm);
+                    frequencyNegatives, startLevel, batchNorm, minHistory, std, algorithm, historyMinLevel);
         }
 
         /** These options with {@code n} rounds of at most {@code epochs} epochs each, and no time budget. */
         public Options withRoundsAndEpochs(int n, int epochs) {
             return new Options(architecture, branching, n, training.withEpochsOnly(epochs), negativeScale,
-                    frequencyNegatives, startLevel, batchNorm, minHistory, embeddingStd, algorithm);
+                    frequencyNegatives, startLevel, batchNorm, minHistory, embeddingStd, algorithm, historyMinLevel);
         }
 
         /** These options with {@code n} rounds and each round's training under {@code seconds}. */
         public Options withRoundsAndBudget(int n, double seconds) {
             return new Options(architecture, branching, n, training.withTimeBudget(seconds), negativeScale,
-                    frequencyNegatives, startLevel, batchNorm, minHistory, embeddingStd, algorithm);
+                    frequencyNegatives, startLevel, batchNorm, minHistory, embeddingStd, algorithm, historyMinLevel);
         }
     }
 
@@ -135,7 +150,8 @@ public final class TdmRounds {
         long[] frequency = options.frequencyNegatives() ? trainingFrequencies(log, split.trainUsers()) : null;
         NegativeSchedule schedule = NegativeSchedule.paper(shape.levels(), options.negativeScale());
         long seed = options.training().seed();
-        progress.message(String.format("tdm: %,d items, %,d training samples, tree B=%d with %d levels, negatives per"
+        String name = options.algorithm().key();
+        progress.message(String.format(name + ": %,d items, %,d training samples, tree B=%d with %d levels, negatives per"
                 + " level %s", items, samples.size(), options.branching(), shape.levels(), schedule));
         if (firstTree != null && firstTree.itemToLeaf().length != items) {
             throw new IllegalArgumentException("the first tree places " + firstTree.itemToLeaf().length + " items, the log has "
@@ -145,6 +161,12 @@ public final class TdmRounds {
             throw new IllegalArgumentException("--jtm-gap " + jtm.gap() + " is deeper than the tree, which has "
                     + shape.leafLevel() + " levels below the root");
         }
+        if (options.historyMinLevel() > shape.leafLevel()) {
+            throw new IllegalArgumentException("--hierarchical-history " + options.historyMinLevel() + " is deeper than the"
+                    + " tree's leaf level " + shape.leafLevel());
+        }
+        HierarchicalHistory hierarchy = options.historyMinLevel() == 0 ? null
+                : new HierarchicalHistory(shape, options.historyMinLevel());
         int[] itemToLeaf = firstTree == null ? CategoryTreeInit.build(shape, log.itemCategories(), seed)
                 : firstTree.itemToLeaf().clone();
         TrainableModel model = TrainableModel.create(options.architecture(), shape.nodeCount(),
@@ -153,7 +175,8 @@ public final class TdmRounds {
         String tree = firstTree == null ? "category" : firstTree.name();
         for (int round = 0; round < options.rounds(); round++) {
             if (round > 0 && options.algorithm() instanceof Algorithm.Jtm jtm) {
-                int[] learnt = learnTree(shape, itemToLeaf, model, samples, jtm, options.training().threads(), progress);
+                int[] learnt = learnTree(shape, itemToLeaf, model, samples, jtm, options.training().threads(), hierarchy,
+                        progress);
                 model = TrainableModel.fromWeights(model.export(), movedLeaves(model.embeddings(), shape, itemToLeaf,
                         learnt, d));
                 itemToLeaf = learnt;
@@ -166,10 +189,10 @@ public final class TdmRounds {
                 float[] table = embeddingTable(shape, itemToLeaf, itemEmbeddings, d);
                 model = TrainableModel.fromWeights(model.export(), table);
                 tree = "learnt (round " + round + ")";
-                progress.message(String.format("tdm: re-clustered %,d items into a new tree in %.1f s", items,
+                progress.message(String.format(name + ": re-clustered %,d items into a new tree in %.1f s", items,
                         (System.nanoTime() - t) / 1e9));
             }
-            progress.message(String.format("tdm: round %d/%d on the %s tree", round + 1, options.rounds(), tree));
+            progress.message(String.format(name + ": round %d/%d on the %s tree", round + 1, options.rounds(), tree));
             long t = System.nanoTime();
             PairSampler sampler = pairSampler(options, shape, itemToLeaf, schedule, frequency);
             TdmTrainer.Validation epochValidation = null;
@@ -190,7 +213,7 @@ public final class TdmRounds {
                 };
             }
             TdmTrainer.Outcome outcome = TdmTrainer.train(model, samples, shape, itemToLeaf, sampler,
-                    options.training().withSeed(seed + 1000L * round), progress, epochValidation);
+                    options.training().withSeed(seed + 1000L * round), progress, epochValidation, hierarchy);
             double seconds = (System.nanoTime() - t) / 1e9;
             onRound.accept(new Round(toIndex(log, shape, itemToLeaf, model, options, source, tree, round), seconds,
                     outcome, tree));
@@ -202,7 +225,7 @@ public final class TdmRounds {
      * evenly over them) score its candidate nodes, with histories on the tree the model was trained on.
      */
     static int[] learnTree(TreeShape shape, int[] itemToLeaf, TrainableModel model, TrainingSamples samples,
-                           Algorithm.Jtm jtm, int threads, ProgressListener progress) {
+                           Algorithm.Jtm jtm, int threads, HierarchicalHistory hierarchy, ProgressListener progress) {
         int items = itemToLeaf.length;
         int[] offsets = new int[items + 1];
         for (int s = 0; s < samples.size(); s++) {
@@ -228,16 +251,11 @@ public final class TdmRounds {
             public void history(int item, int k, int[] out) {
                 int n = offsets[item + 1] - offsets[item];
                 int pick = cap == 0 || n <= cap ? k : (int) ((long) k * n / cap);
-                samples.history(byItem[offsets[item] + pick], out, 0);
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = out[i] < 0 ? -1 : shape.leafNode(itemToLeaf[out[i]]);
-                }
+                TdmTrainer.historyNodes(samples, byItem[offsets[item] + pick], shape, itemToLeaf, out);
             }
         };
-        NodeScorer scorer = new NodeScorer(ModelTensors.of(model.export()), MemorySegment.ofArray(model.embeddings()),
-                Kernels.best());
-        JtmTreeLearner.Result r = JtmTreeLearner.learn(shape, itemToLeaf, scorer, itemSamples, jtm.gap(), threads,
-                progress);
+        JtmTreeLearner.Result r = JtmTreeLearner.learn(shape, itemToLeaf, TrainingTree.frozenScorer(model), itemSamples, jtm.gap(), threads,
+                hierarchy, progress);
         progress.message(String.format("jtm: learnt the tree in %.1f s: %,d of %,d items moved, %,d node scores,"
                 + " objective %.1f", r.seconds(), r.moved(), items, r.nodeScores(), r.objective()));
         return r.itemToLeaf();
@@ -299,6 +317,9 @@ public final class TdmRounds {
         meta.put("train.weightDecay", Float.toString(options.training().weightDecay()));
         meta.put("train.loss", options.training().loss().key());
         meta.putAll(options.algorithm().properties());
+        if (options.historyMinLevel() > 0) {
+            meta.put(HierarchicalHistory.PROPERTY, Integer.toString(options.historyMinLevel()));
+        }
         return new TreeIndex(shape, log.itemIds().clone(), itemToLeaf.clone(), table, model.export(), meta);
     }
 

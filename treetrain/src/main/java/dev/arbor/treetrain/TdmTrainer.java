@@ -1,5 +1,6 @@
 package dev.arbor.treetrain;
 
+import dev.arbor.format.HierarchicalHistory;
 import dev.arbor.format.TreeShape;
 import dev.arbor.dataset.TrainingSamples;
 import dev.arbor.nn.AdamConfig;
@@ -139,9 +140,20 @@ public final class TdmTrainer {
     public static Outcome train(TrainableModel model, TrainingSamples samples, TreeShape shape, int[] itemToLeaf,
                                 PairSampler sampler, Config config, ProgressListener progress,
                                 Validation validation) {
+        return train(model, samples, shape, itemToLeaf, sampler, config, progress, validation, null);
+    }
+
+    /**
+     * As above; with a {@code hierarchy} (JTM's hierarchical user preference) each sample's pairs are regrouped so
+     * that every node is scored against the history as its level reads it ({@link HierarchicalGroups}).
+     */
+    public static Outcome train(TrainableModel model, TrainingSamples samples, TreeShape shape, int[] itemToLeaf,
+                                PairSampler sampler, Config config, ProgressListener progress,
+                                Validation validation, HierarchicalHistory hierarchy) {
         int historyLength = model.architecture().historyLength();
         int[] history = new int[historyLength];
         Batch batch = new Batch(historyLength);
+        HierarchicalGroups levels = hierarchy == null ? null : new HierarchicalGroups(hierarchy);
         SplittableRandom random = new SplittableRandom(config.seed());
         int perEpoch = config.samplesPerEpoch() == 0 ? samples.size() : Math.min(samples.size(), config.samplesPerEpoch());
         long trainingStarted = System.nanoTime();
@@ -166,8 +178,12 @@ public final class TdmTrainer {
                     sampler.beginBatch(model, samples, from, to, trainer.workers());
                     for (int s = from; s < to; s++) {
                         historyNodes(samples, s, shape, itemToLeaf, history);
-                        batch.addHistory(history);
-                        sampler.addPairs(batch, samples, s, history, random);
+                        if (levels == null) {
+                            batch.addHistory(history);
+                            sampler.addPairs(batch, samples, s, history, random);
+                        } else {
+                            levels.addSample(batch, sampler, samples, s, history, random);
+                        }
                     }
                     lossSum += trainer.step(batch);
                     steps++;

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class ValidationCurves {
 
-    private static final Pattern ROUND = Pattern.compile("tdm: round (\\d+)/\\d+ on the (.+) tree");
+    private static final Pattern ROUND = Pattern.compile("(?:tdm|jtm|otm): round (\\d+)/\\d+ on the (.+) tree");
     private static final Pattern EPOCH = Pattern.compile("epoch \\d+/\\d+ done: .*, (validation R@\\d+) ([0-9.]+)%");
 
     private ValidationCurves() {
