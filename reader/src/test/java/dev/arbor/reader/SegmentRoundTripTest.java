@@ -82,4 +82,32 @@ class SegmentRoundTripTest {
         }
         return false;
     }
+
+    @org.junit.jupiter.api.Test
+    void theHierarchicalHistoryPropertyIsReadAndABadOneIsCorrupt() throws Exception {
+        TreeIndex plain = SyntheticIndex.generate(100, 2, ModelKind.ATTENTION_DNN, 7);
+        for (String value : new String[] {"4", "99"}) {
+            java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(plain.metadata());
+            meta.put(dev.arbor.format.HierarchicalHistory.PROPERTY, value);
+            Path d = dir.resolve("h" + value);
+            SegmentWriter.write(d, new TreeIndex(plain.shape(), plain.itemIds(), plain.itemToLeaf(), plain.nodeEmbeddings(),
+                    plain.model(), meta));
+            if (value.equals("4")) {
+                try (TreeSegment s = IndexDirectory.openLatest(d)) {
+                    assertEquals(4, s.hierarchy().minLevel());
+                }
+            } else {
+                var e = assertThrows(dev.arbor.format.CorruptSegmentException.class, () -> IndexDirectory.openLatest(d).close());
+                assertTrue(e.getMessage().contains("meta.arb") && e.getMessage().contains("must be from 1 to the leaf level 7"),
+                        e.getMessage());
+            }
+        }
+        try (TreeSegment s = IndexDirectory.openLatest(dir.resolve("h4"))) {
+            assertNotNull(s.hierarchy());
+        }
+        Path p = SegmentWriter.write(dir.resolve("plain"), plain);
+        try (TreeSegment s = IndexDirectory.openLatest(dir.resolve("plain"))) {
+            assertNull(s.hierarchy(), p + " has no hierarchical history");
+        }
+    }
 }
