@@ -92,7 +92,7 @@ final class Rebalancer {
     }
 
     /** Whether the item prefers candidate {@code x} to {@code y}. */
-    private static boolean prefers(float[] objective, int width, int old, int item, int x, int y) {
+    static boolean prefers(float[] objective, int width, int old, int item, int x, int y) {
         int byObjective = Float.compare(objective[item * width + x], objective[item * width + y]);
         if (byObjective != 0) {
             return byObjective > 0;

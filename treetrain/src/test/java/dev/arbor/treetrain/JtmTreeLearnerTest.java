@@ -176,7 +176,7 @@ class JtmTreeLearnerTest {
             // No blocking pair: a node an item prefers to its own is full of items that node ranks above it.
             for (int i = 0; i < n; i++) {
                 for (int c = 0; c < width; c++) {
-                    if (c == chosen[i] || !prefers(objective, width, old[i], i, c, chosen[i])) {
+                    if (c == chosen[i] || !Rebalancer.prefers(objective, width, old[i], i, c, chosen[i])) {
                         continue;
                     }
                     assertEquals(capacity, load[c], "item " + i + " prefers node " + c + " which has room");
@@ -202,17 +202,6 @@ class JtmTreeLearnerTest {
         var deep = assertThrows(IllegalArgumentException.class,
                 () -> JtmTreeLearner.learn(shape, identity(7), scorer, samples, 4, 1, m -> { }));
         assertEquals("--jtm-gap 4 is deeper than the tree, which has 3 levels below the root", deep.getMessage());
-    }
-
-    private static boolean prefers(float[] objective, int width, int old, int item, int x, int y) {
-        int byObjective = Float.compare(objective[item * width + x], objective[item * width + y]);
-        if (byObjective != 0) {
-            return byObjective > 0;
-        }
-        if ((x == old) != (y == old)) {
-            return x == old;
-        }
-        return x < y;
     }
 
     private static int[] shuffledLeaves(TreeShape shape, int items, SplittableRandom r) {
