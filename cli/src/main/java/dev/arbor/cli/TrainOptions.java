@@ -110,6 +110,10 @@ final class TrainOptions {
             + " sample's label set (default: ${DEFAULT-VALUE}).")
     int otmLabels;
 
+    @Option(names = "--otm-warm-up-rounds", defaultValue = "0", description = "OTM: first rounds trained TDM's way, so"
+            + " that the beam of the later rounds finds positives (default: ${DEFAULT-VALUE}).")
+    int otmWarmUpRounds;
+
     @Option(names = "--otm-nodes", defaultValue = "beam", description = "OTM: beam (the nodes beam search visits) or"
             + " sampled (TDM's nodes: the OTM(-BS) ablation) (default: ${DEFAULT-VALUE}).")
     String otmNodes;
@@ -134,7 +138,7 @@ final class TrainOptions {
             case "tdm" -> new Algorithm.Tdm();
             case "jtm" -> new Algorithm.Jtm(jtmGap, jtmSamplesPerItem);
             case "otm" -> new Algorithm.Otm(otmBeam, otmLabels, choice("--otm-nodes", otmNodes, "beam", "sampled"),
-                    choice("--otm-targets", otmTargets, "pseudo", "tdm"));
+                    choice("--otm-targets", otmTargets, "pseudo", "tdm"), otmWarmUpRounds);
             default -> throw new IllegalArgumentException("--algorithm must be tdm, jtm or otm, got " + algorithm);
         };
     }

@@ -33,6 +33,23 @@ class OtmRoundsTest {
     @TempDir
     Path dir;
 
+    /** With one warm-up round, round 1 trains on TDM's 288 pairs per sample and round 2 on the beam's 110. */
+    @Test
+    void aWarmUpRoundTrainsTdmsWayFirst() {
+        InteractionLog log = TdmRoundsTest.clusteredLog(300, 256, 20, 5);
+        DataSplit split = DataSplit.of(log, SplitOptions.withSeed(3).withTestUsers(30).withValidationUsers(10));
+        TdmRounds.Options options = new TdmRounds.Options(ARCH, 2, 2, new TdmTrainer.Config(1, 0, 50, 0.01f, 2, 11), 1.0,
+                false, 1, false, 3, 0.01f, new Algorithm.Otm(10, 2, true, true, 1));
+        List<TdmRounds.Round> rounds = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        TdmRounds.run(log, split, options, Map.of("source", "test"), lines::add, rounds::add);
+        List<String> done = lines.stream().filter(l -> l.contains("epoch 1/1 done")).toList();
+        assertEquals(2, done.size(), String.join("\n", lines));
+        assertTrue(done.get(0).contains("samples x 288 pairs") && done.get(1).contains("samples x 110 pairs"),
+                String.join("\n", done));
+        assertEquals("1", rounds.get(1).index().metadata().get("train.otm.warmUpRounds"));
+    }
+
     @Test
     void otmTrainsOnTheBeamAndPublishesAnIndexThatServes() throws Exception {
         InteractionLog log = TdmRoundsTest.clusteredLog(300, 256, 20, 5);

@@ -69,9 +69,18 @@ public sealed interface Algorithm {
      * @param labels        the user's next items that form a sample's label set
      * @param beamNodes     train on the beam's nodes (false: TDM's sampled nodes, the OTM(-BS) ablation)
      * @param pseudoTargets label nodes with the pseudo-targets (false: TDM's ancestor labels, the OTM(-OptEst) ablation)
+     * @param warmUpRounds  first rounds trained TDM's way, so that the beam of the rounds after finds positives
      */
-    record Otm(int beam, int labels, boolean beamNodes, boolean pseudoTargets) implements Algorithm {
+    record Otm(int beam, int labels, boolean beamNodes, boolean pseudoTargets, int warmUpRounds) implements Algorithm {
+        /** Without warm-up rounds: OTM from the first round. */
+        public Otm(int beam, int labels, boolean beamNodes, boolean pseudoTargets) {
+            this(beam, labels, beamNodes, pseudoTargets, 0);
+        }
+
         public Otm {
+            if (warmUpRounds < 0) {
+                throw new IllegalArgumentException("--otm-warm-up-rounds must be >= 0, got " + warmUpRounds);
+            }
             if (labels < 1) {
                 throw new IllegalArgumentException("--otm-labels must be at least 1, got " + labels);
             }
@@ -94,6 +103,7 @@ public sealed interface Algorithm {
             p.put("train.otm.labels", Integer.toString(labels));
             p.put("train.otm.nodes", beamNodes ? "beam" : "sampled");
             p.put("train.otm.targets", pseudoTargets ? "pseudo" : "tdm");
+            p.put("train.otm.warmUpRounds", Integer.toString(warmUpRounds));
             return p;
         }
     }

@@ -194,7 +194,7 @@ public final class TdmRounds {
             }
             progress.message(String.format(name + ": round %d/%d on the %s tree", round + 1, options.rounds(), tree));
             long t = System.nanoTime();
-            PairSampler sampler = pairSampler(options, shape, itemToLeaf, schedule, frequency);
+            PairSampler sampler = pairSampler(options, round, shape, itemToLeaf, schedule, frequency);
             TdmTrainer.Validation epochValidation = null;
             if (validation != null) {
                 int[] leaves = itemToLeaf;
@@ -275,16 +275,17 @@ public final class TdmRounds {
         return out;
     }
 
-    /** The training nodes of a round: TDM's layer-wise samples, or OTM's beam. */
-    private static PairSampler pairSampler(Options options, TreeShape shape, int[] itemToLeaf, NegativeSchedule schedule,
-                                           long[] frequency) {
+    /** The training nodes of a round: TDM's layer-wise samples, or OTM's beam after its warm-up rounds. */
+    private static PairSampler pairSampler(Options options, int round, TreeShape shape, int[] itemToLeaf,
+                                           NegativeSchedule schedule, long[] frequency) {
         LayerwiseSampler layerwise = new LayerwiseSampler(shape, itemToLeaf, schedule, options.startLevel(), frequency);
         if (options.algorithm() instanceof Algorithm.Otm otm) {
             if (options.training().loss() == dev.arbor.nn.Loss.SAMPLED_SOFTMAX) {
                 throw new IllegalArgumentException("--loss softmax does not fit --algorithm otm: the softmax needs each"
                         + " group to start with a positive, and a beam's nodes need not hold one; use --loss binary");
             }
-            return new OtmSampler(otm, shape, itemToLeaf, options.startLevel(), layerwise);
+            return round < otm.warmUpRounds() ? layerwise
+                    : new OtmSampler(otm, shape, itemToLeaf, options.startLevel(), layerwise);
         }
         return layerwise;
     }
