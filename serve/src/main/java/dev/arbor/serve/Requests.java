@@ -60,7 +60,7 @@ public final class Requests {
         int k = 10, beam = -1;
         boolean excludeHistory = true;
         try (JsonParser p = JSON.createParser(body, 0, length)) {
-            expectObject(p, "the body");
+            expectObject(p, null);
             for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
                 p.nextToken();
                 switch (field) {
@@ -107,7 +107,7 @@ public final class Requests {
         String userId = null;
         Long itemId = null, ts = null;
         try (JsonParser p = JSON.createParser(body, 0, length)) {
-            expectObject(p, "the body");
+            expectObject(p, null);
             for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
                 p.nextToken();
                 switch (field) {
@@ -137,10 +137,12 @@ public final class Requests {
         return new BadRequestException(400, kind + where + ": " + message);
     }
 
+    /** The object that starts here: the body when {@code what} is null, else the field it names. */
     private static void expectObject(JsonParser p, String what) throws IOException, BadRequestException {
         JsonToken t = p.currentToken() == null ? p.nextToken() : p.currentToken();
         if (t != JsonToken.START_OBJECT) {
-            throw new BadRequestException(400, what + " must be a JSON object, got " + describe(t));
+            String problem = "must be a JSON object, got " + describe(t);
+            throw what == null ? new BadRequestException(400, "the body " + problem) : BadRequestException.field(what, problem);
         }
     }
 

@@ -1,0 +1,378 @@
+package dev.arbor.serve;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.arbor.format.ModelKind;
+import dev.arbor.format.TreeIndex;
+import dev.arbor.reader.IndexDirectory;
+import dev.arbor.reader.TreeSegment;
+import dev.arbor.search.BeamSearcher;
+import dev.arbor.search.SearchContext;
+import dev.arbor.search.SearchResult;
+import dev.arbor.synth.SyntheticIndex;
+import dev.arbor.writer.SegmentWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code arbor serve} end to end over loopback: answers, refusals with their statuses, security, swap, overload. */
+class RetrievalServerTest {
+    private static final String TOKEN = "s3cret-token";
+    /** The JDK server's read timeout is JVM-wide; every server of this test class uses the same. */
+    private static final long READ_TIMEOUT_SECONDS = 2;
+
+    @TempDir
+    Path dir;
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final List<RetrievalServer> servers = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        servers.forEach(RetrievalServer::close);
+    }
+
+    private RetrievalServer start(Path index, RetrievalServer.Options options) throws IOException {
+        RetrievalServer server = RetrievalServer.start(index, options, line -> { });
+        servers.add(server);
+        return server;
+    }
+
+    private RetrievalServer.Options options(Path index) {
+        return RetrievalServer.Options.defaults(index).withPort(0).withToken(TOKEN)
+                .withTimeouts(30_000, READ_TIMEOUT_SECONDS);
+    }
+
+    private static TreeIndex index(int items, long seed) {
+        return SyntheticIndex.generate(items, 2, ModelKind.ATTENTION_DNN, seed);
+    }
+
+    private RetrievalServer serve(int items) throws IOException {
+        Path index = dir.resolve("index");
+        SegmentWriter.write(index, index(items, 1));
+        return start(index, options(index));
+    }
+
+    private HttpResponse<String> post(RetrievalServer s, String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(s, path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(RetrievalServer s, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri(s, path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static URI uri(RetrievalServer s, String path) {
+        return URI.create("http://127.0.0.1:" + s.address().getPort() + path);
+    }
+
+    private static long[] itemIds(String json) {
+        Matcher m = Pattern.compile("\"item_id\":(\\d+)").matcher(json);
+        List<Long> ids = new ArrayList<>();
+        while (m.find()) {
+            ids.add(Long.parseLong(m.group(1)));
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static long field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + name + "\":(-?\\d+)").matcher(json);
+        assertTrue(m.find(), name + " in " + json);
+        return Long.parseLong(m.group(1));
+    }
+
+    private static String ids(long... ids) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < ids.length; i++) {
+            b.append(i == 0 ? "" : ",").append(ids[i]);
+        }
+        return b.append(']').toString();
+    }
+
+    @Test
+    void answersAsTheBeamSearchDoes() throws Exception {
+        RetrievalServer s = serve(5000);
+        long[] history = {SyntheticIndex.itemId(10), SyntheticIndex.itemId(400), SyntheticIndex.itemId(3333)};
+        HttpResponse<String> r = post(s, "/v1/retrieve", "{\"history\": " + ids(history) + ", \"k\": 20, \"beam\": 60}",
+                null);
+        assertEquals(200, r.statusCode(), r.body());
+        try (TreeSegment segment = IndexDirectory.openLatest(dir.resolve("index"))) {
+            BeamSearcher searcher = new BeamSearcher(segment);
+            SearchContext ctx = searcher.newContext().history(history, history.length);
+            for (long id : history) {
+                ctx.exclude(id);
+            }
+            SearchResult expected = new SearchResult(20);
+            searcher.search(ctx, 20, 60, expected);
+            long[] want = new long[expected.count()];
+            for (int i = 0; i < want.length; i++) {
+                want[i] = expected.itemId(i);
+                assertTrue(r.body().contains("{\"item_id\":" + want[i] + ",\"score\":" + expected.score(i) + "}"),
+                        "score of rank " + i + " in " + r.body());
+            }
+            assertArrayEquals(want, itemIds(r.body()));
+        }
+        assertEquals(1, field(r.body(), "generation"));
+        assertEquals(3, field(r.body(), "history_used"));
+        assertEquals(0, field(r.body(), "unknown_history_items"));
+        assertTrue(r.body().contains("\"timings_ms\":{\"queue\":"), r.body());
+    }
+
+    @Test
+    void unknownHistoryItemsAreSkippedAndCounted() throws Exception {
+        RetrievalServer s = serve(2000);
+        long a = SyntheticIndex.itemId(5), b = SyntheticIndex.itemId(77);
+        HttpResponse<String> withUnknown = post(s, "/v1/retrieve", "{\"history\": [" + a + ", 12345, " + b + ", 999]}", null);
+        HttpResponse<String> known = post(s, "/v1/retrieve", "{\"history\": [" + a + ", " + b + "]}", null);
+        assertEquals(200, withUnknown.statusCode(), withUnknown.body());
+        assertEquals(2, field(withUnknown.body(), "unknown_history_items"));
+        assertEquals(2, field(withUnknown.body(), "history_used"));
+        assertArrayEquals(itemIds(known.body()), itemIds(withUnknown.body()));
+        assertTrue(s.metrics().render().contains("arbor_unknown_history_items_total 2"));
+    }
+
+    @Test
+    void aHistoryLongerThanTheModelsIsCutToItsMostRecentItems() throws Exception {
+        RetrievalServer s = serve(2000);
+        long[] history = new long[100];
+        for (int i = 0; i < history.length; i++) {
+            history[i] = SyntheticIndex.itemId(i * 13);
+        }
+        long[] recent = java.util.Arrays.copyOfRange(history, 100 - 69, 100);
+        String options = ", \"exclude_history\": false, \"k\": 30}";
+        HttpResponse<String> full = post(s, "/v1/retrieve", "{\"history\": " + ids(history) + options, null);
+        HttpResponse<String> cut = post(s, "/v1/retrieve", "{\"history\": " + ids(recent) + options, null);
+        assertEquals(69, field(full.body(), "history_used"));
+        assertArrayEquals(itemIds(cut.body()), itemIds(full.body()));
+        long[] older = java.util.Arrays.copyOfRange(history, 0, 69);
+        assertFalse(java.util.Arrays.equals(itemIds(full.body()),
+                itemIds(post(s, "/v1/retrieve", "{\"history\": " + ids(older) + options, null).body())),
+                "the oldest items would give another answer, so the cut is visible");
+    }
+
+    @Test
+    void eventsBuildTheHistoryThatRetrievalReads() throws Exception {
+        RetrievalServer s = serve(2000);
+        long[] items = {SyntheticIndex.itemId(1), SyntheticIndex.itemId(900), SyntheticIndex.itemId(1500)};
+        for (int i = items.length - 1; i >= 0; i--) {
+            // Sent newest first: the store orders by timestamp.
+            HttpResponse<String> r = post(s, "/v1/events", "{\"user_id\": \"alice\", \"item_id\": " + items[i]
+                    + ", \"ts\": " + (1000 + i) + "}", TOKEN);
+            assertEquals(200, r.statusCode(), r.body());
+        }
+        HttpResponse<String> byUser = post(s, "/v1/retrieve", "{\"user_id\": \"alice\", \"k\": 15}", null);
+        HttpResponse<String> byHistory = post(s, "/v1/retrieve", "{\"history\": " + ids(items) + ", \"k\": 15}", null);
+        assertEquals(200, byUser.statusCode(), byUser.body());
+        assertEquals(3, field(byUser.body(), "history_used"));
+        assertArrayEquals(itemIds(byHistory.body()), itemIds(byUser.body()));
+        HttpResponse<String> stranger = post(s, "/v1/retrieve", "{\"user_id\": 42}", null);
+        assertEquals(200, stranger.statusCode(), "an unknown user gets the empty history's answer");
+        assertEquals(0, field(stranger.body(), "history_used"));
+    }
+
+    @Test
+    void writesNeedTheToken() throws Exception {
+        RetrievalServer s = serve(1000);
+        String event = "{\"user_id\": \"u\", \"item_id\": 1, \"ts\": 1}";
+        HttpResponse<String> none = post(s, "/v1/events", event, null);
+        assertEquals(401, none.statusCode());
+        assertTrue(none.body().contains("Authorization: Bearer"), none.body());
+        assertEquals("Bearer", none.headers().firstValue("WWW-Authenticate").orElse(null));
+        assertEquals(401, post(s, "/v1/events", event, "wrong").statusCode());
+        assertEquals(401, post(s, "/v1/events", event, TOKEN + "x").statusCode());
+        assertEquals(200, post(s, "/v1/events", event, TOKEN).statusCode());
+
+        Path other = dir.resolve("other");
+        SegmentWriter.write(other, index(1000, 2));
+        RetrievalServer readOnly = start(other, options(other).withToken(null));
+        HttpResponse<String> disabled = post(readOnly, "/v1/events", event, TOKEN);
+        assertEquals(403, disabled.statusCode());
+        assertTrue(disabled.body().contains("--token-file"), disabled.body());
+    }
+
+    @Test
+    void badRequestsGetTheirStatusAndAMessageNamingTheField() throws Exception {
+        RetrievalServer s = serve(1000);
+        HttpResponse<String> r = post(s, "/v1/retrieve", "{\"history\": [1], \"k\": 100000}", null);
+        assertEquals(400, r.statusCode());
+        assertEquals("{\"error\":\"field 'k': must be in [1, 1000], got 100000\",\"status\":400}", r.body());
+        assertEquals(400, post(s, "/v1/retrieve", "{\"history\": [1], \"beam\": 99999999}", null).statusCode());
+        assertTrue(post(s, "/v1/retrieve", "{not json", null).body().contains("malformed JSON at line 1"));
+        assertTrue(post(s, "/v1/events", "{\"user_id\": \"u\", \"item_id\": \"x\", \"ts\": 1}", TOKEN).body()
+                .contains("field 'item_id': must be an integer, got a string"));
+        HttpResponse<String> category = post(s, "/v1/retrieve", "{\"history\": [1], \"filter\": {\"categories\":"
+                + " [\"no-such-category\"]}}", null);
+        assertEquals(400, category.statusCode(), category.body());
+        assertTrue(category.body().contains("filter.categories"), category.body());
+        assertEquals(404, get(s, "/v2/nothing").statusCode());
+        HttpResponse<String> method = get(s, "/v1/retrieve");
+        assertEquals(405, method.statusCode());
+        assertEquals("POST", method.headers().firstValue("Allow").orElse(null));
+        assertEquals(405, post(s, "/metrics", "", null).statusCode());
+        String metrics = get(s, "/metrics").body();
+        assertTrue(metrics.contains("arbor_requests_total{endpoint=\"/v1/retrieve\",code=\"400\"} 4"), metrics);
+        assertTrue(metrics.contains("arbor_requests_total{endpoint=\"other\",code=\"404\"} 1"), metrics);
+    }
+
+    @Test
+    void allowAndDenyListsFilterTheResults() throws Exception {
+        RetrievalServer s = serve(3000);
+        String history = ids(SyntheticIndex.itemId(100), SyntheticIndex.itemId(200));
+        long[] all = itemIds(post(s, "/v1/retrieve", "{\"history\": " + history + ", \"k\": 10}", null).body());
+        long[] denied = itemIds(post(s, "/v1/retrieve", "{\"history\": " + history + ", \"k\": 10, \"filter\":"
+                + " {\"deny\": [" + all[0] + ", " + all[1] + "]}}", null).body());
+        assertEquals(10, denied.length);
+        for (long id : denied) {
+            assertNotEquals(all[0], id);
+            assertNotEquals(all[1], id);
+        }
+        long[] allow = {all[3], all[7], SyntheticIndex.itemId(2999)};
+        long[] allowed = itemIds(post(s, "/v1/retrieve", "{\"history\": " + history + ", \"k\": 10, \"beam\": 3000,"
+                + " \"filter\": {\"allow\": " + ids(allow) + "}}", null).body());
+        java.util.Arrays.sort(allow);
+        java.util.Arrays.sort(allowed);
+        assertArrayEquals(allow, allowed, "with a beam as wide as the tree, exactly the allowed items come back");
+    }
+
+    @Test
+    void bodiesOverTheLimitGet413WithoutBeingRead() throws Exception {
+        RetrievalServer s = serve(1000);
+        long heapBefore = usedHeapAfterGc();
+        for (int i = 0; i < 5; i++) {
+            try (Socket socket = new Socket("127.0.0.1", s.address().getPort())) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /v1/retrieve HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                        + (10 << 20) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                byte[] chunk = new byte[64 << 10];
+                java.util.Arrays.fill(chunk, (byte) ' ');
+                try {
+                    for (int sent = 0; sent < (10 << 20); sent += chunk.length) {
+                        out.write(chunk);
+                    }
+                } catch (IOException e) {
+                    // The server answered and closed while the body was still coming: that is the point.
+                }
+                String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                assertEquals("HTTP/1.1 413", status);
+            }
+        }
+        long heapAfter = usedHeapAfterGc();
+        assertTrue(heapAfter - heapBefore < (8 << 20), "50 MiB of bodies grew the heap by " + (heapAfter - heapBefore));
+        // A chunked body declares no length; it is cut off once it passes the limit.
+        HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(uri(s, "/v1/retrieve"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new InputStream() {
+                    int left = 2 << 20;
+
+                    @Override
+                    public int read() {
+                        return left-- > 0 ? ' ' : -1;
+                    }
+                })).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, chunked.statusCode(), chunked.body());
+        assertEquals(200, post(s, "/v1/retrieve", "{\"history\": []}", null).statusCode(), "the server still serves");
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    @Test
+    void aSlowClientIsCutOffAndHoldsNoWorker() throws Exception {
+        Path index = dir.resolve("index");
+        SegmentWriter.write(index, index(1000, 1));
+        RetrievalServer s = start(index, options(index).withWorkers(1, 0));
+        try (Socket slow = new Socket("127.0.0.1", s.address().getPort())) {
+            slow.getOutputStream().write("POST /v1/retrieve HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"hi"
+                    .getBytes(StandardCharsets.US_ASCII));
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, post(s, "/v1/retrieve", "{\"history\": []}", null).statusCode(),
+                        "the one worker serves others while a client dawdles");
+            }
+            slow.setSoTimeout((int) (READ_TIMEOUT_SECONDS + 10) * 1000);
+            long t = System.nanoTime();
+            int read;
+            try {
+                read = slow.getInputStream().read();
+            } catch (IOException e) {
+                read = -1;
+            }
+            double waited = (System.nanoTime() - t) / 1e9;
+            assertEquals(-1, read, "the server closed the connection rather than answer");
+            assertTrue(waited < READ_TIMEOUT_SECONDS + 5, "closed after " + waited + " s");
+        }
+    }
+
+    @Test
+    void notReadyUntilTheFirstCommitThenSwapsEachNewOne() throws Exception {
+        Path index = dir.resolve("later");
+        Files.createDirectories(index);
+        RetrievalServer s = start(index, options(index));
+        assertEquals(200, get(s, "/healthz").statusCode());
+        assertEquals(503, get(s, "/readyz").statusCode());
+        HttpResponse<String> early = post(s, "/v1/retrieve", "{\"history\": []}", null);
+        assertEquals(503, early.statusCode());
+        assertTrue(early.body().contains("no published segment yet"), early.body());
+        for (int generation = 1; generation <= 3; generation++) {
+            SegmentWriter.write(index, index(1500, generation));
+            long t = System.nanoTime();
+            while (s.generation() != generation && System.nanoTime() - t < 10e9) {
+                Thread.sleep(20);
+            }
+            assertEquals(generation, s.generation(), "picked up the new commit");
+            HttpResponse<String> r = post(s, "/v1/retrieve", "{\"history\": [" + SyntheticIndex.itemId(3) + "]}", null);
+            assertEquals(generation, field(r.body(), "generation"));
+        }
+        assertEquals(200, get(s, "/readyz").statusCode());
+        String metrics = get(s, "/metrics").body();
+        assertTrue(metrics.contains("arbor_segment_generation 3"), metrics);
+        assertTrue(metrics.contains("arbor_segment_swaps_total 2"), metrics);
+    }
+
+    @Test
+    void aBurstBeyondTheQueueGets503sAtOnce() throws Exception {
+        Path index = dir.resolve("index");
+        SegmentWriter.write(index, index(60_000, 1));
+        RetrievalServer s = start(index, options(index).withWorkers(1, 1));
+        String slow = "{\"history\": [" + SyntheticIndex.itemId(7) + "], \"k\": 1000, \"beam\": 10000}";
+        List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            burst.add(client.sendAsync(HttpRequest.newBuilder(uri(s, "/v1/retrieve"))
+                    .POST(HttpRequest.BodyPublishers.ofString(slow)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        int ok = 0, refused = 0;
+        for (CompletableFuture<HttpResponse<String>> f : burst) {
+            HttpResponse<String> r = f.get();
+            if (r.statusCode() == 200) {
+                ok++;
+            } else {
+                assertEquals(503, r.statusCode(), r.body());
+                assertTrue(r.body().contains("overloaded"), r.body());
+                assertEquals("1", r.headers().firstValue("Retry-After").orElse(null));
+                refused++;
+            }
+        }
+        assertTrue(ok >= 1 && refused >= 1, ok + " answered, " + refused + " refused");
+        assertEquals(refused, s.metrics().requests(Metrics.Endpoint.RETRIEVE, 503));
+    }
+}
