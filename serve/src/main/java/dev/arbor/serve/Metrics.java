@@ -1,5 +1,7 @@
 package dev.arbor.serve;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -140,6 +142,11 @@ public final class Metrics {
         counter(out, "arbor_history_events_total", "Events appended to the history store.", events.sum());
         counter(out, "arbor_unknown_history_items_total", "History items skipped because the index does not hold them.",
                 unknownHistoryItems.sum());
+        gauge(out, "jvm_memory_heap_used_bytes", "Heap in use (garbage included until the next collection).",
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            gauge(out, "process_open_fds", "Open file descriptors of the server process.", unix.getOpenFileDescriptorCount());
+        }
         return out.toString();
     }
 

@@ -1,0 +1,214 @@
+package dev.arbor.bench.harness;
+
+import dev.arbor.format.ModelKind;
+import dev.arbor.format.TreeIndex;
+import dev.arbor.synth.SyntheticIndex;
+import dev.arbor.writer.SegmentWriter;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The server under load, as issue 14 asks it to be shown: client threads retrieve without pause against
+ * {@code arbor serve} on a synthetic index while new generations of the index are published and events appended;
+ * then the failures, the latency percentiles, and the server's open files, mappings and live heap before, during and
+ * after. Loopback only. It runs until the time is up and every generation and event is in, whichever is later.
+ *
+ * <p>Usage (from the shaded jar, which also holds the server):
+ * {@code java @jvm.options -Xmx6g -cp cli/target/arbor.jar dev.arbor.bench.harness.ServeLoadDrill [items=1e6]
+ * [clients=4] [seconds=60] [generations=100] [events=10000] [dir=work/drill/load] [heap=2g]}. Exits with 1 when any
+ * request failed.
+ */
+public final class ServeLoadDrill {
+    private static final String TOKEN = "load-drill-token";
+
+    private ServeLoadDrill() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        DrillArgs a = new DrillArgs(args);
+        int items = a.count("items", "1e6"), clients = a.count("clients", "4"), generations = a.count("generations", "100");
+        int events = a.count("events", "10000");
+        double seconds = Double.parseDouble(a.get("seconds", "60"));
+        Path dir = a.freshDirectory("dir", "work/drill/load"), indexDir = dir.resolve("index");
+        System.out.printf(Locale.ROOT, "load drill: %,d items, %d clients, %.0f s, %d generations, %,d events%n", items,
+                clients, seconds, generations, events);
+        TreeIndex index = SyntheticIndex.generate(items, 2, ModelKind.ATTENTION_DNN, 42);
+        long t = System.nanoTime();
+        SegmentWriter.write(indexDir, index);
+        System.out.printf(Locale.ROOT, "wrote the first generation in %.1f s%n", (System.nanoTime() - t) / 1e9);
+        Path token = Files.writeString(dir.resolve("token"), TOKEN);
+        SplittableRandom random = new SplittableRandom(7);
+        String[] queries = new String[500];
+        for (int i = 0; i < queries.length; i++) {
+            long[] h = SyntheticIndex.sampleHistory(index, 20, 8, random);
+            queries[i] = "{\"history\": " + Arrays.toString(h) + ", \"k\": 50, \"beam\": 100}";
+        }
+        try (ServerProcess server = ServerProcess.start(indexDir, token, a.get("heap", "2g"), dir.resolve("server.log"))) {
+            System.out.println("server pid " + server.pid() + "; warming up for 5 s");
+            runClients(server, queries, clients, 5, new AtomicBoolean(true));
+            server.collectGarbage();
+            long fds0 = server.openFiles(), maps0 = server.mappings(), heap0 = server.metric("jvm_memory_heap_used_bytes");
+            AtomicBoolean publishing = new AtomicBoolean(true);
+            AtomicLong maxFds = new AtomicLong(fds0), maxMaps = new AtomicLong(maps0), maxHeap = new AtomicLong(heap0);
+            long start = System.nanoTime();
+            Thread publisher = Thread.ofPlatform().name("publisher").start(() -> {
+                try {
+                    for (int g = 0; g < generations; g++) {
+                        SegmentWriter.write(indexDir, index);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException("publishing failed", e);
+                } finally {
+                    publishing.set(false);
+                }
+            });
+            long[] eventFailures = new long[1];
+            Thread appender = Thread.ofPlatform().name("events").start(() -> {
+                SplittableRandom r = new SplittableRandom(11);
+                long interval = (long) (seconds * 1e9 / events);
+                for (int e = 0; e < events; e++) {
+                    long due = start + e * interval;
+                    for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    }
+                    String body = "{\"user_id\": \"user-" + r.nextInt(1000) + "\", \"item_id\": "
+                            + index.itemIds()[r.nextInt(items)] + ", \"ts\": " + (1_700_000_000_000L + e) + "}";
+                    try {
+                        if (server.post("/v1/events", body, TOKEN).statusCode() != 200) {
+                            eventFailures[0]++;
+                        }
+                    } catch (Exception ex) {
+                        eventFailures[0]++;
+                    }
+                }
+            });
+            AtomicBoolean sampling = new AtomicBoolean(true);
+            Thread sampler = Thread.ofPlatform().name("sampler").start(() -> {
+                while (sampling.get()) {
+                    try {
+                        maxFds.accumulateAndGet(server.openFiles(), Math::max);
+                        maxMaps.accumulateAndGet(server.mappings(), Math::max);
+                        maxHeap.accumulateAndGet(server.metric("jvm_memory_heap_used_bytes"), Math::max);
+                        Thread.sleep(500);
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            AtomicBoolean busy = new AtomicBoolean(true);
+            Thread stopper = Thread.ofPlatform().start(() -> {
+                try {
+                    Thread.sleep((long) (seconds * 1000));
+                    publisher.join();
+                    appender.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                busy.set(false);
+            });
+            Result r = runClients(server, queries, clients, Double.MAX_VALUE, busy);
+            stopper.join();
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            sampling.set(false);
+            sampler.join();
+            Thread.sleep(2000);
+            server.collectGarbage();
+            long fds1 = server.openFiles(), maps1 = server.mappings(), heap1 = server.metric("jvm_memory_heap_used_bytes");
+            long generation = server.metric("arbor_segment_generation"), swaps = server.metric("arbor_segment_swaps_total");
+            long appended = server.metric("arbor_history_events_total"), users = server.metric("arbor_history_users");
+            System.out.printf(Locale.ROOT, "%n| measure | value |%n|---|---:|%n");
+            row("run", String.format(Locale.ROOT, "%.1f s", elapsed));
+            row("retrievals", String.format(Locale.ROOT, "%,d (%,.0f/s)", r.requests, r.requests / elapsed));
+            row("failed retrievals", String.format(Locale.ROOT, "%,d", r.failures));
+            row("latency p50 / p99 / p99.9 / max", String.format(Locale.ROOT, "%.2f / %.2f / %.2f / %.2f ms",
+                    r.percentile(50), r.percentile(99), r.percentile(99.9), r.percentile(100)));
+            row("generations published / swapped in / in service", generations + " / " + swaps + " / " + generation);
+            row("events sent / failed / appended", events + " / " + eventFailures[0] + " / " + appended
+                    + " (" + users + " users)");
+            row("open files: before / max / after", fds0 + " / " + maxFds.get() + " / " + fds1);
+            row("memory mappings: before / max / after", maps0 + " / " + maxMaps.get() + " / " + maps1);
+            row("heap after a full GC: before / after (max seen, garbage included)", String.format(Locale.ROOT,
+                    "%.1f / %.1f MiB (%.1f MiB)", heap0 / 1048576.0, heap1 / 1048576.0, maxHeap.get() / 1048576.0));
+            boolean ok = r.failures == 0 && eventFailures[0] == 0 && generation == generations + 1;
+            System.out.println(ok ? "\nload drill passed" : "\nload drill FAILED");
+            System.exit(ok ? 0 : 1);
+        }
+    }
+
+    private static void row(String name, String value) {
+        System.out.println("| " + name + " | " + value + " |");
+    }
+
+    /** Latencies of every request and the failures, over all client threads. */
+    private static final class Result {
+        long requests, failures;
+        long[] nanos = new long[0];
+
+        double percentile(double p) {
+            if (nanos.length == 0) {
+                return Double.NaN;
+            }
+            int i = (int) Math.min(nanos.length - 1, Math.ceil(p / 100 * nanos.length) - 1);
+            return nanos[Math.max(0, i)] / 1e6;
+        }
+    }
+
+    /** {@code clients} threads retrieving back to back for {@code seconds} or while {@code running}. */
+    private static Result runClients(ServerProcess server, String[] queries, int clients, double seconds,
+                                     AtomicBoolean running) throws InterruptedException {
+        long end = seconds == Double.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
+        List<Thread> threads = new ArrayList<>();
+        long[][] latencies = new long[clients][];
+        long[] failures = new long[clients], counts = new long[clients];
+        for (int c = 0; c < clients; c++) {
+            int id = c;
+            threads.add(Thread.ofPlatform().name("client-" + c).start(() -> {
+                long[] mine = new long[1 << 16];
+                int n = 0;
+                for (int q = id; running.get() && System.nanoTime() < end; q++) {
+                    HttpRequest request = HttpRequest.newBuilder(server.uri("/v1/retrieve"))
+                            .timeout(Duration.ofSeconds(10))
+                            .POST(HttpRequest.BodyPublishers.ofString(queries[q % queries.length])).build();
+                    long t = System.nanoTime();
+                    try {
+                        HttpResponse<String> r = server.client().send(request, HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200) {
+                            failures[id]++;
+                        }
+                    } catch (Exception e) {
+                        failures[id]++;
+                    }
+                    if (n == mine.length) {
+                        mine = Arrays.copyOf(mine, n * 2);
+                    }
+                    mine[n++] = System.nanoTime() - t;
+                }
+                latencies[id] = Arrays.copyOf(mine, n);
+                counts[id] = n;
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        Result r = new Result();
+        for (int c = 0; c < clients; c++) {
+            r.requests += counts[c];
+            r.failures += failures[c];
+            int from = r.nanos.length;
+            r.nanos = Arrays.copyOf(r.nanos, from + latencies[c].length);
+            System.arraycopy(latencies[c], 0, r.nanos, from, latencies[c].length);
+        }
+        Arrays.sort(r.nanos);
+        return r;
+    }
+}
