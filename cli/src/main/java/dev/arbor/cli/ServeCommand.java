@@ -31,7 +31,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Search workers (default: the cores).")
     Integer threads;
 
-    @Option(names = "--queue", description = "Retrievals that may wait for a worker; more get a 503 (default: 4 per worker).")
+    @Option(names = "--queue", description = "Retrievals that may wait for a worker; more get a 503 at once. Short, so that what is"
+            + " accepted is answered in about two search times (default: one per worker).")
     Integer queue;
 
     @Option(names = "--token-file", description = "File holding the bearer token that /v1/events needs; without it,"
@@ -72,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         int workers = threads == null ? d.threads() : threads;
         RetrievalServer.Options options = new RetrievalServer.Options(bind, port, workers,
-                queue == null ? 4 * workers : queue, requestTimeoutMillis, readTimeoutSeconds, maxBody, token,
+                queue == null ? workers : queue, requestTimeoutMillis, readTimeoutSeconds, maxBody, token,
                 new Requests.Limits(maxK, maxBeam), history == null ? d.historyFile() : history, d.refreshMillis(),
                 d.maxConnections());
         var err = spec.commandLine().getErr();

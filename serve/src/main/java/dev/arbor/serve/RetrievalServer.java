@@ -72,7 +72,7 @@ public final class RetrievalServer implements Closeable {
         /** The defaults of {@code arbor serve} for an index directory. */
         public static Options defaults(Path indexDir) {
             int cores = Runtime.getRuntime().availableProcessors();
-            return new Options("127.0.0.1", 8080, cores, 4 * cores, 1000, 10, 1 << 20, null,
+            return new Options("127.0.0.1", 8080, cores, cores, 1000, 10, 1 << 20, null,
                     new Requests.Limits(1000, 10_000), indexDir.resolve("users.history"), 250, 1000);
         }
 

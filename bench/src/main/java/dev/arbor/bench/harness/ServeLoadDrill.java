@@ -4,14 +4,9 @@ import dev.arbor.format.ModelKind;
 import dev.arbor.format.TreeIndex;
 import dev.arbor.synth.SyntheticIndex;
 import dev.arbor.writer.SegmentWriter;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,7 +50,7 @@ public final class ServeLoadDrill {
         }
         try (ServerProcess server = ServerProcess.start(indexDir, token, a.get("heap", "2g"), dir.resolve("server.log"))) {
             System.out.println("server pid " + server.pid() + "; warming up for 5 s");
-            runClients(server, queries, clients, 5, new AtomicBoolean(true));
+            ClientLoad.run(server, queries, clients, 5, new AtomicBoolean(true));
             server.collectGarbage();
             long fds0 = server.openFiles(), maps0 = server.mappings(), heap0 = server.metric("jvm_memory_heap_used_bytes");
             AtomicBoolean publishing = new AtomicBoolean(true);
@@ -116,7 +111,7 @@ public final class ServeLoadDrill {
                 }
                 busy.set(false);
             });
-            Result r = runClients(server, queries, clients, Double.MAX_VALUE, busy);
+            ClientLoad.Result r = ClientLoad.run(server, queries, clients, Double.POSITIVE_INFINITY, busy);
             stopper.join();
             double elapsed = (System.nanoTime() - start) / 1e9;
             sampling.set(false);
@@ -128,10 +123,13 @@ public final class ServeLoadDrill {
             long appended = server.metric("arbor_history_events_total"), users = server.metric("arbor_history_users");
             System.out.printf(Locale.ROOT, "%n| measure | value |%n|---|---:|%n");
             row("run", String.format(Locale.ROOT, "%.1f s", elapsed));
-            row("retrievals", String.format(Locale.ROOT, "%,d (%,.0f/s)", r.requests, r.requests / elapsed));
-            row("failed retrievals", String.format(Locale.ROOT, "%,d", r.failures));
-            row("latency p50 / p99 / p99.9 / max", String.format(Locale.ROOT, "%.2f / %.2f / %.2f / %.2f ms",
-                    r.percentile(50), r.percentile(99), r.percentile(99.9), r.percentile(100)));
+            row("retrievals", String.format(Locale.ROOT, "%,d (%,.0f/s)", r.requests(), r.requests() / elapsed));
+            row("failed retrievals (any answer but 200, or no answer)", String.format(Locale.ROOT, "%,d",
+                    r.refused + r.failed));
+            long[] c = r.clientNanos;
+            row("latency at the client p50 / p99 / p99.9 / max", String.format(Locale.ROOT, "%.2f / %.2f / %.2f / %.2f ms",
+                    ClientLoad.Result.percentile(c, 50), ClientLoad.Result.percentile(c, 99),
+                    ClientLoad.Result.percentile(c, 99.9), ClientLoad.Result.percentile(c, 100)));
             row("generations published / swapped in / in service", generations + " / " + swaps + " / " + generation);
             row("events sent / failed / appended", events + " / " + eventFailures[0] + " / " + appended
                     + " (" + users + " users)");
@@ -139,7 +137,7 @@ public final class ServeLoadDrill {
             row("memory mappings: before / max / after", maps0 + " / " + maxMaps.get() + " / " + maps1);
             row("heap after a full GC: before / after (max seen, garbage included)", String.format(Locale.ROOT,
                     "%.1f / %.1f MiB (%.1f MiB)", heap0 / 1048576.0, heap1 / 1048576.0, maxHeap.get() / 1048576.0));
-            boolean ok = r.failures == 0 && eventFailures[0] == 0 && generation == generations + 1;
+            boolean ok = r.refused + r.failed == 0 && eventFailures[0] == 0 && generation == generations + 1;
             System.out.println(ok ? "\nload drill passed" : "\nload drill FAILED");
             System.exit(ok ? 0 : 1);
         }
@@ -147,68 +145,5 @@ public final class ServeLoadDrill {
 
     private static void row(String name, String value) {
         System.out.println("| " + name + " | " + value + " |");
-    }
-
-    /** Latencies of every request and the failures, over all client threads. */
-    private static final class Result {
-        long requests, failures;
-        long[] nanos = new long[0];
-
-        double percentile(double p) {
-            if (nanos.length == 0) {
-                return Double.NaN;
-            }
-            int i = (int) Math.min(nanos.length - 1, Math.ceil(p / 100 * nanos.length) - 1);
-            return nanos[Math.max(0, i)] / 1e6;
-        }
-    }
-
-    /** {@code clients} threads retrieving back to back for {@code seconds} or while {@code running}. */
-    private static Result runClients(ServerProcess server, String[] queries, int clients, double seconds,
-                                     AtomicBoolean running) throws InterruptedException {
-        long end = seconds == Double.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
-        List<Thread> threads = new ArrayList<>();
-        long[][] latencies = new long[clients][];
-        long[] failures = new long[clients], counts = new long[clients];
-        for (int c = 0; c < clients; c++) {
-            int id = c;
-            threads.add(Thread.ofPlatform().name("client-" + c).start(() -> {
-                long[] mine = new long[1 << 16];
-                int n = 0;
-                for (int q = id; running.get() && System.nanoTime() < end; q++) {
-                    HttpRequest request = HttpRequest.newBuilder(server.uri("/v1/retrieve"))
-                            .timeout(Duration.ofSeconds(10))
-                            .POST(HttpRequest.BodyPublishers.ofString(queries[q % queries.length])).build();
-                    long t = System.nanoTime();
-                    try {
-                        HttpResponse<String> r = server.client().send(request, HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() != 200) {
-                            failures[id]++;
-                        }
-                    } catch (Exception e) {
-                        failures[id]++;
-                    }
-                    if (n == mine.length) {
-                        mine = Arrays.copyOf(mine, n * 2);
-                    }
-                    mine[n++] = System.nanoTime() - t;
-                }
-                latencies[id] = Arrays.copyOf(mine, n);
-                counts[id] = n;
-            }));
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        Result r = new Result();
-        for (int c = 0; c < clients; c++) {
-            r.requests += counts[c];
-            r.failures += failures[c];
-            int from = r.nanos.length;
-            r.nanos = Arrays.copyOf(r.nanos, from + latencies[c].length);
-            System.arraycopy(latencies[c], 0, r.nanos, from, latencies[c].length);
-        }
-        Arrays.sort(r.nanos);
-        return r;
     }
 }
