@@ -112,6 +112,8 @@ class HistoryStoreErrorTest {
             assertEquals(0, p.exitValue(), () -> readQuietly(err));
             String said = Files.readString(out).strip();
             assertTrue(said.startsWith(file.toString()) && said.contains("open in another process"), said);
+            store.append("u", 1, 1); // the refused opener left the store alone
+            assertEquals(1, store.read("u", new long[HistoryChild.H]));
         }
         Process p = HistoryChild.start(out, err, "open", file.toString());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child did not finish");
