@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -48,41 +49,46 @@ class HistoryStoreConcurrencyTest {
         work.forEach(list -> Collections.shuffle(list, shuffle));
 
         AtomicBoolean writing = new AtomicBoolean(true);
+        // Writers start once the readers run: on a busy machine they could otherwise finish before a reader starts.
+        CountDownLatch readersRunning = new CountDownLatch(READERS);
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS + READERS);
         try (HistoryStore store = HistoryStore.open(tmp.resolve("history"), H, 4)) {
             List<Future<?>> writers = new ArrayList<>();
             for (List<long[]> events : work) {
                 writers.add(pool.submit(() -> {
+                    readersRunning.await();
                     for (long[] e : events) {
                         store.append("user-" + e[0], e[1], e[1]);
                     }
                     return null;
                 }));
             }
-            List<Future<Long>> readers = new ArrayList<>();
+            List<Future<?>> readers = new ArrayList<>();
             for (int r = 0; r < READERS; r++) {
                 SplittableRandom random = new SplittableRandom(r);
                 readers.add(pool.submit(() -> {
+                    readersRunning.countDown();
                     long[] items = new long[H];
-                    long reads = 0;
-                    while (writing.get()) {
+                    do {
                         int n = store.read("user-" + random.nextInt(USERS), items);
                         assertTrue(n <= H);
                         for (int i = 0; i < n; i++) {
                             assertEquals(7, items[i] % 1000, "an id no writer wrote");
                             assertTrue(i == 0 || items[i - 1] < items[i], () -> "out of order: " + Arrays.toString(items));
                         }
-                        reads++;
-                    }
-                    return reads;
+                    } while (writing.get());
+                    return null;
                 }));
             }
-            for (Future<?> w : writers) {
-                w.get();
+            try {
+                for (Future<?> w : writers) {
+                    w.get();
+                }
+            } finally {
+                writing.set(false); // also when a writer failed: the readers must not spin on
             }
-            writing.set(false);
-            for (Future<Long> r : readers) {
-                assertTrue(r.get() > 0);
+            for (Future<?> r : readers) {
+                r.get();
             }
             long[] items = new long[H];
             long top = WRITERS * PER_USER_PER_WRITER;
@@ -106,11 +112,13 @@ class HistoryStoreConcurrencyTest {
         int h = 512;
         AtomicLong clock = new AtomicLong();
         AtomicBoolean writing = new AtomicBoolean(true);
+        CountDownLatch readersRunning = new CountDownLatch(2);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try (HistoryStore store = HistoryStore.open(tmp.resolve("history"), h, 4)) {
             List<Future<?>> writers = new ArrayList<>();
             for (int w = 0; w < 2; w++) {
                 writers.add(pool.submit(() -> {
+                    readersRunning.await();
                     for (int i = 0; i < 300_000; i++) {
                         long t = clock.incrementAndGet();
                         store.append("hot", t, t);
@@ -118,29 +126,31 @@ class HistoryStoreConcurrencyTest {
                     return null;
                 }));
             }
-            List<Future<Long>> readers = new ArrayList<>();
+            List<Future<?>> readers = new ArrayList<>();
             for (int r = 0; r < 2; r++) {
                 readers.add(pool.submit(() -> {
+                    readersRunning.countDown();
                     long[] items = new long[h];
-                    long reads = 0;
-                    while (writing.get()) {
+                    do {
                         int n = store.read("hot", items);
                         for (int i = 1; i < n; i++) {
                             if (items[i - 1] >= items[i]) {
                                 fail("torn read at " + i + " of " + n + ": " + items[i - 1] + " then " + items[i]);
                             }
                         }
-                        reads++;
-                    }
-                    return reads;
+                    } while (writing.get());
+                    return null;
                 }));
             }
-            for (Future<?> w : writers) {
-                w.get();
+            try {
+                for (Future<?> w : writers) {
+                    w.get();
+                }
+            } finally {
+                writing.set(false); // also when a writer failed: the readers must not spin on
             }
-            writing.set(false);
-            for (Future<Long> r : readers) {
-                assertTrue(r.get() > 0);
+            for (Future<?> r : readers) {
+                r.get();
             }
         } finally {
             pool.shutdownNow();
