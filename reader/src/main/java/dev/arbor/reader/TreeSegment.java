@@ -329,9 +329,4 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
     public void close() {
         arena.close();
     }
-    // TEMP STUB
-    public int categoryCount() { return 0; }
-    public String categoryName(int c) { return null; }
-    public int categoryOf(int o) { return -1; }
-    public int categoryOrdinal(String n) { return -1; }
 }
