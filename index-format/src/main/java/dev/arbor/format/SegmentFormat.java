@@ -57,6 +57,12 @@ public final class SegmentFormat {
     public static final int ITEMS_IDS = 1;
     public static final int ITEMS_SORTED_IDS = 2;
     public static final int ITEMS_SORTED_ORDINALS = 3;
+    /** Optional, with field 1 (categoryCount): each ordinal's category, -1 for none. */
+    public static final int ITEMS_CATEGORIES = 4;
+    /** Optional: the end offset of each category name in {@link #ITEMS_CATEGORY_NAMES}. */
+    public static final int ITEMS_CATEGORY_NAME_ENDS = 5;
+    /** Optional: the category names, UTF-8, end to end. */
+    public static final int ITEMS_CATEGORY_NAMES = 6;
 
     public static final String CODEC_EMBEDDINGS = "ArborEmbeddings";
     public static final int EMBEDDINGS_NODES = 1;

@@ -1,8 +1,13 @@
 package dev.arbor.format;
 
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A tree index in memory, as a trainer or generator produces it and the writer consumes it.
@@ -13,9 +18,17 @@ import java.util.Map;
  * @param nodeEmbeddings {@code nodeCount x dim} floats, node-id order; a leaf's row is its item's embedding
  * @param model          the scoring model
  * @param metadata       build parameters, time and source data, stored verbatim
+ * @param itemCategories category of each item ordinal, in {@code [0, categoryNames.size())} or -1 for none
+ * @param categoryNames  the name of each category: non-empty and distinct; empty when the index has no categories
  */
 public record TreeIndex(TreeShape shape, long[] itemIds, int[] itemToLeaf, float[] nodeEmbeddings, ModelWeights model,
-                        Map<String, String> metadata) {
+                        Map<String, String> metadata, int[] itemCategories, List<String> categoryNames) {
+
+    /** An index without categories: every item's category is -1. */
+    public TreeIndex(TreeShape shape, long[] itemIds, int[] itemToLeaf, float[] nodeEmbeddings, ModelWeights model,
+                     Map<String, String> metadata) {
+        this(shape, itemIds, itemToLeaf, nodeEmbeddings, model, metadata, noCategories(shape.itemCount()), List.of());
+    }
 
     public TreeIndex {
         int n = shape.itemCount();
@@ -47,6 +60,38 @@ public record TreeIndex(TreeShape shape, long[] itemIds, int[] itemToLeaf, float
             }
         }
         metadata = new LinkedHashMap<>(metadata);
+        categoryNames = List.copyOf(categoryNames);
+        checkCategories(itemCategories, categoryNames, n);
+    }
+
+    private static int[] noCategories(int items) {
+        int[] none = new int[items];
+        Arrays.fill(none, -1);
+        return none;
+    }
+
+    private static void checkCategories(int[] itemCategories, List<String> names, int items) {
+        if (itemCategories.length != items) {
+            throw new IllegalArgumentException("expected " + items + " item categories, got " + itemCategories.length);
+        }
+        Set<String> seen = new HashSet<>();
+        CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder();
+        for (int c = 0; c < names.size(); c++) {
+            String name = names.get(c);
+            // A lone surrogate would be written as '?' and could then collide with another name.
+            if (name.isEmpty() || !utf8.canEncode(name)) {
+                throw new IllegalArgumentException("category " + c + " has an empty or non-Unicode name: \"" + name + "\"");
+            }
+            if (!seen.add(name)) {
+                throw new IllegalArgumentException("category name \"" + name + "\" appears twice");
+            }
+        }
+        for (int i = 0; i < items; i++) {
+            if (itemCategories[i] < -1 || itemCategories[i] >= names.size()) {
+                throw new IllegalArgumentException("item " + i + " has category " + itemCategories[i] + ", outside [-1, "
+                        + names.size() + ")");
+            }
+        }
     }
 
     public int dim() {

@@ -2,6 +2,7 @@ package dev.arbor.format;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -40,6 +41,33 @@ class TreeIndexTest {
         refused("maps to leaf -1", () -> index(new long[] {1, 2, 3}, new int[] {0, 1, -1}, floats, MLP));
         refused("leaf 1 holds two items", () -> index(new long[] {1, 2, 3}, new int[] {0, 1, 1}, floats, MLP));
         refused("item id 2 appears twice", () -> index(new long[] {1, 2, 2}, new int[] {0, 1, 2}, floats, MLP));
+    }
+
+    @Test
+    void categoriesMustBeInRangeWithDistinctNonEmptyNames() {
+        long[] ids = {1, 2, 3};
+        int[] leaves = {0, 1, 2};
+        float[] emb = new float[SHAPE.nodeCount() * 24];
+        ModelWeights model = ModelWeights.zeros(MLP);
+        TreeIndex plain = index(ids, leaves, emb.length, MLP);
+        assertArrayEquals(new int[] {-1, -1, -1}, plain.itemCategories(), "no categories: every item has none");
+        assertEquals(List.of(), plain.categoryNames());
+        TreeIndex some = new TreeIndex(SHAPE, ids, leaves, emb, model, Map.of(), new int[] {1, -1, 0}, List.of("a", "b"));
+        assertEquals(List.of("a", "b"), some.categoryNames());
+        refused("expected 3 item categories, got 2", () -> new TreeIndex(SHAPE, ids, leaves, emb, model, Map.of(),
+                new int[] {0, 0}, List.of("a")));
+        refused("item 2 has category 1, outside [-1, 1)", () -> new TreeIndex(SHAPE, ids, leaves, emb, model, Map.of(),
+                new int[] {0, 0, 1}, List.of("a")));
+        refused("item 0 has category -2", () -> new TreeIndex(SHAPE, ids, leaves, emb, model, Map.of(),
+                new int[] {-2, 0, 0}, List.of("a")));
+        refused("item 1 has category 0, outside [-1, 0)", () -> new TreeIndex(SHAPE, ids, leaves, emb, model, Map.of(),
+                new int[] {-1, 0, -1}, List.of()));
+        refused("category name \"a\" appears twice", () -> new TreeIndex(SHAPE, ids, leaves, emb, model, Map.of(),
+                new int[] {0, 1, 2}, List.of("a", "b", "a")));
+        refused("category 1 has an empty or non-Unicode name", () -> new TreeIndex(SHAPE, ids, leaves, emb, model,
+                Map.of(), new int[] {0, 0, 0}, List.of("a", "")));
+        refused("category 0 has an empty or non-Unicode name", () -> new TreeIndex(SHAPE, ids, leaves, emb, model,
+                Map.of(), new int[] {0, 0, 0}, List.of("x\uD800")));
     }
 
     @Test

@@ -19,20 +19,26 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * An open, memory-mapped tree segment: zero-copy views of the tree, item ids, embeddings and model.
+ * An open, memory-mapped tree segment: zero-copy views of the tree, item ids and categories, embeddings and model.
  *
  * <p>{@link #open} checks every file's frame (header, version, segment id, section table, footer) and
  * that the files agree with each other (counts, dimensions, sizes), so no stored count or offset can
- * steer a read outside its region; the small meta file's CRC is verified too. It does not read the
- * other files' payload; {@link #checkIntegrity()} verifies
- * every CRC32 (run it once when a segment arrives on a machine). Thread-safe for reads; {@link #close()}
- * unmaps deterministically, after which any access fails instead of touching freed memory.
+ * steer a read outside its region; the small meta file's CRC is verified too. Of the other files' payload
+ * it reads only the category names, which it checks and keeps in a lookup map; {@link #checkIntegrity()}
+ * verifies every CRC32 and every item's category (run it once when a segment arrives on a machine).
+ * Thread-safe for reads; {@link #close()} unmaps deterministically, after which any access fails instead
+ * of touching freed memory.
  */
 public final class TreeSegment implements SearchableTree, AutoCloseable {
     private static final ValueLayout.OfInt INT = FramedFile.INT;
@@ -51,6 +57,10 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
     private final TreeShape shape;
     private final HierarchicalHistory hierarchy;
     private final MemorySegment leafItems, itemLeaves, nonEmpty, itemIds, sortedIds, sortedOrdinals, embeddings;
+    /** Each item's category; null when the segment has no categories. */
+    private final MemorySegment itemCategories;
+    private final String[] categoryNames;
+    private final Map<String, Integer> categoryOrdinals;
     private final ModelTensors model;
     private final NodeScorer scorer;
 
@@ -87,6 +97,11 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
         itemIds = items.section(ITEMS_IDS, "itemIds", ElementType.I64, itemCount);
         sortedIds = items.section(ITEMS_SORTED_IDS, "sortedIds", ElementType.I64, itemCount);
         sortedOrdinals = items.section(ITEMS_SORTED_ORDINALS, "sortedOrdinals", ElementType.I32, itemCount);
+        // Field 1 and its sections came after the first segments: a file with one field has no categories.
+        boolean hasCategories = items.fieldCount() > 1;
+        categoryOrdinals = new HashMap<>();
+        categoryNames = hasCategories ? readCategoryNames(items, categoryOrdinals) : new String[0];
+        itemCategories = hasCategories ? items.section(ITEMS_CATEGORIES, "itemCategories", ElementType.I32, itemCount) : null;
 
         ModelArchitecture arch = readArchitecture(modelFile);
         requireAgreement(emb, 0, "nodeCount", shape.nodeCount(), tree);
@@ -141,6 +156,45 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
         }
     }
 
+    /**
+     * Category names, each put into {@code ordinals}: ascending ends that leave no name empty and fill the bytes
+     * exactly, each name valid UTF-8 and distinct.
+     */
+    private static String[] readCategoryNames(FramedFile items, Map<String, Integer> ordinals)
+            throws CorruptSegmentException {
+        int count = items.intField(1, "categoryCount", 1, Integer.MAX_VALUE);
+        MemorySegment ends = items.section(ITEMS_CATEGORY_NAME_ENDS, "categoryNameEnds", ElementType.I64, count);
+        MemorySegment bytes = items.section(ITEMS_CATEGORY_NAMES, "categoryNames", ElementType.U8);
+        String[] names = new String[count];
+        long start = 0;
+        for (int c = 0; c < count; c++) {
+            long end = ends.getAtIndex(LONG, c);
+            if (end <= start || end > bytes.byteSize()) {
+                throw new CorruptSegmentException(items.resource(), "section categoryNameEnds: name " + c + " ends at "
+                        + end + ", outside (" + start + ", " + bytes.byteSize() + "]: names are non-empty and lie in"
+                        + " categoryNames");
+            }
+            try {
+                names[c] = StandardCharsets.UTF_8.newDecoder()
+                        .decode(ByteBuffer.wrap(bytes.asSlice(start, end - start).toArray(ValueLayout.JAVA_BYTE))).toString();
+            } catch (CharacterCodingException e) {
+                throw new CorruptSegmentException(items.resource(), "section categoryNames: name " + c
+                        + " is not valid UTF-8");
+            }
+            Integer first = ordinals.putIfAbsent(names[c], c);
+            if (first != null) {
+                throw new CorruptSegmentException(items.resource(), "section categoryNames: name " + c + " \""
+                        + names[c] + "\" repeats name " + first);
+            }
+            start = end;
+        }
+        if (start != bytes.byteSize()) {
+            throw new CorruptSegmentException(items.resource(), "section categoryNameEnds: the names end at " + start
+                    + ", but categoryNames has " + bytes.byteSize() + " bytes");
+        }
+        return names;
+    }
+
     private static ModelArchitecture readArchitecture(FramedFile f) throws CorruptSegmentException {
         int kindCode = f.intField(0, "modelKind", 0, Integer.MAX_VALUE);
         ModelKind kind = null;
@@ -172,8 +226,9 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
     }
 
     /**
-     * Verifies the CRC32 of every file; the error names the file that fails. The pass reads every byte in
-     * order, so it asks for read-ahead while it runs and random access again afterwards.
+     * Verifies the CRC32 of every file, and that every item's category is -1 or one of the segment's; the error
+     * names the file that fails. The pass reads every byte in order, so it asks for read-ahead while it runs
+     * and random access again afterwards.
      */
     public void checkIntegrity() throws CorruptSegmentException {
         checkIntegrity(file -> { });
@@ -185,11 +240,32 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
         try {
             for (FramedFile f : files) {
                 f.checkIntegrity();
+                if (f == itemsFile) {
+                    checkItemCategories();
+                }
                 verified.accept(f);
             }
         } finally {
             adviseForSearch();
         }
+    }
+
+    /** Every item's category must be a category of the segment or -1: a value beyond would index past a filter's table. */
+    private void checkItemCategories() throws CorruptSegmentException {
+        if (itemCategories == null) {
+            return;
+        }
+        for (int item = 0; item < shape.itemCount(); item++) {
+            int c = itemCategories.getAtIndex(INT, item);
+            if (c < -1 || c >= categoryNames.length) {
+                throw new CorruptSegmentException(itemsFile.resource(), categoryOutOfRange(item, c));
+            }
+        }
+    }
+
+    private String categoryOutOfRange(int item, int category) {
+        return "section itemCategories: item " + item + " has category " + category + ", outside [-1, "
+                + categoryNames.length + ")";
     }
 
     /**
@@ -308,6 +384,46 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /** Number of item categories; 0 when the segment has none (every {@link #categoryOf} is -1). */
+    public int categoryCount() {
+        return categoryNames.length;
+    }
+
+    /**
+     * Name of category {@code category}, which the segment guarantees non-empty and distinct from the others.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= category < categoryCount()}
+     */
+    public String categoryName(int category) {
+        return categoryNames[category];
+    }
+
+    /**
+     * Category of item {@code itemOrdinal}, in {@code [0, categoryCount())}, or -1 when the item or the segment has
+     * none. A read of the mapped file; allocates nothing.
+     *
+     * @throws UncheckedIOException with a {@link CorruptSegmentException} when the stored category is out of range
+     *                              (possible only in a segment opened without {@link #checkIntegrity()})
+     */
+    public int categoryOf(int itemOrdinal) {
+        if (itemCategories == null) {
+            Objects.checkIndex(itemOrdinal, shape.itemCount());
+            return -1;
+        }
+        int c = itemCategories.getAtIndex(INT, itemOrdinal);
+        if (c < -1 || c >= categoryNames.length) {
+            // Callers index filter tables with it: a damaged value must not escape as a plain IndexOutOfBounds.
+            throw new UncheckedIOException(new CorruptSegmentException(itemsFile.resource(),
+                    categoryOutOfRange(itemOrdinal, c) + "; run checkIntegrity()"));
+        }
+        return c;
+    }
+
+    /** Ordinal of the category named {@code name}, or -1 when the segment has no such category. */
+    public int categoryOrdinal(String name) {
+        return categoryOrdinals.getOrDefault(name, -1);
     }
 
     /** Leaf position (0-based on the leaf level) of item {@code ordinal}. */

@@ -149,6 +149,65 @@ class CorruptionTest {
         assertTrue(o.atOpen() && o.message().contains(lab.path("model.arb").toString()), o.message());
     }
 
+    /**
+     * Damage to the categories of {@code items.arb}, each refused naming the file: a flip by the checksum; resealed, a
+     * bad name table at open and an out-of-range category by {@code checkIntegrity()} (and by the read of it).
+     */
+    @Test
+    void damagedCategoriesAreRefusedNamingTheFile() throws Exception {
+        String file = "items.arb";
+        long categories = section(file, SegmentFormat.ITEMS_CATEGORIES).offset();
+        long ends = section(file, SegmentFormat.ITEMS_CATEGORY_NAME_ENDS).offset();
+        long names = section(file, SegmentFormat.ITEMS_CATEGORY_NAMES).offset(); // "c0c1c2..."
+        byte[] b = lab.bytes(file);
+        b[(int) categories + 1] ^= 1;
+        refused(file, b, DamageLab.Check.CHECKSUM, false, "checksum failed");
+
+        for (int category : new int[] {20, -2, Integer.MIN_VALUE}) {
+            b = lab.bytes(file);
+            le(b).putInt((int) categories + 4 * 7, category);
+            DamageLab.Outcome o = refused(file, DamageLab.reseal(b), DamageLab.Check.FIELDS_AND_TABLE, false,
+                    "item 7 has category " + category + ", outside [-1, 20)");
+            assertEquals(DamageLab.Search.CLEAN_ERROR, o.search(), "reading the category fails cleanly");
+        }
+
+        b = lab.bytes(file);
+        b[(int) names + 3] = '0';
+        refused(file, DamageLab.reseal(b), DamageLab.Check.FIELDS_AND_TABLE, true, "name 1 \"c0\" repeats name 0");
+        b = lab.bytes(file);
+        le(b).putLong((int) ends + 8, 2);
+        refused(file, DamageLab.reseal(b), DamageLab.Check.FIELDS_AND_TABLE, true, "name 1 ends at 2, outside (2, ");
+        b = lab.bytes(file);
+        le(b).putLong((int) ends + 8 * 19, 48); // "c19" becomes "c": 2 bytes in no name
+        refused(file, DamageLab.reseal(b), DamageLab.Check.FIELDS_AND_TABLE, true, "the names end at 48, but");
+        b = lab.bytes(file);
+        b[(int) names + 1] = (byte) 0xC0; // a lead byte without its continuation
+        refused(file, DamageLab.reseal(b), DamageLab.Check.FIELDS_AND_TABLE, true, "name 0 is not valid UTF-8");
+        b = lab.bytes(file);
+        le(b).putLong((int) lab.fieldsStart(file) + 8, 0);
+        refused(file, DamageLab.reseal(b), DamageLab.Check.FIELDS_AND_TABLE, true, "field categoryCount is 0");
+
+        b = Arrays.copyOf(lab.bytes(file), (int) names + 5);
+        refused(file, b, DamageLab.Check.LENGTH, true, "truncated");
+    }
+
+    private FramedFile.Section section(String file, int tag) {
+        return Arrays.stream(lab.sections(file)).filter(s -> s.tag() == tag).findFirst().orElseThrow();
+    }
+
+    private static ByteBuffer le(byte[] b) {
+        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private DamageLab.Outcome refused(String file, byte[] damaged, DamageLab.Check check, boolean atOpen, String says)
+            throws Exception {
+        DamageLab.Outcome o = lab.damage(file, damaged);
+        assertEquals(check, o.check(), o.message());
+        assertEquals(atOpen, o.atOpen(), o.message());
+        assertTrue(o.message().contains(lab.path(file).toString()) && o.message().contains(says), o.message());
+        return o;
+    }
+
     @Test
     void newerFormatVersionIsRefusedWithVersions() throws Exception {
         Path file = segment.resolve("tree.arb");

@@ -215,7 +215,10 @@ final class DamageLab {
         }
     }
 
-    /** Item ids and raw score bits of a beam search and a brute-force search, after a few id lookups. */
+    /**
+     * Item ids and raw score bits of a beam search and a brute-force search, after a few id lookups; then every
+     * item's category and every category name's hash, as a filter would read them.
+     */
     private long[] answer(TreeSegment s) {
         for (long id : probeIds) {
             int ordinal = s.ordinalOf(id);
@@ -233,7 +236,18 @@ final class DamageLab {
         SearchResult beam = new SearchResult(K), brute = new SearchResult(K);
         searcher.search(ctx, K, BEAM, beam);
         searcher.bruteForce(ctx, K, brute);
-        return Answers.of(beam, brute);
+        long[] results = Answers.of(beam, brute);
+        long[] out = Arrays.copyOf(results, results.length + s.itemCount() + s.categoryCount());
+        for (int i = 0; i < s.itemCount(); i++) {
+            out[results.length + i] = s.categoryOf(i);
+        }
+        for (int c = 0; c < s.categoryCount(); c++) {
+            if (s.categoryOrdinal(s.categoryName(c)) != c) {
+                throw new AssertionError("category " + c + " is not found by its name " + s.categoryName(c));
+            }
+            out[results.length + s.itemCount() + c] = s.categoryName(c).hashCode();
+        }
+        return out;
     }
 
     /** Stores the CRC32 of everything before the last 8 bytes into them, as a writer would. */

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Everything written reads back identically, for several branchings and item counts that are not powers of B. */
+/**
+ * Everything written reads back identically, for several branchings and item counts that are not powers of B; an
+ * index without categories, and a segment written before segments had them, read back with none.
+ */
 class SegmentRoundTripTest {
     @TempDir
     Path dir;
@@ -57,6 +60,14 @@ class SegmentRoundTripTest {
             // The non-empty bit of a node is set exactly when some item lies below it.
             for (int node = 0; node < s.shape().nodeCount(); node++) {
                 assertEquals(hasItemBelow(index, node), s.nonEmpty(node), "node " + node);
+            }
+            assertEquals(SyntheticIndex.CATEGORIES, s.categoryCount());
+            for (int c = 0; c < s.categoryCount(); c++) {
+                assertEquals(index.categoryNames().get(c), s.categoryName(c));
+                assertEquals(c, s.categoryOrdinal("c" + c));
+            }
+            for (int i = 0; i < items; i++) {
+                assertEquals(index.itemCategories()[i], s.categoryOf(i), "item " + i);
             }
             assertEquals("synthetic", s.properties().get("source"));
             assertNotNull(s.properties().get("created"));
@@ -109,5 +120,74 @@ class SegmentRoundTripTest {
         try (TreeSegment s = IndexDirectory.openLatest(dir.resolve("plain"))) {
             assertNull(s.hierarchy(), p + " has no hierarchical history");
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void categoryNamesOfAnyScriptAndItemsWithoutACategoryReadBack() throws Exception {
+        TreeIndex plain = SyntheticIndex.generate(50, 3, ModelKind.MLP, 7);
+        List<String> names = List.of("Children's", "Film-Noir", "音楽", "🌲 trees", "tab\there", "c0");
+        int[] categories = new int[50];
+        for (int i = 0; i < categories.length; i++) {
+            categories[i] = i % 7 == 6 ? -1 : i % 7;
+        }
+        SegmentWriter.write(dir, new TreeIndex(plain.shape(), plain.itemIds(), plain.itemToLeaf(), plain.nodeEmbeddings(),
+                plain.model(), plain.metadata(), categories, names));
+        try (TreeSegment s = IndexDirectory.openLatestVerified(dir)) {
+            assertEquals(names.size(), s.categoryCount());
+            for (int c = 0; c < names.size(); c++) {
+                assertEquals(names.get(c), s.categoryName(c));
+                assertEquals(c, s.categoryOrdinal(names.get(c)));
+            }
+            for (int i = 0; i < categories.length; i++) {
+                assertEquals(categories[i], s.categoryOf(i), "item " + i);
+            }
+            assertEquals(-1, s.categoryOrdinal("c1"));
+            assertEquals(-1, s.categoryOrdinal("音"));
+            assertThrows(IndexOutOfBoundsException.class, () -> s.categoryName(names.size()));
+            assertThrows(IndexOutOfBoundsException.class, () -> s.categoryOf(50));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void anIndexWithoutCategoriesIsWrittenAsBeforeCategoriesAndHasNone() throws Exception {
+        TreeIndex synthetic = SyntheticIndex.generate(30, 2, ModelKind.MLP, 7);
+        TreeIndex plain = new TreeIndex(synthetic.shape(), synthetic.itemIds(), synthetic.itemToLeaf(),
+                synthetic.nodeEmbeddings(), synthetic.model(), synthetic.metadata());
+        Path segment = SegmentWriter.write(dir, plain);
+        try (TreeSegment s = IndexDirectory.openLatestVerified(dir)) {
+            FramedFile items = java.util.Arrays.stream(s.files())
+                    .filter(f -> f.resource().equals(segment.resolve("items.arb").toString())).findFirst().orElseThrow();
+            assertEquals(1, items.fieldCount(), "the one field of a file written before categories");
+            assertEquals(3, items.sections().length);
+            assertNoCategories(s);
+        }
+    }
+
+    /** A segment written by the code before categories (commit baa465a: 20 synthetic items, seed 1) opens, with none. */
+    @org.junit.jupiter.api.Test
+    void aSegmentWrittenBeforeCategoriesOpensWithNone() throws Exception {
+        Files.createDirectories(dir.resolve("seg-1"));
+        for (String file : List.of("commit.arb", "seg-1/meta.arb", "seg-1/tree.arb", "seg-1/items.arb",
+                "seg-1/embeddings.arb", "seg-1/model.arb")) {
+            try (var in = SegmentRoundTripTest.class.getResourceAsStream("segment-before-categories/" + file)) {
+                Files.copy(in, dir.resolve(file));
+            }
+        }
+        try (TreeSegment s = IndexDirectory.openLatestVerified(dir)) {
+            assertEquals(20, s.itemCount());
+            assertNoCategories(s);
+            long[] history = {SyntheticIndex.itemId(3), SyntheticIndex.itemId(4)};
+            assertEquals(2 * 5, Answers.search(s, history, 5, 8).length, "it searches");
+        }
+    }
+
+    private static void assertNoCategories(TreeSegment s) {
+        assertEquals(0, s.categoryCount());
+        for (int i = 0; i < s.itemCount(); i++) {
+            assertEquals(-1, s.categoryOf(i));
+        }
+        assertEquals(-1, s.categoryOrdinal("c0"));
+        assertThrows(IndexOutOfBoundsException.class, () -> s.categoryName(0));
+        assertThrows(IndexOutOfBoundsException.class, () -> s.categoryOf(s.itemCount()));
     }
 }

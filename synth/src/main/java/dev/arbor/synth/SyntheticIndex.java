@@ -26,10 +26,15 @@ import java.util.stream.IntStream;
  * perturbs every inner node away from its items' mean, by {@code noise} times the spread of its
  * children, the way a trained model's inner-node scores are only roughly right: beam search then
  * misses items, more so with narrow beams, and recall-against-latency curves mean something.
+ *
+ * <p>Items have {@value #CATEGORIES} categories, named {@code c0} to {@code c19}: the leaf level cut into that many
+ * equal runs of leaves, so that a category covers a few adjacent subtrees, as in a tree built from categories.
  */
 public final class SyntheticIndex {
     public static final long FIRST_ITEM_ID = 10_000_000_000L;
     public static final long ITEM_ID_STEP = 7;
+    /** Item categories of a generated index. */
+    public static final int CATEGORIES = 20;
 
     private SyntheticIndex() {
     }
@@ -77,14 +82,24 @@ public final class SyntheticIndex {
         meta.put("synthetic.branching", Integer.toString(branching));
         meta.put("synthetic.seed", Long.toString(seed));
         meta.put("synthetic.inner-noise", Double.toString(innerNoise));
-        return new TreeIndex(shape, ids, itemToLeaf, emb, plantedWeights(arch, random.split()), meta);
+        return new TreeIndex(shape, ids, itemToLeaf, emb, plantedWeights(arch, random.split()), meta,
+                leafRunCategories(shape, itemToLeaf), IntStream.range(0, CATEGORIES).mapToObj(c -> "c" + c).toList());
+    }
+
+    /** Category of each item: which of {@value #CATEGORIES} equal runs of the leaf level holds its leaf. */
+    private static int[] leafRunCategories(TreeShape shape, int[] itemToLeaf) {
+        int[] categories = new int[itemToLeaf.length];
+        for (int i = 0; i < categories.length; i++) {
+            categories[i] = (int) ((long) itemToLeaf[i] * CATEGORIES / shape.leafCount());
+        }
+        return categories;
     }
 
     /**
      * The same items, item embeddings and model on another tree: leaves hold the items' vectors where
      * {@code itemToLeaf} puts them and inner nodes the mean of their items, as {@link #generate} builds them.
      * Comparing trees of different shapes over one corpus needs this: the items and scores, so the exact
-     * top K, stay the same and only the tree changes.
+     * top K, stay the same and only the tree changes. Items keep their categories.
      */
     public static TreeIndex withTree(TreeIndex source, TreeShape shape, int[] itemToLeaf) {
         int d = source.dim(), items = source.shape().itemCount();
@@ -101,7 +116,8 @@ public final class SyntheticIndex {
         Map<String, String> meta = new LinkedHashMap<>(source.metadata());
         meta.put("synthetic.branching", Integer.toString(shape.branching()));
         meta.put("synthetic.tree", "rebuilt");
-        return new TreeIndex(shape, source.itemIds(), itemToLeaf, emb, source.model(), meta);
+        return new TreeIndex(shape, source.itemIds(), itemToLeaf, emb, source.model(), meta, source.itemCategories(),
+                source.categoryNames());
     }
 
     private static int[] permutation(int n, SplittableRandom random) {

@@ -12,8 +12,10 @@ import dev.arbor.nn.TrainableModel;
 import dev.arbor.progress.ProgressListener;
 import dev.arbor.treebuild.BalancedKMeansTree;
 import dev.arbor.treebuild.CategoryTreeInit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.Map;
 
@@ -290,7 +292,10 @@ public final class TdmRounds {
         return layerwise;
     }
 
-    /** The serving index: node embeddings from the model's table, with empty subtrees zeroed as the format says. */
+    /**
+     * The serving index: node embeddings from the model's table, with empty subtrees zeroed as the format says, and
+     * the log's item categories when it has them; items in {@link InteractionLog#NO_CATEGORY} get none (-1).
+     */
     static TreeIndex toIndex(InteractionLog log, TreeShape shape, int[] itemToLeaf, TrainableModel model, Options options,
                              Map<String, String> source, String tree, int round) {
         int d = options.architecture().embeddingDim();
@@ -321,7 +326,24 @@ public final class TdmRounds {
         if (options.historyMinLevel() > 0) {
             meta.put(HierarchicalHistory.PROPERTY, Integer.toString(options.historyMinLevel()));
         }
-        return new TreeIndex(shape, log.itemIds().clone(), itemToLeaf.clone(), table, model.export(), meta);
+        if (!log.hasCategories()) {
+            return new TreeIndex(shape, log.itemIds().clone(), itemToLeaf.clone(), table, model.export(), meta);
+        }
+        int[] segmentCategory = new int[log.numCategories()];
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < segmentCategory.length; c++) {
+            boolean none = log.categoryName(c).equals(InteractionLog.NO_CATEGORY);
+            segmentCategory[c] = none ? -1 : names.size();
+            if (!none) {
+                names.add(log.categoryName(c));
+            }
+        }
+        int[] itemCategories = new int[log.numItems()];
+        for (int item = 0; item < itemCategories.length; item++) {
+            itemCategories[item] = segmentCategory[log.itemCategory(item)];
+        }
+        return new TreeIndex(shape, log.itemIds().clone(), itemToLeaf.clone(), table, model.export(), meta,
+                itemCategories, names);
     }
 
     static boolean[] nonEmptyNodes(TreeShape shape, int[] itemToLeaf) {

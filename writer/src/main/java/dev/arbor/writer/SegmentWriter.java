@@ -10,6 +10,7 @@ import dev.arbor.format.Properties;
 import dev.arbor.format.TensorSpec;
 import dev.arbor.format.TreeIndex;
 import dev.arbor.format.TreeShape;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -155,15 +156,37 @@ public final class SegmentWriter {
         for (int ordinal = 0; ordinal < n; ordinal++) {
             sortedOrdinals[Arrays.binarySearch(sortedIds, ids[ordinal])] = ordinal;
         }
-        try (FramedFileWriter w = new FramedFileWriter(file, CODEC_ITEMS, VERSION_CURRENT, segmentId, new long[] {n},
-                List.of(new Section(ITEMS_IDS, ElementType.I64, n), new Section(ITEMS_SORTED_IDS, ElementType.I64, n),
-                        new Section(ITEMS_SORTED_ORDINALS, ElementType.I32, n)))) {
+        List<Section> sections = new ArrayList<>(List.of(new Section(ITEMS_IDS, ElementType.I64, n),
+                new Section(ITEMS_SORTED_IDS, ElementType.I64, n), new Section(ITEMS_SORTED_ORDINALS, ElementType.I32, n)));
+        List<String> names = index.categoryNames();
+        ByteArrayOutputStream nameBytes = new ByteArrayOutputStream();
+        long[] nameEnds = new long[names.size()];
+        for (int c = 0; c < nameEnds.length; c++) {
+            nameBytes.writeBytes(names.get(c).getBytes(StandardCharsets.UTF_8));
+            nameEnds[c] = nameBytes.size();
+        }
+        // Without categories the file is exactly what a writer before categories wrote (FORMAT.md, items.arb).
+        long[] fields = names.isEmpty() ? new long[] {n} : new long[] {n, names.size()};
+        if (!names.isEmpty()) {
+            sections.add(new Section(ITEMS_CATEGORIES, ElementType.I32, n));
+            sections.add(new Section(ITEMS_CATEGORY_NAME_ENDS, ElementType.I64, nameEnds.length));
+            sections.add(new Section(ITEMS_CATEGORY_NAMES, ElementType.U8, nameBytes.size()));
+        }
+        try (FramedFileWriter w = new FramedFileWriter(file, CODEC_ITEMS, VERSION_CURRENT, segmentId, fields, sections)) {
             w.beginSection(0);
             w.writeLongs(ids);
             w.beginSection(1);
             w.writeLongs(sortedIds);
             w.beginSection(2);
             w.writeInts(sortedOrdinals);
+            if (!names.isEmpty()) {
+                w.beginSection(3);
+                w.writeInts(index.itemCategories());
+                w.beginSection(4);
+                w.writeLongs(nameEnds);
+                w.beginSection(5);
+                w.writeBytes(nameBytes.toByteArray());
+            }
             w.finish();
         }
     }
