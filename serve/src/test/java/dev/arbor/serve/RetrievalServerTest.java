@@ -254,6 +254,27 @@ class RetrievalServerTest {
     }
 
     @Test
+    void aCategoryFilterReturnsOnlyItemsOfThoseCategories() throws Exception {
+        RetrievalServer s = serve(4000);
+        String history = ids(SyntheticIndex.itemId(100), SyntheticIndex.itemId(2100));
+        long[] found = itemIds(post(s, "/v1/retrieve", "{\"history\": " + history + ", \"k\": 50, \"beam\": 200,"
+                + " \"filter\": {\"categories\": [\"c3\", \"c17\"]}}", null).body());
+        assertEquals(50, found.length);
+        try (TreeSegment segment = IndexDirectory.openLatest(dir.resolve("index"))) {
+            int c3 = segment.categoryOrdinal("c3"), c17 = segment.categoryOrdinal("c17");
+            for (long id : found) {
+                int category = segment.categoryOf(segment.ordinalOf(id));
+                assertTrue(category == c3 || category == c17, id + " is in " + segment.categoryName(category));
+            }
+            long[] unfiltered = itemIds(post(s, "/v1/retrieve", "{\"history\": " + history + ", \"k\": 50}", null).body());
+            assertTrue(java.util.Arrays.stream(unfiltered).anyMatch(id -> {
+                int c = segment.categoryOf(segment.ordinalOf(id));
+                return c != c3 && c != c17;
+            }), "without the filter other categories come back, so the filter did the work");
+        }
+    }
+
+    @Test
     void bodiesOverTheLimitGet413WithoutBeingRead() throws Exception {
         RetrievalServer s = serve(1000);
         long heapBefore = usedHeapAfterGc();
