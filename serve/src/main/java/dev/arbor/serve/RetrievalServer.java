@@ -254,6 +254,7 @@ public final class RetrievalServer implements Closeable {
         json.append("],\"generation\":").append(answer.generation())
                 .append(",\"history_used\":").append(answer.historyUsed())
                 .append(",\"unknown_history_items\":").append(answer.unknownHistoryItems())
+                .append(",\"search\":\"").append(answer.exact() ? "exact" : "beam").append('"')
                 .append(",\"scored_nodes\":").append(answer.scoredNodes())
                 .append(",\"timings_ms\":{\"queue\":");
         Json.millis(json, started[0] - start).append(",\"search\":");

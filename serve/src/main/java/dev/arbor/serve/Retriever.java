@@ -19,9 +19,9 @@ final class Retriever {
     private final int maxK;
     private final ThreadLocal<Scratch> scratch;
 
-    /** What a retrieval found, and what it was based on. */
+    /** What a retrieval found, and what it was based on; {@code exact} when the filter made it score every item. */
     record Answer(long generation, long[] itemIds, float[] scores, int historyUsed, int unknownHistoryItems,
-                  long scoredNodes, long searchNanos) {
+                  boolean exact, long scoredNodes, long searchNanos) {
     }
 
     /** One worker's reusable state, tied to the searcher it was built for. */
@@ -86,9 +86,18 @@ final class Retriever {
                     ctx.exclude(id);
                 }
             }
-            ctx.filter(filter(request, segment));
+            ItemFilter filter = filter(request, segment);
+            ctx.filter(filter);
             long t = System.nanoTime();
             searcher.searcher().search(ctx, request.k(), request.beam(), s.result);
+            long scored = ctx.scoredNodes();
+            boolean exact = filter != null && s.result.count() < request.k();
+            if (exact) {
+                // The filter left the beam's leaves short of k: score every admissible item instead, as Lucene's
+                // filtered vector search falls back to an exact search.
+                searcher.searcher().bruteForce(ctx, request.k(), s.result);
+                scored += ctx.scoredNodes();
+            }
             long searchNanos = System.nanoTime() - t;
             long[] items = new long[s.result.count()];
             float[] scores = new float[items.length];
@@ -97,8 +106,8 @@ final class Retriever {
                 scores[i] = s.result.score(i);
             }
             int historyLength = segment.scorer().historyLength();
-            return new Answer(searcher.generation(), items, scores, Math.min(known, historyLength), count - known,
-                    ctx.scoredNodes(), searchNanos);
+            return new Answer(searcher.generation(), items, scores, Math.min(known, historyLength), count - known, exact,
+                    scored, searchNanos);
         } finally {
             index.release(searcher);
         }

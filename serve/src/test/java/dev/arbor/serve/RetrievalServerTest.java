@@ -246,11 +246,15 @@ class RetrievalServerTest {
             assertNotEquals(all[1], id);
         }
         long[] allow = {all[3], all[7], SyntheticIndex.itemId(2999)};
-        long[] allowed = itemIds(post(s, "/v1/retrieve", "{\"history\": " + history + ", \"k\": 10, \"beam\": 3000,"
-                + " \"filter\": {\"allow\": " + ids(allow) + "}}", null).body());
+        String answer = post(s, "/v1/retrieve", "{\"history\": " + history + ", \"k\": 10, \"beam\": 10,"
+                + " \"filter\": {\"allow\": " + ids(allow) + "}}", null).body();
+        long[] allowed = itemIds(answer);
         java.util.Arrays.sort(allow);
         java.util.Arrays.sort(allowed);
-        assertArrayEquals(allow, allowed, "with a beam as wide as the tree, exactly the allowed items come back");
+        assertArrayEquals(allow, allowed, "a narrow beam misses some allowed items; the exact fallback finds them all");
+        assertTrue(answer.contains("\"search\":\"exact\""), answer);
+        assertTrue(post(s, "/v1/retrieve", "{\"history\": " + history + ", \"k\": 10}", null).body()
+                .contains("\"search\":\"beam\""));
     }
 
     @Test
@@ -265,6 +269,13 @@ class RetrievalServerTest {
             for (long id : found) {
                 int category = segment.categoryOf(segment.ordinalOf(id));
                 assertTrue(category == c3 || category == c17, id + " is in " + segment.categoryName(category));
+            }
+            String narrow = post(s, "/v1/retrieve", "{\"history\": " + history + ", \"k\": 20, \"beam\": 20,"
+                    + " \"filter\": {\"categories\": [\"c19\"]}}", null).body();
+            long[] far = itemIds(narrow);
+            assertEquals(20, far.length, "a category far from the history still fills k: " + narrow);
+            for (long id : far) {
+                assertEquals(segment.categoryOrdinal("c19"), segment.categoryOf(segment.ordinalOf(id)));
             }
             long[] unfiltered = itemIds(post(s, "/v1/retrieve", "{\"history\": " + history + ", \"k\": 50}", null).body());
             assertTrue(java.util.Arrays.stream(unfiltered).anyMatch(id -> {
