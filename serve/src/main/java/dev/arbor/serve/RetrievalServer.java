@@ -41,6 +41,8 @@ public final class RetrievalServer implements Closeable {
     private static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
     private static final String MAX_RESPONSE_SECONDS = "sun.net.httpserver.maxRspTime";
     private static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
+    /** Room a new history store starts with (about 20 MB at 69 behaviours); it doubles as users come. */
+    private static final int INITIAL_USERS = 4096;
 
     /**
      * @param bind               address to listen on; 127.0.0.1 unless a deployment says otherwise
@@ -120,7 +122,7 @@ public final class RetrievalServer implements Closeable {
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
         workers.prestartAllCoreThreads();
-        this.histories = HistoryStore.open(options.historyFile(), BehaviourWindows.SLOTS, 1 << 16);
+        this.histories = HistoryStore.open(options.historyFile(), BehaviourWindows.SLOTS, INITIAL_USERS);
         this.metrics = new Metrics(new Metrics.Gauges(() -> workers.getQueue().size(), workers::getActiveCount,
                 this::generation, histories::userCount, histories::fileBytes));
         this.index = new LiveIndex(indexDir, options.refreshMillis(), metrics, log);
