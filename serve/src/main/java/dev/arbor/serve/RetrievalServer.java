@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +104,8 @@ public final class RetrievalServer implements Closeable {
     private final HttpServer http;
     private final ExecutorService connections;
     private final ThreadPoolExecutor workers;
+    /** Retrievals admitted and not yet answered: at most the workers plus the queue. */
+    private final Semaphore admitted;
     private final HistoryStore histories;
     private final LiveIndex index;
     private final Retriever retriever;
@@ -112,6 +115,7 @@ public final class RetrievalServer implements Closeable {
     private RetrievalServer(Path indexDir, Options options, Consumer<String> log) throws IOException {
         this.options = options;
         this.token = options.token() == null ? null : options.token().getBytes(StandardCharsets.UTF_8);
+        this.admitted = new Semaphore(options.threads() + options.queue());
         BlockingQueue<Runnable> waiting = options.queue() == 0 ? new SynchronousQueue<>()
                 : new ArrayBlockingQueue<>(options.queue());
         AtomicInteger n = new AtomicInteger();
@@ -210,6 +214,22 @@ public final class RetrievalServer implements Closeable {
         requireMethod(exchange, "POST");
         byte[] body = readBody(exchange);
         Requests.RetrieveRequest request = Requests.retrieve(body, body.length, options.limits());
+        // Admission counts a retrieval until its answer is written, not until its search ends: a client that sends
+        // its next request the moment it has an answer must find its place free.
+        if (!admitted.tryAcquire()) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            throw new BadRequestException(503, "overloaded: " + options.threads() + " searches running and "
+                    + options.queue() + " waiting; retry later");
+        }
+        try {
+            return search(exchange, request, start);
+        } finally {
+            admitted.release();
+        }
+    }
+
+    private int search(HttpExchange exchange, Requests.RetrieveRequest request, long start)
+            throws IOException, BadRequestException {
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(options.requestTimeoutMillis());
         long[] started = new long[1];
         Future<Retriever.Answer> future;
@@ -223,9 +243,9 @@ public final class RetrievalServer implements Closeable {
                 return retriever.retrieve(request);
             });
         } catch (RejectedExecutionException e) {
+            // Searches of timed-out requests still hold the pool; the next ones wait for them to drain.
             exchange.getResponseHeaders().set("Retry-After", "1");
-            throw new BadRequestException(503, "overloaded: " + options.threads() + " searches running and "
-                    + options.queue() + " waiting; retry later");
+            throw new BadRequestException(503, "overloaded: searches of timed-out requests still hold the workers");
         }
         Retriever.Answer answer;
         try {

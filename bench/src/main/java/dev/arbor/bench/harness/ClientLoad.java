@@ -38,7 +38,18 @@ final class ClientLoad {
     /** Runs {@code clients} threads until {@code seconds} have passed or {@code running} turns false. */
     static Result run(ServerProcess server, String[] queries, int clients, double seconds, AtomicBoolean running)
             throws InterruptedException {
-        long end = Double.isInfinite(seconds) ? Long.MAX_VALUE : System.nanoTime() + (long) (seconds * 1e9);
+        return run(server, queries, clients, seconds, running, 0);
+    }
+
+    /**
+     * As {@link #run(ServerProcess, String[], int, double, AtomicBoolean)}, but in bursts: every
+     * {@code periodMillis} all clients send one request at the same moment (a client still waiting for its answer
+     * skips the burst). 0 sends back to back.
+     */
+    static Result run(ServerProcess server, String[] queries, int clients, double seconds, AtomicBoolean running,
+                      long periodMillis) throws InterruptedException {
+        long begin = System.nanoTime(), period = periodMillis * 1_000_000;
+        long end = Double.isInfinite(seconds) ? Long.MAX_VALUE : begin + (long) (seconds * 1e9);
         Result[] perThread = new Result[clients];
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
@@ -48,6 +59,12 @@ final class ClientLoad {
                 long[] client = new long[1 << 14], serverSide = new long[1 << 14];
                 int n = 0;
                 for (int q = id; running.get() && System.nanoTime() < end; q++) {
+                    if (period > 0) {
+                        long next = begin + ((System.nanoTime() - begin) / period + 1) * period;
+                        for (long wait = next - System.nanoTime(); wait > 0; wait = next - System.nanoTime()) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                        }
+                    }
                     HttpRequest request = HttpRequest.newBuilder(server.uri("/v1/retrieve")).timeout(Duration.ofSeconds(10))
                             .POST(HttpRequest.BodyPublishers.ofString(queries[q % queries.length])).build();
                     long t = System.nanoTime();
