@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -116,8 +115,9 @@ public final class RetrievalServer implements Closeable {
         this.options = options;
         this.token = options.token() == null ? null : options.token().getBytes(StandardCharsets.UTF_8);
         this.admitted = new Semaphore(options.threads() + options.queue());
-        BlockingQueue<Runnable> waiting = options.queue() == 0 ? new SynchronousQueue<>()
-                : new ArrayBlockingQueue<>(options.queue());
+        // Admission is the semaphore's; the pool's queue is as large as all it admits, because a worker that has
+        // handed over its answer may not yet be back for the next task.
+        BlockingQueue<Runnable> waiting = new ArrayBlockingQueue<>(options.threads() + options.queue());
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(options.threads(), options.threads(), 0, TimeUnit.MILLISECONDS, waiting,
                 r -> {
@@ -214,56 +214,19 @@ public final class RetrievalServer implements Closeable {
         requireMethod(exchange, "POST");
         byte[] body = readBody(exchange);
         Requests.RetrieveRequest request = Requests.retrieve(body, body.length, options.limits());
-        // Admission counts a retrieval until its answer is written, not until its search ends: a client that sends
-        // its next request the moment it has an answer must find its place free.
+        // Admission holds a retrieval's place until its search is over and gives it back before the answer is
+        // written: a client that sends its next request the moment it has an answer must find its place free.
         if (!admitted.tryAcquire()) {
             exchange.getResponseHeaders().set("Retry-After", "1");
             throw new BadRequestException(503, "overloaded: " + options.threads() + " searches running and "
                     + options.queue() + " waiting; retry later");
         }
-        try {
-            return search(exchange, request, start);
-        } finally {
-            admitted.release();
-        }
-    }
-
-    private int search(HttpExchange exchange, Requests.RetrieveRequest request, long start)
-            throws IOException, BadRequestException {
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(options.requestTimeoutMillis());
         long[] started = new long[1];
-        Future<Retriever.Answer> future;
-        try {
-            future = workers.submit(() -> {
-                started[0] = System.nanoTime();
-                if (started[0] > deadline) {
-                    throw new BadRequestException(503, "timed out waiting for a search worker ("
-                            + options.requestTimeoutMillis() + " ms)");
-                }
-                return retriever.retrieve(request);
-            });
-        } catch (RejectedExecutionException e) {
-            // Searches of timed-out requests still hold the pool; the next ones wait for them to drain.
-            exchange.getResponseHeaders().set("Retry-After", "1");
-            throw new BadRequestException(503, "overloaded: searches of timed-out requests still hold the workers");
-        }
         Retriever.Answer answer;
         try {
-            answer = future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(false);
-            throw new BadRequestException(503, "timed out after " + options.requestTimeoutMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BadRequestException(503, "interrupted: the server is stopping");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof BadRequestException bad) {
-                throw bad;
-            }
-            if (e.getCause() instanceof IllegalArgumentException bad) {
-                throw new BadRequestException(400, bad.getMessage());
-            }
-            throw new IllegalStateException("retrieval failed: " + e.getCause(), e.getCause());
+            answer = search(exchange, request, start, started);
+        } finally {
+            admitted.release();
         }
         metrics.unknownHistoryItems(answer.unknownHistoryItems());
         long end = System.nanoTime();
@@ -283,6 +246,44 @@ public final class RetrievalServer implements Closeable {
         Json.millis(json, answer.searchNanos()).append(",\"total\":");
         Json.millis(json, end - start).append("}}");
         return send(exchange, 200, "application/json", json.toString());
+    }
+
+    /** Runs the search on a worker within the request's deadline; {@code started[0]} is when a worker took it. */
+    private Retriever.Answer search(HttpExchange exchange, Requests.RetrieveRequest request, long start, long[] started)
+            throws BadRequestException {
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(options.requestTimeoutMillis());
+        Future<Retriever.Answer> future;
+        try {
+            future = workers.submit(() -> {
+                started[0] = System.nanoTime();
+                if (started[0] > deadline) {
+                    throw new BadRequestException(503, "timed out waiting for a search worker ("
+                            + options.requestTimeoutMillis() + " ms)");
+                }
+                return retriever.retrieve(request);
+            });
+        } catch (RejectedExecutionException e) {
+            // Searches of timed-out requests still hold the pool; the next ones wait for them to drain.
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            throw new BadRequestException(503, "overloaded: searches of timed-out requests still hold the workers");
+        }
+        try {
+            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(false);
+            throw new BadRequestException(503, "timed out after " + options.requestTimeoutMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BadRequestException(503, "interrupted: the server is stopping");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BadRequestException bad) {
+                throw bad;
+            }
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                throw new BadRequestException(400, bad.getMessage());
+            }
+            throw new IllegalStateException("retrieval failed: " + e.getCause(), e.getCause());
+        }
     }
 
     private int event(HttpExchange exchange) throws IOException, BadRequestException {

@@ -382,6 +382,17 @@ class RetrievalServerTest {
     }
 
     @Test
+    void aRetrievalPastItsTimeoutGetsA503() throws Exception {
+        Path index = dir.resolve("index");
+        SegmentWriter.write(index, index(60_000, 1));
+        RetrievalServer s = start(index, options(index).withTimeouts(1, READ_TIMEOUT_SECONDS));
+        HttpResponse<String> r = post(s, "/v1/retrieve", "{\"history\": [" + SyntheticIndex.itemId(7) + "], \"k\": 1000,"
+                + " \"beam\": 10000}", null);
+        assertEquals(503, r.statusCode(), r.body());
+        assertTrue(r.body().contains("timed out"), r.body());
+    }
+
+    @Test
     void aBurstBeyondTheQueueGets503sAtOnce() throws Exception {
         Path index = dir.resolve("index");
         SegmentWriter.write(index, index(60_000, 1));

@@ -20,6 +20,8 @@ final class ClientLoad {
     /** Latencies in nanoseconds, sorted. */
     static final class Result {
         long answered, refused, failed;
+        /** What the first failure was, for the report; null when none. */
+        String firstFailure;
         long[] clientNanos = new long[0], serverNanos = new long[0];
 
         long requests() {
@@ -81,11 +83,15 @@ final class ClientLoad {
                             mine.answered++;
                         } else if (r.statusCode() == 503) {
                             mine.refused++;
+                            mine.firstFailure = mine.firstFailure != null ? mine.firstFailure : "HTTP 503: " + r.body();
                         } else {
                             mine.failed++;
+                            mine.firstFailure = mine.firstFailure != null ? mine.firstFailure
+                                    : "HTTP " + r.statusCode() + ": " + r.body();
                         }
                     } catch (Exception e) {
                         mine.failed++;
+                        mine.firstFailure = mine.firstFailure != null ? mine.firstFailure : e.toString();
                     }
                 }
                 mine.clientNanos = Arrays.copyOf(client, n);
@@ -101,6 +107,7 @@ final class ClientLoad {
             all.answered += r.answered;
             all.refused += r.refused;
             all.failed += r.failed;
+            all.firstFailure = all.firstFailure != null ? all.firstFailure : r.firstFailure;
             all.clientNanos = concat(all.clientNanos, r.clientNanos);
             all.serverNanos = concat(all.serverNanos, r.serverNanos);
         }

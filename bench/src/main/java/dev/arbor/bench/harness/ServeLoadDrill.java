@@ -54,12 +54,19 @@ public final class ServeLoadDrill {
             server.collectGarbage();
             long fds0 = server.openFiles(), maps0 = server.mappings(), heap0 = server.metric("jvm_memory_heap_used_bytes");
             AtomicBoolean publishing = new AtomicBoolean(true);
+            long[] swapNanos = new long[generations];
             AtomicLong maxFds = new AtomicLong(fds0), maxMaps = new AtomicLong(maps0), maxHeap = new AtomicLong(heap0);
             long start = System.nanoTime();
             Thread publisher = Thread.ofPlatform().name("publisher").start(() -> {
                 try {
                     for (int g = 0; g < generations; g++) {
-                        SegmentWriter.write(indexDir, index);
+                        String segment = SegmentWriter.write(indexDir, index).getFileName().toString();
+                        long published = System.nanoTime(), generation = Long.parseLong(segment.substring(dev.arbor.format.SegmentFormat.SEGMENT_DIR_PREFIX.length()));
+                        // Each generation is waited for, so that every one is served, and the swap's delay timed.
+                        while (server.generation() < generation) {
+                            Thread.sleep(5);
+                        }
+                        swapNanos[g] = System.nanoTime() - published;
                     }
                 } catch (Exception e) {
                     throw new IllegalStateException("publishing failed", e);
@@ -126,18 +133,25 @@ public final class ServeLoadDrill {
             row("retrievals", String.format(Locale.ROOT, "%,d (%,.0f/s)", r.requests(), r.requests() / elapsed));
             row("failed retrievals (any answer but 200, or no answer)", String.format(Locale.ROOT, "%,d",
                     r.refused + r.failed));
+            if (r.firstFailure != null) {
+                row("first failure", r.firstFailure.replace('|', '/'));
+            }
             long[] c = r.clientNanos;
             row("latency at the client p50 / p99 / p99.9 / max", String.format(Locale.ROOT, "%.2f / %.2f / %.2f / %.2f ms",
                     ClientLoad.Result.percentile(c, 50), ClientLoad.Result.percentile(c, 99),
                     ClientLoad.Result.percentile(c, 99.9), ClientLoad.Result.percentile(c, 100)));
             row("generations published / swapped in / in service", generations + " / " + swaps + " / " + generation);
+            Arrays.sort(swapNanos);
+            row("publish to serving, p50 / max", String.format(Locale.ROOT, "%.0f / %.0f ms",
+                    ClientLoad.Result.percentile(swapNanos, 50), ClientLoad.Result.percentile(swapNanos, 100)));
             row("events sent / failed / appended", events + " / " + eventFailures[0] + " / " + appended
                     + " (" + users + " users)");
             row("open files: before / max / after", fds0 + " / " + maxFds.get() + " / " + fds1);
             row("memory mappings: before / max / after", maps0 + " / " + maxMaps.get() + " / " + maps1);
             row("heap after a full GC: before / after (max seen, garbage included)", String.format(Locale.ROOT,
                     "%.1f / %.1f MiB (%.1f MiB)", heap0 / 1048576.0, heap1 / 1048576.0, maxHeap.get() / 1048576.0));
-            boolean ok = r.refused + r.failed == 0 && eventFailures[0] == 0 && generation == generations + 1;
+            boolean ok = r.refused + r.failed == 0 && eventFailures[0] == 0 && generation == generations + 1
+                    && swaps == generations;
             System.out.println(ok ? "\nload drill passed" : "\nload drill FAILED");
             System.exit(ok ? 0 : 1);
         }

@@ -116,6 +116,12 @@ final class ServerProcess implements AutoCloseable {
         return Files.readAllLines(Path.of("/proc", Long.toString(pid()), "maps"), StandardCharsets.ISO_8859_1).size();
     }
 
+    /** The generation in service, from {@code /readyz} ("ready: generation N"); -1 while not ready. */
+    long generation() throws IOException, InterruptedException {
+        HttpResponse<String> r = get("/readyz");
+        return r.statusCode() == 200 ? Long.parseLong(r.body().trim().substring("ready: generation ".length())) : -1;
+    }
+
     /** The value of a gauge or counter without labels on {@code /metrics}. */
     long metric(String name) throws IOException, InterruptedException {
         for (String line : get("/metrics").body().split("\n")) {
