@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * share of the same cores does not count against it; the clients' view is printed beside it.
  *
  * <p>Usage: {@code java @jvm.options -cp cli/target/arbor.jar dev.arbor.bench.harness.ServeOverloadDrill [items=1e6]
- * [clients=32] [seconds=20] [period=50] [dir=work/drill/overload]}. Exits with 1 when a burst was not refused or its
+ * [clients=32] [seconds=20] [period=50] [server-priority=0] [queue=Q] [dir=work/drill/overload]}; {@code queue} is the server's {@code --queue} (its default
+ * when absent); {@code server-priority=10} runs
+ * the server 10 nice steps above the clients (as root), as it would be on its own machine. Exits with 1 when a burst was not refused or its
  * accepted p99 is over 2x the unloaded one.
  */
 public final class ServeOverloadDrill {
@@ -33,6 +35,8 @@ public final class ServeOverloadDrill {
         int items = a.count("items", "1e6"), clients = a.count("clients", "32");
         double seconds = Double.parseDouble(a.get("seconds", "20"));
         long period = a.count("period", "50");
+        int priority = a.count("server-priority", "0");
+        String queue = a.get("queue", "");
         Path dir = a.freshDirectory("dir", "work/drill/overload"), indexDir = dir.resolve("index");
         TreeIndex index = SyntheticIndex.generate(items, 2, ModelKind.ATTENTION_DNN, 42);
         SegmentWriter.write(indexDir, index);
@@ -43,7 +47,9 @@ public final class ServeOverloadDrill {
             queries[i] = "{\"history\": " + Arrays.toString(SyntheticIndex.sampleHistory(index, 20, 8, random))
                     + ", \"k\": 50, \"beam\": 100}";
         }
-        try (ServerProcess server = ServerProcess.start(indexDir, token, "2g", dir.resolve("server.log"))) {
+        String[] serverOptions = queue.isEmpty() ? new String[0] : new String[] {"--queue", queue};
+        try (ServerProcess server = ServerProcess.start(priority, indexDir, token, "2g", dir.resolve("server.log"),
+                serverOptions)) {
             ClientLoad.run(server, queries, 2, 5, new AtomicBoolean(true));
             ClientLoad.Result unloaded = ClientLoad.run(server, queries, 1, seconds / 2, new AtomicBoolean(true));
             ClientLoad.Result burst = ClientLoad.run(server, queries, clients, seconds, new AtomicBoolean(true), period);

@@ -39,8 +39,21 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(Path indexDir, Path tokenFile, String heap, Path log, String... extra)
             throws IOException, InterruptedException {
+        return start(0, indexDir, tokenFile, heap, log, extra);
+    }
+
+    /**
+     * As {@link #start(Path, Path, String, Path, String...)}, with the server's scheduling priority raised by
+     * {@code niceness} steps over this process's (through {@code nice}; negative steps need root), so that clients
+     * on the same cores do not take the server's CPU time.
+     */
+    static ServerProcess start(int niceness, Path indexDir, Path tokenFile, String heap, Path log, String... extra)
+            throws IOException, InterruptedException {
         int port = freePort();
         List<String> command = new ArrayList<>();
+        if (niceness != 0) {
+            command.addAll(List.of("nice", "-n", Integer.toString(-niceness)));
+        }
         command.add(ProcessHandle.current().info().command().orElseThrow());
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (!arg.startsWith("-Xmx") && !arg.startsWith("-Xms")) {
