@@ -79,10 +79,10 @@ final class LiveIndex implements Closeable {
     }
 
     /** The segment in service, referenced until {@link #release}; a 503 while nothing is published. */
-    SearcherManager.Searcher acquire() throws BadRequestException {
+    SearcherManager.Searcher acquire() throws ErrorResponse {
         SearcherManager m = manager;
         if (m == null) {
-            throw new BadRequestException(503, "not ready: " + dir + " holds no published segment yet");
+            throw new ErrorResponse(503, "not ready: " + dir + " holds no published segment yet");
         }
         return m.acquire();
     }

@@ -53,7 +53,7 @@ public final class Requests {
     }
 
     /** Parses a {@code /v1/retrieve} body. */
-    public static RetrieveRequest retrieve(byte[] body, int length, Limits limits) throws BadRequestException {
+    public static RetrieveRequest retrieve(byte[] body, int length, Limits limits) throws ErrorResponse {
         String userId = null;
         long[] history = null, exclude = new long[0], allow = null, deny = null;
         String[] categories = null;
@@ -78,12 +78,12 @@ public final class Requests {
                                 case "categories" -> categories = strings(p, "filter.categories");
                                 case "allow" -> allow = ids(p, "filter.allow");
                                 case "deny" -> deny = ids(p, "filter.deny");
-                                default -> throw BadRequestException.field("filter." + f,
+                                default -> throw ErrorResponse.field("filter." + f,
                                         "unknown field; the filter takes categories, allow and deny");
                             }
                         }
                     }
-                    default -> throw BadRequestException.field(field, "unknown field; a retrieval takes user_id or history,"
+                    default -> throw ErrorResponse.field(field, "unknown field; a retrieval takes user_id or history,"
                             + " k, beam, exclude, exclude_history and filter");
                 }
             }
@@ -92,18 +92,18 @@ public final class Requests {
             throw malformed(e);
         }
         if ((userId == null) == (history == null)) {
-            throw new BadRequestException(400, "give exactly one of the fields 'user_id' and 'history'");
+            throw new ErrorResponse(400, "give exactly one of the fields 'user_id' and 'history'");
         }
         if (beam == -1) {
             beam = Math.max(k, Math.min(100, limits.maxBeam()));
         } else if (beam < k) {
-            throw BadRequestException.field("beam", beam + " is narrower than k " + k);
+            throw ErrorResponse.field("beam", beam + " is narrower than k " + k);
         }
         return new RetrieveRequest(userId, history, k, beam, exclude, excludeHistory, categories, allow, deny);
     }
 
     /** Parses a {@code /v1/events} body. */
-    public static EventRequest event(byte[] body, int length) throws BadRequestException {
+    public static EventRequest event(byte[] body, int length) throws ErrorResponse {
         String userId = null;
         Long itemId = null, ts = null;
         try (JsonParser p = JSON.createParser(body, 0, length)) {
@@ -114,7 +114,7 @@ public final class Requests {
                     case "user_id" -> userId = userId(p);
                     case "item_id" -> itemId = longValue(p, "item_id");
                     case "ts" -> ts = longValue(p, "ts");
-                    default -> throw BadRequestException.field(field, "unknown field; an event takes user_id, item_id"
+                    default -> throw ErrorResponse.field(field, "unknown field; an event takes user_id, item_id"
                             + " and ts");
                 }
             }
@@ -123,87 +123,87 @@ public final class Requests {
             throw malformed(e);
         }
         if (userId == null || itemId == null || ts == null) {
-            throw BadRequestException.field(userId == null ? "user_id" : itemId == null ? "item_id" : "ts", "missing");
+            throw ErrorResponse.field(userId == null ? "user_id" : itemId == null ? "item_id" : "ts", "missing");
         }
         return new EventRequest(userId, itemId, ts);
     }
 
-    private static BadRequestException malformed(IOException e) {
+    private static ErrorResponse malformed(IOException e) {
         String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
                 : e.getMessage();
         String where = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
                 ? " at line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() : "";
         String kind = e instanceof StreamConstraintsException ? "request exceeds a limit" : "malformed JSON";
-        return new BadRequestException(400, kind + where + ": " + message);
+        return new ErrorResponse(400, kind + where + ": " + message);
     }
 
     /** The object that starts here: the body when {@code what} is null, else the field it names. */
-    private static void expectObject(JsonParser p, String what) throws IOException, BadRequestException {
+    private static void expectObject(JsonParser p, String what) throws IOException, ErrorResponse {
         JsonToken t = p.currentToken() == null ? p.nextToken() : p.currentToken();
         if (t != JsonToken.START_OBJECT) {
             String problem = "must be a JSON object, got " + describe(t);
-            throw what == null ? new BadRequestException(400, "the body " + problem) : BadRequestException.field(what, problem);
+            throw what == null ? new ErrorResponse(400, "the body " + problem) : ErrorResponse.field(what, problem);
         }
     }
 
-    private static void expectEnd(JsonParser p) throws IOException, BadRequestException {
+    private static void expectEnd(JsonParser p) throws IOException, ErrorResponse {
         JsonToken t = p.nextToken();
         if (t != null) {
-            throw new BadRequestException(400, "the body holds more after its JSON object: " + describe(t));
+            throw new ErrorResponse(400, "the body holds more after its JSON object: " + describe(t));
         }
     }
 
     /** A user id: a string, or an integer given as a number (kept as its decimal digits). */
-    private static String userId(JsonParser p) throws IOException, BadRequestException {
+    private static String userId(JsonParser p) throws IOException, ErrorResponse {
         String id = switch (p.currentToken()) {
             case VALUE_STRING -> p.getText();
             case VALUE_NUMBER_INT -> p.getBigIntegerValue().toString();
-            default -> throw BadRequestException.field("user_id", "must be a string or an integer, got "
+            default -> throw ErrorResponse.field("user_id", "must be a string or an integer, got "
                     + describe(p.currentToken()));
         };
         int bytes = id.getBytes(StandardCharsets.UTF_8).length;
         if (bytes == 0 || bytes > MAX_USER_ID_BYTES) {
-            throw BadRequestException.field("user_id", "must hold 1 to " + MAX_USER_ID_BYTES + " UTF-8 bytes, got "
+            throw ErrorResponse.field("user_id", "must hold 1 to " + MAX_USER_ID_BYTES + " UTF-8 bytes, got "
                     + bytes);
         }
         return id;
     }
 
-    private static int intIn(JsonParser p, String field, int min, int max) throws IOException, BadRequestException {
+    private static int intIn(JsonParser p, String field, int min, int max) throws IOException, ErrorResponse {
         long v = longValue(p, field);
         if (v < min || v > max) {
-            throw BadRequestException.field(field, "must be in [" + min + ", " + max + "], got " + v);
+            throw ErrorResponse.field(field, "must be in [" + min + ", " + max + "], got " + v);
         }
         return (int) v;
     }
 
-    private static long longValue(JsonParser p, String field) throws IOException, BadRequestException {
+    private static long longValue(JsonParser p, String field) throws IOException, ErrorResponse {
         if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
-            throw BadRequestException.field(field, "must be an integer, got " + describe(p.currentToken()));
+            throw ErrorResponse.field(field, "must be an integer, got " + describe(p.currentToken()));
         }
         if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            throw BadRequestException.field(field, "integer " + p.getText() + " does not fit in 64 bits");
+            throw ErrorResponse.field(field, "integer " + p.getText() + " does not fit in 64 bits");
         }
         return p.getLongValue();
     }
 
-    private static boolean bool(JsonParser p, String field) throws BadRequestException {
+    private static boolean bool(JsonParser p, String field) throws ErrorResponse {
         return switch (p.currentToken()) {
             case VALUE_TRUE -> true;
             case VALUE_FALSE -> false;
-            default -> throw BadRequestException.field(field, "must be true or false, got " + describe(p.currentToken()));
+            default -> throw ErrorResponse.field(field, "must be true or false, got " + describe(p.currentToken()));
         };
     }
 
-    private static long[] ids(JsonParser p, String field) throws IOException, BadRequestException {
+    private static long[] ids(JsonParser p, String field) throws IOException, ErrorResponse {
         if (p.currentToken() != JsonToken.START_ARRAY) {
-            throw BadRequestException.field(field, "must be an array of item ids, got " + describe(p.currentToken()));
+            throw ErrorResponse.field(field, "must be an array of item ids, got " + describe(p.currentToken()));
         }
         long[] out = new long[16];
         int n = 0;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             if (n == MAX_LIST) {
-                throw BadRequestException.field(field, "holds more than " + MAX_LIST + " ids");
+                throw ErrorResponse.field(field, "holds more than " + MAX_LIST + " ids");
             }
             if (n == out.length) {
                 out = Arrays.copyOf(out, n * 2);
@@ -214,17 +214,17 @@ public final class Requests {
         return Arrays.copyOf(out, n);
     }
 
-    private static String[] strings(JsonParser p, String field) throws IOException, BadRequestException {
+    private static String[] strings(JsonParser p, String field) throws IOException, ErrorResponse {
         if (p.currentToken() != JsonToken.START_ARRAY) {
-            throw BadRequestException.field(field, "must be an array of strings, got " + describe(p.currentToken()));
+            throw ErrorResponse.field(field, "must be an array of strings, got " + describe(p.currentToken()));
         }
         java.util.List<String> out = new java.util.ArrayList<>();
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             if (t != JsonToken.VALUE_STRING) {
-                throw BadRequestException.field(field + "[" + out.size() + "]", "must be a string, got " + describe(t));
+                throw ErrorResponse.field(field + "[" + out.size() + "]", "must be a string, got " + describe(t));
             }
             if (out.size() == MAX_LIST) {
-                throw BadRequestException.field(field, "holds more than " + MAX_LIST + " names");
+                throw ErrorResponse.field(field, "holds more than " + MAX_LIST + " names");
             }
             out.add(p.getText());
         }

@@ -193,9 +193,9 @@ public final class RetrievalServer implements Closeable {
                 case READYZ -> index.ready() ? text(exchange, "GET", 200, "ready: generation " + generation() + "\n")
                         : text(exchange, "GET", 503, "not ready: no segment published yet\n");
                 case METRICS -> text(exchange, "GET", 200, metrics.render());
-                case OTHER -> throw new BadRequestException(404, "no such endpoint: " + path);
+                case OTHER -> throw new ErrorResponse(404, "no such endpoint: " + path);
             };
-        } catch (BadRequestException e) {
+        } catch (ErrorResponse e) {
             status = e.status();
             error(exchange, status, e.getMessage());
         } catch (IOException e) {
@@ -210,7 +210,7 @@ public final class RetrievalServer implements Closeable {
         }
     }
 
-    private int retrieve(HttpExchange exchange, long start) throws IOException, BadRequestException {
+    private int retrieve(HttpExchange exchange, long start) throws IOException, ErrorResponse {
         requireMethod(exchange, "POST");
         byte[] body = readBody(exchange);
         Requests.RetrieveRequest request = Requests.retrieve(body, body.length, options.limits());
@@ -218,7 +218,7 @@ public final class RetrievalServer implements Closeable {
         // written: a client that sends its next request the moment it has an answer must find its place free.
         if (!admitted.tryAcquire()) {
             exchange.getResponseHeaders().set("Retry-After", "1");
-            throw new BadRequestException(503, "overloaded: " + options.threads() + " searches running and "
+            throw new ErrorResponse(503, "overloaded: " + options.threads() + " searches running and "
                     + options.queue() + " waiting; retry later");
         }
         long[] started = new long[1];
@@ -250,14 +250,14 @@ public final class RetrievalServer implements Closeable {
 
     /** Runs the search on a worker within the request's deadline; {@code started[0]} is when a worker took it. */
     private Retriever.Answer search(HttpExchange exchange, Requests.RetrieveRequest request, long start, long[] started)
-            throws BadRequestException {
+            throws ErrorResponse {
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(options.requestTimeoutMillis());
         Future<Retriever.Answer> future;
         try {
             future = workers.submit(() -> {
                 started[0] = System.nanoTime();
                 if (started[0] > deadline) {
-                    throw new BadRequestException(503, "timed out waiting for a search worker ("
+                    throw new ErrorResponse(503, "timed out waiting for a search worker ("
                             + options.requestTimeoutMillis() + " ms)");
                 }
                 return retriever.retrieve(request);
@@ -265,38 +265,38 @@ public final class RetrievalServer implements Closeable {
         } catch (RejectedExecutionException e) {
             // Searches of timed-out requests still hold the pool; the next ones wait for them to drain.
             exchange.getResponseHeaders().set("Retry-After", "1");
-            throw new BadRequestException(503, "overloaded: searches of timed-out requests still hold the workers");
+            throw new ErrorResponse(503, "overloaded: searches of timed-out requests still hold the workers");
         }
         try {
             return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             future.cancel(false);
-            throw new BadRequestException(503, "timed out after " + options.requestTimeoutMillis() + " ms");
+            throw new ErrorResponse(503, "timed out after " + options.requestTimeoutMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BadRequestException(503, "interrupted: the server is stopping");
+            throw new ErrorResponse(503, "interrupted: the server is stopping");
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof BadRequestException bad) {
+            if (e.getCause() instanceof ErrorResponse bad) {
                 throw bad;
             }
             if (e.getCause() instanceof IllegalArgumentException bad) {
-                throw new BadRequestException(400, bad.getMessage());
+                throw new ErrorResponse(400, bad.getMessage());
             }
             throw new IllegalStateException("retrieval failed: " + e.getCause(), e.getCause());
         }
     }
 
-    private int event(HttpExchange exchange) throws IOException, BadRequestException {
+    private int event(HttpExchange exchange) throws IOException, ErrorResponse {
         requireMethod(exchange, "POST");
         if (token == null) {
-            throw new BadRequestException(403, "writes are disabled: start arbor serve with --token-file");
+            throw new ErrorResponse(403, "writes are disabled: start arbor serve with --token-file");
         }
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
         byte[] given = auth != null && auth.startsWith("Bearer ")
                 ? auth.substring(7).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         if (!MessageDigest.isEqual(given, token)) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
-            throw new BadRequestException(401, auth == null ? "writes need the header 'Authorization: Bearer <token>'"
+            throw new ErrorResponse(401, auth == null ? "writes need the header 'Authorization: Bearer <token>'"
                     : "the bearer token is wrong");
         }
         byte[] body = readBody(exchange);
@@ -304,7 +304,10 @@ public final class RetrievalServer implements Closeable {
         try {
             histories.append(event.userId(), event.itemId(), event.timestampMillis());
         } catch (IllegalArgumentException e) {
-            throw new BadRequestException(400, e.getMessage());
+            throw new ErrorResponse(400, e.getMessage());
+        } catch (IOException e) {
+            // Not the client's fault (a full disk while the store grows, say): the event was not appended.
+            throw new ErrorResponse(500, "the history store could not append the event: " + e.getMessage());
         }
         metrics.eventAppended();
         StringBuilder json = new StringBuilder("{\"appended\":true,\"user_id\":");
@@ -316,7 +319,7 @@ public final class RetrievalServer implements Closeable {
      * The request body, refused with a 413 when its declared length, or what arrives, passes the limit: a declared
      * length over it is refused before a byte of the body is read, so a large upload costs no heap.
      */
-    private byte[] readBody(HttpExchange exchange) throws IOException, BadRequestException {
+    private byte[] readBody(HttpExchange exchange) throws IOException, ErrorResponse {
         int limit = options.maxBodyBytes();
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         int expected = 4096;
@@ -325,7 +328,7 @@ public final class RetrievalServer implements Closeable {
             try {
                 length = Long.parseLong(declared.trim());
             } catch (NumberFormatException e) {
-                throw new BadRequestException(400, "header 'Content-Length' is not a number: " + declared);
+                throw new ErrorResponse(400, "header 'Content-Length' is not a number: " + declared);
             }
             if (length > limit) {
                 throw tooLarge(exchange, length + " bytes");
@@ -351,21 +354,21 @@ public final class RetrievalServer implements Closeable {
         return n == buffer.length ? buffer : Arrays.copyOf(buffer, n);
     }
 
-    private BadRequestException tooLarge(HttpExchange exchange, String size) {
+    private ErrorResponse tooLarge(HttpExchange exchange, String size) {
         exchange.getResponseHeaders().set("Connection", "close");
-        return new BadRequestException(413, "the body of " + size + " is over the limit of " + options.maxBodyBytes()
+        return new ErrorResponse(413, "the body of " + size + " is over the limit of " + options.maxBodyBytes()
                 + " bytes");
     }
 
-    private static void requireMethod(HttpExchange exchange, String method) throws BadRequestException {
+    private static void requireMethod(HttpExchange exchange, String method) throws ErrorResponse {
         if (!exchange.getRequestMethod().equals(method)) {
             exchange.getResponseHeaders().set("Allow", method);
-            throw new BadRequestException(405, exchange.getRequestMethod() + " is not allowed here; use " + method);
+            throw new ErrorResponse(405, exchange.getRequestMethod() + " is not allowed here; use " + method);
         }
     }
 
     private static int text(HttpExchange exchange, String method, int status, String body)
-            throws IOException, BadRequestException {
+            throws IOException, ErrorResponse {
         requireMethod(exchange, method);
         return send(exchange, status, "text/plain; version=0.0.4; charset=utf-8", body);
     }

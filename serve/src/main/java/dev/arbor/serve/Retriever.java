@@ -45,9 +45,9 @@ final class Retriever {
         this.scratch = ThreadLocal.withInitial(() -> new Scratch(maxK, histories.historyLength()));
     }
 
-    Answer retrieve(Requests.RetrieveRequest request) throws BadRequestException {
+    Answer retrieve(Requests.RetrieveRequest request) throws ErrorResponse {
         if (request.k() > maxK) {
-            throw BadRequestException.field("k", "must be at most " + maxK + ", got " + request.k());
+            throw ErrorResponse.field("k", "must be at most " + maxK + ", got " + request.k());
         }
         SearcherManager.Searcher searcher = index.acquire();
         try {
@@ -114,7 +114,7 @@ final class Retriever {
     }
 
     /** The request's allow list and categories as one filter; null when it has neither. */
-    private static ItemFilter filter(Requests.RetrieveRequest request, TreeSegment segment) throws BadRequestException {
+    private static ItemFilter filter(Requests.RetrieveRequest request, TreeSegment segment) throws ErrorResponse {
         IntHashSet allowed = null;
         if (request.allow() != null) {
             allowed = new IntHashSet(Math.max(8, request.allow().length * 2));
@@ -128,14 +128,14 @@ final class Retriever {
         boolean[] categories = null;
         if (request.categories() != null) {
             if (segment.categoryCount() == 0) {
-                throw BadRequestException.field("filter.categories", "the index in service holds no item categories");
+                throw ErrorResponse.field("filter.categories", "the index in service holds no item categories");
             }
             categories = new boolean[segment.categoryCount()];
             String[] names = request.categories();
             for (int i = 0; i < names.length; i++) {
                 int c = segment.categoryOrdinal(names[i]);
                 if (c < 0) {
-                    throw BadRequestException.field("filter.categories[" + i + "]", "unknown category \"" + names[i]
+                    throw ErrorResponse.field("filter.categories[" + i + "]", "unknown category \"" + names[i]
                             + "\"");
                 }
                 categories[c] = true;

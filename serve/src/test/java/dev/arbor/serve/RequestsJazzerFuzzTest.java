@@ -39,7 +39,7 @@ class RequestsJazzerFuzzTest {
                     assertTrue(list == null || list.length <= Requests.MAX_LIST);
                 }
             }
-        } catch (BadRequestException e) {
+        } catch (ErrorResponse e) {
             assertEquals(400, e.status());
             assertFalse(e.getMessage() == null || e.getMessage().isBlank(), "a refusal says why");
         }

@@ -9,20 +9,20 @@ import org.junit.jupiter.api.Test;
 class RequestsTest {
     private static final Requests.Limits LIMITS = new Requests.Limits(1000, 10_000);
 
-    private static Requests.RetrieveRequest retrieve(String json) throws BadRequestException {
+    private static Requests.RetrieveRequest retrieve(String json) throws ErrorResponse {
         byte[] b = json.getBytes(StandardCharsets.UTF_8);
         return Requests.retrieve(b, b.length, LIMITS);
     }
 
     private static String refusal(String json) {
-        BadRequestException e = assertThrows(BadRequestException.class, () -> retrieve(json), json);
+        ErrorResponse e = assertThrows(ErrorResponse.class, () -> retrieve(json), json);
         assertEquals(400, e.status(), e.getMessage());
         return e.getMessage();
     }
 
     private static String eventRefusal(String json) {
         byte[] b = json.getBytes(StandardCharsets.UTF_8);
-        BadRequestException e = assertThrows(BadRequestException.class, () -> Requests.event(b, b.length), json);
+        ErrorResponse e = assertThrows(ErrorResponse.class, () -> Requests.event(b, b.length), json);
         assertEquals(400, e.status(), e.getMessage());
         return e.getMessage();
     }
