@@ -60,6 +60,11 @@ class LatticeIndexTest {
             tensors[0] = new float[11];
             new LatticeWeights(ARCH, tensors);
         });
+        LatticeArchitecture defaults = LatticeArchitecture.defaults(new LatticeShape(100, 3));
+        List<TensorSpec> all = defaults.tensors();
+        assertEquals(3 + 3 * (3 * 2 + 2) + 3 + 2, all.size(), "D code tables, D MLPs of 2 layers, a reranker of 1");
+        assertEquals(new TensorSpec("layer2.mlp0.w", 128, 12 * 24), all.get(defaults.tensorIndex("layer2.mlp0.w")));
+        assertEquals(new TensorSpec("rerank.out.w", 24, 128), all.get(defaults.tensorIndex("rerank.out.w")));
         refused("rerank hidden layer count must be in [1, 16]", () -> new LatticeArchitecture(LATTICE, 4, new int[] {1},
                 new int[] {5}, new int[0]));
         refused("the model is too large", () -> new LatticeArchitecture(new LatticeShape(65536, 2), 4096, new int[] {1},
