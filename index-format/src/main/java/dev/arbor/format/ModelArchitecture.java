@@ -24,23 +24,16 @@ public record ModelArchitecture(ModelKind kind, int embeddingDim, int[] windowSi
     public ModelArchitecture {
         windowSizes = windowSizes.clone();
         mlpHidden = mlpHidden.clone();
-        check(embeddingDim >= 1 && embeddingDim <= 4096, "embeddingDim must be in [1, 4096], got " + embeddingDim);
-        check(windowSizes.length >= 1 && windowSizes.length <= 256, "window count must be in [1, 256]");
-        for (int w : windowSizes) {
-            check(w >= 1 && w <= 4096, "window size must be in [1, 4096], got " + w);
-        }
-        check(mlpHidden.length >= 1 && mlpHidden.length <= 16, "hidden layer count must be in [1, 16]");
-        for (int h : mlpHidden) {
-            check(h >= 1 && h <= 65536, "hidden layer width must be in [1, 65536], got " + h);
-        }
+        Mlp.checkInput(embeddingDim, windowSizes);
+        Mlp.checkHidden("hidden layer", mlpHidden);
         if (kind == ModelKind.ATTENTION_DNN) {
-            check(attentionHidden >= 1 && attentionHidden <= 65536,
+            Mlp.check(attentionHidden >= 1 && attentionHidden <= 65536,
                     "attentionHidden must be in [1, 65536] for the attention-DNN, got " + attentionHidden);
         } else {
-            check(attentionHidden == 0, "attentionHidden must be 0 for the MLP model, got " + attentionHidden);
+            Mlp.check(attentionHidden == 0, "attentionHidden must be 0 for the MLP model, got " + attentionHidden);
         }
         long largest = largestArray(embeddingDim, windowSizes, attentionHidden, mlpHidden);
-        check(largest <= MAX_ARRAY, "the model is too large: one of its tensors or per-query buffers would hold "
+        Mlp.check(largest <= MAX_ARRAY, "the model is too large: one of its tensors or per-query buffers would hold "
                 + largest + " floats, more than " + MAX_ARRAY);
     }
 
@@ -50,14 +43,9 @@ public record ModelArchitecture(ModelKind kind, int embeddingDim, int[] windowSi
      */
     private static long largestArray(int dim, int[] windows, int attention, int[] hidden) {
         long history = Arrays.stream(windows).asLongStream().sum();
-        long in = (long) windows.length * dim + dim;
         long largest = Math.max(3L * dim * attention, history * Math.max(dim, attention * (dim + 1L)));
         largest = Math.max(largest, history * hidden[0]);
-        for (int h : hidden) {
-            largest = Math.max(largest, h * in);
-            in = h;
-        }
-        return largest;
+        return Math.max(largest, Mlp.largestTensor((long) windows.length * dim + dim, hidden, OUTPUTS));
     }
 
     /** The paper's attention-DNN: dim 24, 69 behaviours in 10 windows, unit 36, MLP 128-64-24. */
@@ -108,27 +96,13 @@ public record ModelArchitecture(ModelKind kind, int embeddingDim, int[] windowSi
             t.add(new TensorSpec("att.w2", 1, attentionHidden));
             t.add(new TensorSpec("att.b2", 1, 1));
         }
-        int in = mlpInput();
-        for (int i = 0; i < mlpHidden.length; i++) {
-            t.add(new TensorSpec("mlp" + i + ".w", mlpHidden[i], in));
-            t.add(new TensorSpec("mlp" + i + ".b", 1, mlpHidden[i]));
-            t.add(new TensorSpec("mlp" + i + ".alpha", 1, mlpHidden[i]));
-            in = mlpHidden[i];
-        }
-        t.add(new TensorSpec("out.w", OUTPUTS, in));
-        t.add(new TensorSpec("out.b", 1, OUTPUTS));
+        Mlp.addTensors(t, "", mlpInput(), mlpHidden, OUTPUTS);
         return t;
     }
 
     /** Index of the named tensor in {@link #tensors()}. */
     public int tensorIndex(String name) {
-        List<TensorSpec> t = tensors();
-        for (int i = 0; i < t.size(); i++) {
-            if (t.get(i).name().equals(name)) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("model " + kind + " has no tensor " + name);
+        return TensorSpec.indexOf(tensors(), name, kind);
     }
 
     /** Multiply-accumulates to score one candidate, computed the naive (literal) way. */
@@ -144,12 +118,6 @@ public record ModelArchitecture(ModelKind kind, int embeddingDim, int[] windowSi
             in = h;
         }
         return macs + (long) in * OUTPUTS;
-    }
-
-    private static void check(boolean ok, String message) {
-        if (!ok) {
-            throw new IllegalArgumentException(message);
-        }
     }
 
     @Override

@@ -25,7 +25,7 @@ public final class SegmentFormat {
 
     /** Index kinds stored in the meta file. */
     public static final int INDEX_KIND_TREE = 1;
-    /** Reserved for Deep Retrieval's K x D path lattice; no reader accepts it yet. */
+    /** Deep Retrieval's K x D path lattice (FORMAT.md section 4). */
     public static final int INDEX_KIND_PATH_LATTICE = 2;
 
     public static final String COMMIT_FILE = "commit.arb";
@@ -75,6 +75,32 @@ public final class SegmentFormat {
     public static final int MODEL_FIRST_TENSOR = 1;
     public static final int MODEL_NODE_ATTENTION_TERMS = 100;
     public static final int MODEL_NODE_MLP_TERMS = 101;
+
+    /** Files of a path-lattice segment, in the order the meta file lists their lengths; {@link #ITEMS_FILE} is shared. */
+    public static final String PATHS_FILE = "paths.arb";
+    public static final String ITEM_EMBEDDINGS_FILE = "item-embeddings.arb";
+    public static final String LATTICE_MODEL_FILE = "lattice-model.arb";
+    public static final String[] LATTICE_SEGMENT_FILES = {PATHS_FILE, ITEMS_FILE, ITEM_EMBEDDINGS_FILE, LATTICE_MODEL_FILE};
+
+    public static final String CODEC_PATHS = "ArborPaths";
+    /** Each item's J paths, D codes each: {@code N x J x D} i32. */
+    public static final int PATHS_ITEM_CODES = 1;
+    /** The distinct keys of the used paths, ascending. */
+    public static final int PATHS_KEYS = 2;
+    /** Where each path's items start in {@link #PATHS_ITEMS}, and where the last one ends. */
+    public static final int PATHS_STARTS = 3;
+    /** Each path's item ordinals, ascending, path after path. */
+    public static final int PATHS_ITEMS = 4;
+
+    public static final String CODEC_ITEM_EMBEDDINGS = "ArborItemEmbeddings";
+    /** The behaviour embedding of each item ordinal, which the user vector pools. */
+    public static final int ITEM_EMBEDDINGS_BEHAVIOUR = 1;
+    /** The reranker's vector of each item ordinal. */
+    public static final int ITEM_EMBEDDINGS_RERANK = 2;
+
+    public static final String CODEC_LATTICE_MODEL = "ArborLatticeModel";
+    /** Tensor {@code i} of {@link LatticeArchitecture#tensors()} is section {@code i + 1}. */
+    public static final int LATTICE_MODEL_FIRST_TENSOR = 1;
 
     public static long align(long offset) {
         return (offset + ALIGNMENT - 1) & -ALIGNMENT;

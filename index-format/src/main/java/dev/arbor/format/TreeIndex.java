@@ -1,13 +1,9 @@
 package dev.arbor.format;
 
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A tree index in memory, as a trainer or generator produces it and the writer consumes it.
@@ -27,7 +23,7 @@ public record TreeIndex(TreeShape shape, long[] itemIds, int[] itemToLeaf, float
     /** An index without categories: every item's category is -1. */
     public TreeIndex(TreeShape shape, long[] itemIds, int[] itemToLeaf, float[] nodeEmbeddings, ModelWeights model,
                      Map<String, String> metadata) {
-        this(shape, itemIds, itemToLeaf, nodeEmbeddings, model, metadata, noCategories(shape.itemCount()), List.of());
+        this(shape, itemIds, itemToLeaf, nodeEmbeddings, model, metadata, Items.noCategories(shape.itemCount()), List.of());
     }
 
     public TreeIndex {
@@ -52,46 +48,10 @@ public record TreeIndex(TreeShape shape, long[] itemIds, int[] itemToLeaf, float
             }
             used[leaf] = true;
         }
-        long[] sorted = itemIds.clone();
-        Arrays.sort(sorted);
-        for (int i = 1; i < n; i++) {
-            if (sorted[i] == sorted[i - 1]) {
-                throw new IllegalArgumentException("item id " + sorted[i] + " appears twice");
-            }
-        }
+        Items.checkDistinctIds(itemIds);
         metadata = new LinkedHashMap<>(metadata);
         categoryNames = List.copyOf(categoryNames);
-        checkCategories(itemCategories, categoryNames, n);
-    }
-
-    private static int[] noCategories(int items) {
-        int[] none = new int[items];
-        Arrays.fill(none, -1);
-        return none;
-    }
-
-    private static void checkCategories(int[] itemCategories, List<String> names, int items) {
-        if (itemCategories.length != items) {
-            throw new IllegalArgumentException("expected " + items + " item categories, got " + itemCategories.length);
-        }
-        Set<String> seen = new HashSet<>();
-        CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder();
-        for (int c = 0; c < names.size(); c++) {
-            String name = names.get(c);
-            // A lone surrogate would be written as '?' and could then collide with another name.
-            if (name.isEmpty() || !utf8.canEncode(name)) {
-                throw new IllegalArgumentException("category " + c + " has an empty or non-Unicode name: \"" + name + "\"");
-            }
-            if (!seen.add(name)) {
-                throw new IllegalArgumentException("category name \"" + name + "\" appears twice");
-            }
-        }
-        for (int i = 0; i < items; i++) {
-            if (itemCategories[i] < -1 || itemCategories[i] >= names.size()) {
-                throw new IllegalArgumentException("item " + i + " has category " + itemCategories[i] + ", outside [-1, "
-                        + names.size() + ")");
-            }
-        }
+        Items.checkCategories(itemCategories, categoryNames, n);
     }
 
     public int dim() {

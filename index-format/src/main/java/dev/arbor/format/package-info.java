@@ -1,7 +1,9 @@
 /**
  * The on-disk specification every other module agrees on (docs/FORMAT.md): framed, checksummed files
  * ({@link dev.arbor.format.FramedFile}), the segment and commit layout ({@link dev.arbor.format.SegmentFormat}),
- * tree arithmetic ({@link dev.arbor.format.TreeShape}), the scoring model's architecture and weights, and the one
- * definition of the behaviour input ({@link dev.arbor.format.BehaviourWindows}). It depends on nothing else in Arbor.
+ * tree and lattice arithmetic ({@link dev.arbor.format.TreeShape}, {@link dev.arbor.format.LatticeShape}), the
+ * models' architectures and weights, the indexes in memory that the writer consumes
+ * ({@link dev.arbor.format.TreeIndex}, {@link dev.arbor.format.LatticeIndex}), and the one definition of the
+ * behaviour input ({@link dev.arbor.format.BehaviourWindows}). It depends on nothing else in Arbor.
  */
 package dev.arbor.format;

@@ -51,24 +51,44 @@ public final class IndexDirectory {
         }
     }
 
-    /** Opens the live segment (cheap checks), making sure it is the one the commit names. */
+    /**
+     * The index kind of the live segment ({@code SegmentFormat.INDEX_KIND_TREE} or {@code INDEX_KIND_PATH_LATTICE}),
+     * which says whether to open it with {@link #openLatest} or {@link #openLatestLattice}. Generations are shared by
+     * the kinds, so it can change from one commit to the next.
+     */
+    public static int kind(Path indexDir) throws IOException {
+        return SegmentFiles.indexKind(indexDir.resolve(readCommit(indexDir).segmentName()));
+    }
+
+    /** Opens the live tree segment (cheap checks), making sure it is the one the commit names. */
     public static TreeSegment openLatest(Path indexDir) throws IOException {
-        return open(indexDir, false);
+        return open(indexDir, readCommit(indexDir), false);
     }
 
-    /** Opens the live segment and verifies every checksum. */
+    /** Opens the live tree segment and verifies every checksum. */
     public static TreeSegment openLatestVerified(Path indexDir) throws IOException {
-        return open(indexDir, true);
+        return open(indexDir, readCommit(indexDir), true);
     }
 
-    private static TreeSegment open(Path indexDir, boolean verify) throws IOException {
-        return open(indexDir, readCommit(indexDir), verify);
+    /** Opens the live path-lattice segment (cheap checks), making sure it is the one the commit names. */
+    public static LatticeSegment openLatestLattice(Path indexDir) throws IOException {
+        return open(indexDir, readCommit(indexDir), LatticeSegment::open);
     }
 
-    /** Opens the segment {@code commit} names, making sure it is the one the commit was written for. */
+    /** Opens the live path-lattice segment and verifies every checksum and its paths. */
+    public static LatticeSegment openLatestLatticeVerified(Path indexDir) throws IOException {
+        return open(indexDir, readCommit(indexDir), LatticeSegment::openVerified);
+    }
+
+    /** Opens the tree segment {@code commit} names, making sure it is the one the commit was written for. */
     static TreeSegment open(Path indexDir, Commit commit, boolean verify) throws IOException {
+        return open(indexDir, commit, verify ? TreeSegment::openVerified : TreeSegment::open);
+    }
+
+    private static <S extends MappedSegment> S open(Path indexDir, Commit commit, MappedSegment.Opener<S> opener)
+            throws IOException {
         Path dir = indexDir.resolve(commit.segmentName());
-        TreeSegment segment = verify ? TreeSegment.openVerified(dir) : TreeSegment.open(dir);
+        S segment = opener.open(dir);
         byte[] id = segment.files()[0].segmentId();
         if (!Arrays.equals(id, commit.segmentId())) {
             segment.close();

@@ -18,15 +18,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -40,43 +34,24 @@ import java.util.function.Consumer;
  * Thread-safe for reads; {@link #close()} unmaps deterministically, after which any access fails instead
  * of touching freed memory.
  */
-public final class TreeSegment implements SearchableTree, AutoCloseable {
-    private static final ValueLayout.OfInt INT = FramedFile.INT;
-    private static final ValueLayout.OfLong LONG = FramedFile.LONG;
-
+public final class TreeSegment implements SearchableTree, MappedSegment {
     private final Path directory;
     private final Arena arena;
-    private final FramedFile[] files;
-    /** Meta file first, then the data files. */
-    private final List<MemorySegment> mappings;
-    private final FramedFile itemsFile;
-    /** The whole mapped embeddings file (its one section is {@link #embeddings}). */
-    private final MemorySegment embeddingsFile;
-    private final long[] fileLengths;
-    private final Map<String, String> properties;
+    private final SegmentFiles segmentFiles;
     private final TreeShape shape;
     private final HierarchicalHistory hierarchy;
-    private final MemorySegment leafItems, itemLeaves, nonEmpty, itemIds, sortedIds, sortedOrdinals, embeddings;
-    /** Each item's category; null when the segment has no categories. */
-    private final MemorySegment itemCategories;
-    private final String[] categoryNames;
-    private final Map<String, Integer> categoryOrdinals;
+    private final MemorySegment leafItems, itemLeaves, nonEmpty, embeddings;
+    private final ItemTable items;
     private final ModelTensors model;
     private final NodeScorer scorer;
 
     private TreeSegment(Path directory, Arena arena) throws IOException {
         this.directory = directory;
         this.arena = arena;
-        SegmentFiles segmentFiles = new SegmentFiles(directory, arena, INDEX_KIND_TREE, List.of(TREE_SEGMENT_FILES),
-                List.of(CODEC_TREE, CODEC_ITEMS, CODEC_EMBEDDINGS, CODEC_MODEL));
-        files = segmentFiles.all();
-        fileLengths = segmentFiles.lengths();
-        mappings = segmentFiles.mappings();
-        properties = segmentFiles.properties();
-        FramedFile tree = segmentFiles.file(TREE_FILE), items = segmentFiles.file(ITEMS_FILE);
+        segmentFiles = new SegmentFiles(directory, arena, INDEX_KIND_TREE, List.of(TREE_SEGMENT_FILES),
+                List.of(CODEC_TREE, CODEC_ITEMS, CODEC_EMBEDDINGS, CODEC_MODEL), EMBEDDINGS_FILE);
+        FramedFile tree = segmentFiles.file(TREE_FILE);
         FramedFile emb = segmentFiles.file(EMBEDDINGS_FILE), modelFile = segmentFiles.file(MODEL_FILE);
-        itemsFile = items;
-        embeddingsFile = segmentFiles.mapping(EMBEDDINGS_FILE);
         int branching = tree.intField(0, "branching", 2, 1024);
         int levels = tree.intField(1, "levels", 1, 64);
         int itemCount = tree.intField(2, "itemCount", 1, Integer.MAX_VALUE);
@@ -86,31 +61,19 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
             throw new CorruptSegmentException(tree.resource(), "inconsistent tree: " + e.getMessage());
         }
         try {
-            hierarchy = HierarchicalHistory.fromProperties(shape, properties);
+            hierarchy = HierarchicalHistory.fromProperties(shape, segmentFiles.properties());
         } catch (IllegalArgumentException e) {
             throw new CorruptSegmentException(directory.resolve(META_FILE).toString(), e.getMessage());
         }
         leafItems = tree.section(TREE_LEAF_ITEMS, "leafItems", ElementType.I32, shape.leafCount());
         itemLeaves = tree.section(TREE_ITEM_LEAVES, "itemLeaves", ElementType.I32, itemCount);
         nonEmpty = tree.section(TREE_NONEMPTY_BITS, "nonEmptyBits", ElementType.I64, (shape.nodeCount() + 63L) >>> 6);
-        requireAgreement(items, 0, "itemCount", itemCount, tree);
-        itemIds = items.section(ITEMS_IDS, "itemIds", ElementType.I64, itemCount);
-        sortedIds = items.section(ITEMS_SORTED_IDS, "sortedIds", ElementType.I64, itemCount);
-        sortedOrdinals = items.section(ITEMS_SORTED_ORDINALS, "sortedOrdinals", ElementType.I32, itemCount);
-        // Field 1 and its sections came after the first segments: a file with one field has no categories.
-        boolean hasCategories = items.fieldCount() > 1;
-        categoryOrdinals = new HashMap<>();
-        categoryNames = hasCategories ? readCategoryNames(items, categoryOrdinals) : new String[0];
-        itemCategories = hasCategories ? items.section(ITEMS_CATEGORIES, "itemCategories", ElementType.I32, itemCount) : null;
+        items = new ItemTable(segmentFiles.file(ITEMS_FILE), itemCount, tree);
 
         ModelArchitecture arch = readArchitecture(modelFile);
-        requireAgreement(emb, 0, "nodeCount", shape.nodeCount(), tree);
-        requireAgreement(emb, 1, "dim", arch.embeddingDim(), modelFile);
-        int encoding = emb.intField(2, "encoding", 0, Integer.MAX_VALUE);
-        if (encoding != ENCODING_F32) {
-            throw new CorruptSegmentException(emb.resource(), "embedding encoding " + encoding
-                    + " is not supported (this reader supports " + ENCODING_F32 + " = float32)");
-        }
+        SegmentFiles.requireAgreement(emb, 0, "nodeCount", shape.nodeCount(), tree);
+        SegmentFiles.requireAgreement(emb, 1, "dim", arch.embeddingDim(), modelFile);
+        SegmentFiles.requireFloat32(emb, 2);
         embeddings = emb.section(EMBEDDINGS_NODES, "nodeEmbeddings", ElementType.F32,
                 (long) shape.nodeCount() * arch.embeddingDim());
         List<TensorSpec> specs = arch.tensors();
@@ -120,79 +83,17 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
         }
         model = new ModelTensors(arch, tensors);
         scorer = new NodeScorer(model, embeddings, Kernels.best());
-        adviseForSearch();
+        segmentFiles.adviseForSearch();
     }
 
     /** Opens the segment in {@code directory} with the cheap checks only. */
     public static TreeSegment open(Path directory) throws IOException {
-        Arena arena = Arena.ofShared();
-        try {
-            return new TreeSegment(directory, arena);
-        } catch (IOException | RuntimeException e) {
-            arena.close();
-            throw e;
-        }
+        return MappedSegment.open(directory, false, TreeSegment::new);
     }
 
     /** Opens and then verifies every checksum; the segment is closed again if a check fails. */
     public static TreeSegment openVerified(Path directory) throws IOException {
-        TreeSegment segment = open(directory);
-        try {
-            segment.checkIntegrity();
-            return segment;
-        } catch (IOException | RuntimeException e) {
-            segment.close();
-            throw e;
-        }
-    }
-
-    /** Field {@code name} of {@code f} must equal {@code expected}, which {@code source} determines. */
-    private static void requireAgreement(FramedFile f, int index, String name, long expected, FramedFile source)
-            throws CorruptSegmentException {
-        long v = f.field(index, name);
-        if (v != expected) {
-            throw new CorruptSegmentException(f.resource(), "field " + name + " is " + v + ", but " + source.resource()
-                    + " implies " + expected + ": the files disagree");
-        }
-    }
-
-    /**
-     * Category names, each put into {@code ordinals}: ascending ends that leave no name empty and fill the bytes
-     * exactly, each name valid UTF-8 and distinct.
-     */
-    private static String[] readCategoryNames(FramedFile items, Map<String, Integer> ordinals)
-            throws CorruptSegmentException {
-        int count = items.intField(1, "categoryCount", 1, Integer.MAX_VALUE);
-        MemorySegment ends = items.section(ITEMS_CATEGORY_NAME_ENDS, "categoryNameEnds", ElementType.I64, count);
-        MemorySegment bytes = items.section(ITEMS_CATEGORY_NAMES, "categoryNames", ElementType.U8);
-        String[] names = new String[count];
-        long start = 0;
-        for (int c = 0; c < count; c++) {
-            long end = ends.getAtIndex(LONG, c);
-            if (end <= start || end > bytes.byteSize()) {
-                throw new CorruptSegmentException(items.resource(), "section categoryNameEnds: name " + c + " ends at "
-                        + end + ", outside (" + start + ", " + bytes.byteSize() + "]: names are non-empty and lie in"
-                        + " categoryNames");
-            }
-            try {
-                names[c] = StandardCharsets.UTF_8.newDecoder()
-                        .decode(ByteBuffer.wrap(bytes.asSlice(start, end - start).toArray(ValueLayout.JAVA_BYTE))).toString();
-            } catch (CharacterCodingException e) {
-                throw new CorruptSegmentException(items.resource(), "section categoryNames: name " + c
-                        + " is not valid UTF-8");
-            }
-            Integer first = ordinals.putIfAbsent(names[c], c);
-            if (first != null) {
-                throw new CorruptSegmentException(items.resource(), "section categoryNames: name " + c + " \""
-                        + names[c] + "\" repeats name " + first);
-            }
-            start = end;
-        }
-        if (start != bytes.byteSize()) {
-            throw new CorruptSegmentException(items.resource(), "section categoryNameEnds: the names end at " + start
-                    + ", but categoryNames has " + bytes.byteSize() + " bytes");
-        }
-        return names;
+        return MappedSegment.open(directory, true, TreeSegment::new);
     }
 
     private static ModelArchitecture readArchitecture(FramedFile f) throws CorruptSegmentException {
@@ -230,54 +131,18 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
      * names the file that fails. The pass reads every byte in order, so it asks for read-ahead while it runs
      * and random access again afterwards.
      */
+    @Override
     public void checkIntegrity() throws CorruptSegmentException {
         checkIntegrity(file -> { });
     }
 
     /** {@link #checkIntegrity()}, telling {@code verified} about each file once its checksum has passed. */
     public void checkIntegrity(Consumer<FramedFile> verified) throws CorruptSegmentException {
-        advise(PageAdvice.Access.SEQUENTIAL);
-        try {
-            for (FramedFile f : files) {
-                f.checkIntegrity();
-                if (f == itemsFile) {
-                    checkItemCategories();
-                }
-                verified.accept(f);
+        segmentFiles.checkIntegrity(file -> {
+            if (file == items.file()) {
+                items.checkCategories();
             }
-        } finally {
-            adviseForSearch();
-        }
-    }
-
-    /** Every item's category must be a category of the segment or -1: a value beyond would index past a filter's table. */
-    private void checkItemCategories() throws CorruptSegmentException {
-        if (itemCategories == null) {
-            return;
-        }
-        for (int item = 0; item < shape.itemCount(); item++) {
-            int c = itemCategories.getAtIndex(INT, item);
-            if (c < -1 || c >= categoryNames.length) {
-                throw new CorruptSegmentException(itemsFile.resource(), categoryOutOfRange(item, c));
-            }
-        }
-    }
-
-    private String categoryOutOfRange(int item, int category) {
-        return "section itemCategories: item " + item + " has category " + category + ", outside [-1, "
-                + categoryNames.length + ")";
-    }
-
-    /**
-     * Random access for the node embeddings, whose rows beam search reads scattered over the file; the
-     * kernel's read-around for the rest, whose ids and tree bits are read in runs and binary searches.
-     * Measured on a cold 4M-item segment (docs/BENCHMARKS.md, "Cold segments"): random embeddings cut the
-     * first query from 156 to 122 ms; random everything slowed queries 2-10 from 28 to 63 ms.
-     */
-    private void adviseForSearch() {
-        for (MemorySegment mapping : mappings) {
-            PageAdvice.advise(mapping, mapping == embeddingsFile ? PageAdvice.Access.RANDOM : PageAdvice.Access.NORMAL);
-        }
+        }, verified);
     }
 
     /** "segment DIR", for error messages. */
@@ -316,15 +181,16 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
     }
 
     public Map<String, String> properties() {
-        return properties;
+        return segmentFiles.properties();
     }
 
+    @Override
     public FramedFile[] files() {
-        return files.clone();
+        return segmentFiles.all();
     }
 
     public long[] fileLengths() {
-        return fileLengths.clone();
+        return segmentFiles.lengths();
     }
 
     /** Node embeddings, {@code nodeCount x dim} little-endian floats, 64-byte aligned in the file. */
@@ -334,7 +200,7 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
 
     /** The whole mapping of each file (read-only), meta file first; for paging tools such as {@code mincore}. */
     public List<MemorySegment> mappings() {
-        return List.copyOf(mappings);
+        return List.copyOf(segmentFiles.mappings());
     }
 
     /**
@@ -350,13 +216,11 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
      * @throws IllegalStateException when the segment is closed or the kernel refuses the advice
      */
     public void advise(PageAdvice.Access advice) {
-        for (MemorySegment mapping : mappings) {
-            PageAdvice.advise(mapping, advice);
-        }
+        segmentFiles.advise(advice);
     }
 
     public long itemId(int ordinal) {
-        return itemIds.getAtIndex(LONG, ordinal);
+        return items.itemId(ordinal);
     }
 
     /**
@@ -365,30 +229,12 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
      * @throws UncheckedIOException with a {@link CorruptSegmentException} when the stored ordinal is out of range
      */
     public int ordinalOf(long id) {
-        long lo = 0, hi = shape.itemCount() - 1L;
-        while (lo <= hi) {
-            long mid = (lo + hi) >>> 1;
-            long v = sortedIds.getAtIndex(LONG, mid);
-            if (v < id) {
-                lo = mid + 1;
-            } else if (v > id) {
-                hi = mid - 1;
-            } else {
-                int ordinal = sortedOrdinals.getAtIndex(INT, mid);
-                if (ordinal < 0 || ordinal >= shape.itemCount()) {
-                    // Callers index other arrays with it: a damaged value must not escape as a plain IndexOutOfBounds.
-                    throw new UncheckedIOException(new CorruptSegmentException(itemsFile.resource(), "sorted ordinal "
-                            + ordinal + " is outside [0, " + shape.itemCount() + "); run checkIntegrity()"));
-                }
-                return ordinal;
-            }
-        }
-        return -1;
+        return items.ordinalOf(id);
     }
 
     /** Number of item categories; 0 when the segment has none (every {@link #categoryOf} is -1). */
     public int categoryCount() {
-        return categoryNames.length;
+        return items.categoryCount();
     }
 
     /**
@@ -397,7 +243,7 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
      * @throws IndexOutOfBoundsException unless {@code 0 <= category < categoryCount()}
      */
     public String categoryName(int category) {
-        return categoryNames[category];
+        return items.categoryName(category);
     }
 
     /**
@@ -408,37 +254,27 @@ public final class TreeSegment implements SearchableTree, AutoCloseable {
      *                              (possible only in a segment opened without {@link #checkIntegrity()})
      */
     public int categoryOf(int itemOrdinal) {
-        if (itemCategories == null) {
-            Objects.checkIndex(itemOrdinal, shape.itemCount());
-            return -1;
-        }
-        int c = itemCategories.getAtIndex(INT, itemOrdinal);
-        if (c < -1 || c >= categoryNames.length) {
-            // Callers index filter tables with it: a damaged value must not escape as a plain IndexOutOfBounds.
-            throw new UncheckedIOException(new CorruptSegmentException(itemsFile.resource(),
-                    categoryOutOfRange(itemOrdinal, c) + "; run checkIntegrity()"));
-        }
-        return c;
+        return items.categoryOf(itemOrdinal);
     }
 
     /** Ordinal of the category named {@code name}, or -1 when the segment has no such category. */
     public int categoryOrdinal(String name) {
-        return categoryOrdinals.getOrDefault(name, -1);
+        return items.categoryOrdinal(name);
     }
 
     /** Leaf position (0-based on the leaf level) of item {@code ordinal}. */
     public int leafOf(int ordinal) {
-        return itemLeaves.getAtIndex(INT, ordinal);
+        return itemLeaves.getAtIndex(FramedFile.INT, ordinal);
     }
 
     /** Item ordinal on leaf position {@code leaf}, or -1 for a padding leaf. */
     public int itemAtLeaf(int leaf) {
-        return leafItems.getAtIndex(INT, leaf);
+        return leafItems.getAtIndex(FramedFile.INT, leaf);
     }
 
     /** Whether any item lies under {@code node}. */
     public boolean nonEmpty(int node) {
-        return (nonEmpty.getAtIndex(LONG, node >>> 6) & (1L << node)) != 0;
+        return (nonEmpty.getAtIndex(FramedFile.LONG, node >>> 6) & (1L << node)) != 0;
     }
 
     @Override

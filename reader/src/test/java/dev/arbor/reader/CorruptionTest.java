@@ -19,13 +19,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Damaged segments fail with a {@link CorruptSegmentException} naming the file; none opens and answers.
  *
  * <p>The exhaustive cases cut 1..100 bytes off every file, flip single bytes in every header, field and
  * table byte, a sample of every section and every footer byte, and swap in each file from another
- * segment. Each outcome is tallied by the check that caught it; the table is printed after the class
+ * segment; for a tree directory and for a path-lattice one. Each outcome is tallied by the check that caught it; the table is printed after the class
  * (docs/RELIABILITY.md quotes it).
  */
 class CorruptionTest {
@@ -38,7 +40,7 @@ class CorruptionTest {
 
     @BeforeEach
     void write() throws Exception {
-        lab = new DamageLab(dir.resolve("index"), 1);
+        lab = DamageLab.of(DamageLab.Kind.TREE, dir.resolve("index"), 1);
         segment = lab.segment;
     }
 
@@ -47,62 +49,74 @@ class CorruptionTest {
         System.out.println(TALLY.table("Corruption cases by the check that caught them (CorruptionTest):"));
     }
 
-    @Test
-    void everyTruncationIsRefusedAtOpen() throws Exception {
-        for (String file : DamageLab.FILES) {
+    /** The tree's lab, or a lattice's of the same size and seed. */
+    private DamageLab lab(DamageLab.Kind kind) throws Exception {
+        return kind == DamageLab.Kind.TREE ? lab : DamageLab.of(kind, dir.resolve("lattice"), 1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DamageLab.Kind.class)
+    void everyTruncationIsRefusedAtOpen(DamageLab.Kind kind) throws Exception {
+        DamageLab lab = lab(kind);
+        for (String file : lab.files) {
             byte[] whole = lab.bytes(file);
             for (int cut = 1; cut <= 100; cut++) {
                 DamageLab.Outcome o = lab.damage(file, Arrays.copyOf(whole, whole.length - cut));
-                assertCaught(file, "truncate 1..100 bytes", o);
+                assertCaught(lab, file, "truncate 1..100 bytes", o);
                 assertTrue(o.atOpen(), file + " cut by " + cut + " opened: " + o);
             }
         }
     }
 
-    @Test
-    void everySampledByteFlipIsCaught() throws Exception {
+    @ParameterizedTest
+    @EnumSource(DamageLab.Kind.class)
+    void everySampledByteFlipIsCaught(DamageLab.Kind kind) throws Exception {
+        DamageLab lab = lab(kind);
         SplittableRandom random = new SplittableRandom(11);
-        for (String file : DamageLab.FILES) {
+        for (String file : lab.files) {
             byte[] whole = lab.bytes(file);
             for (long pos = 0; pos < lab.payloadStart(file); pos++) {
-                flip(file, whole, pos, "flip header / fields / table");
+                flip(lab, file, whole, pos, "flip header / fields / table");
             }
             for (FramedFile.Section s : lab.sections(file)) {
                 long length = s.byteLength();
-                flip(file, whole, s.offset(), "flip section bytes");
-                flip(file, whole, s.offset() + length - 1, "flip section bytes");
+                flip(lab, file, whole, s.offset(), "flip section bytes");
+                flip(lab, file, whole, s.offset() + length - 1, "flip section bytes");
                 for (int i = 0; i < 6 && length > 2; i++) {
-                    flip(file, whole, s.offset() + 1 + random.nextLong(length - 2), "flip section bytes");
+                    flip(lab, file, whole, s.offset() + 1 + random.nextLong(length - 2), "flip section bytes");
                 }
             }
             for (long pos = whole.length - SegmentFormat.FOOTER_LENGTH; pos < whole.length; pos++) {
-                flip(file, whole, pos, "flip footer");
+                flip(lab, file, whole, pos, "flip footer");
             }
         }
     }
 
-    private void flip(String file, byte[] whole, long pos, String kind) throws Exception {
+    private void flip(DamageLab lab, String file, byte[] whole, long pos, String kind) throws Exception {
         byte[] damaged = whole.clone();
         damaged[(int) pos] ^= (byte) (1 << (pos & 7));
-        assertCaught(file, kind, lab.damage(file, damaged));
+        assertCaught(lab, file, kind, lab.damage(file, damaged));
     }
 
-    @Test
-    void everyFileSwappedInFromAnotherSegmentIsRefused() throws Exception {
+    @ParameterizedTest
+    @EnumSource(DamageLab.Kind.class)
+    void everyFileSwappedInFromAnotherSegmentIsRefused(DamageLab.Kind kind) throws Exception {
+        DamageLab lab = lab(kind);
         // Same shape, other content and segment id; and a differently sized one, so lengths differ too.
-        List<DamageLab> others = List.of(new DamageLab(dir.resolve("other"), 2), new DamageLab(dir.resolve("bigger"), 3, 301));
+        List<DamageLab> others = List.of(DamageLab.of(kind, dir.resolve("other"), 2),
+                DamageLab.of(kind, dir.resolve("bigger"), 3, 301));
         for (DamageLab other : others) {
-            for (String file : DamageLab.FILES) {
+            for (String file : lab.files) {
                 DamageLab.Outcome o = lab.swapIn(file, other);
-                assertCaught(file, "swap in from another segment", o);
+                assertCaught(lab, file, "swap in from another segment", o);
                 assertTrue(o.atOpen(), file + " from another segment opened: " + o);
             }
         }
     }
 
     /** Counts the outcome and insists the damage was refused by a CorruptSegmentException naming the file. */
-    private void assertCaught(String file, String kind, DamageLab.Outcome o) {
-        TALLY.add(kind, o);
+    private static void assertCaught(DamageLab lab, String file, String kind, DamageLab.Outcome o) {
+        TALLY.add(lab.label(kind), o);
         assertNotEquals(DamageLab.Check.NONE, o.check(), kind + " of " + file + " went unnoticed");
         assertTrue(o.message().contains(lab.path(file).toString()), "the message should name " + file + ": " + o.message());
     }

@@ -20,25 +20,31 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.LongStream;
 import java.util.zip.CRC32;
 
 /**
- * A small index directory to damage one file at a time, and a probe that reports what the reader made of
- * the damage: which check refused it (at open or at {@code checkIntegrity()}), and what search did on a
- * damaged segment that opened without checksum verification. Shared by the corruption and fuzz tests.
+ * A small index directory, of either kind, to damage one file at a time, and a probe that reports what the reader
+ * made of the damage: which check refused it (at open or at {@code checkIntegrity()}), and what search (for a tree)
+ * or the lookups (for a lattice) did on a damaged segment that opened without checksum verification. Shared by the
+ * corruption and fuzz tests.
  */
 final class DamageLab {
-    /** Every file a damage can hit: the segment's five and the directory's commit. */
-    static final List<String> FILES = List.of("tree.arb", "items.arb", "embeddings.arb", "model.arb", META_FILE,
-            COMMIT_FILE);
-    private static final Map<String, String> CODECS = Map.of("tree.arb", CODEC_TREE, "items.arb", CODEC_ITEMS,
-            "embeddings.arb", CODEC_EMBEDDINGS, "model.arb", CODEC_MODEL, META_FILE, CODEC_META, COMMIT_FILE, CODEC_COMMIT);
+    /** The index kinds a lab can write. */
+    enum Kind { TREE, LATTICE }
+
+    private static final Map<String, String> CODECS = Map.of(TREE_FILE, CODEC_TREE, ITEMS_FILE, CODEC_ITEMS,
+            EMBEDDINGS_FILE, CODEC_EMBEDDINGS, MODEL_FILE, CODEC_MODEL, PATHS_FILE, CODEC_PATHS, ITEM_EMBEDDINGS_FILE,
+            CODEC_ITEM_EMBEDDINGS, LATTICE_MODEL_FILE, CODEC_LATTICE_MODEL, META_FILE, CODEC_META, COMMIT_FILE,
+            CODEC_COMMIT);
     static final int ITEMS = 300;
     /** The attention model, every tensor kind, shrunk so that thousands of probes (each searching) stay quick. */
     static final ModelArchitecture MODEL = new ModelArchitecture(ModelKind.ATTENTION_DNN, 8, new int[] {4, 2, 1}, 4,
@@ -84,7 +90,7 @@ final class DamageLab {
                 return LENGTH;
             }
             if (m.contains("field") || m.contains("section") || m.contains("kind") || m.contains("encoding")
-                    || m.contains("architecture") || m.contains("inconsistent tree") || m.contains("properties")) {
+                    || m.contains("architecture") || m.contains("inconsistent") || m.contains("properties")) {
                 return FIELDS_AND_TABLE;
             }
             throw new AssertionError("unclassified corruption message: " + e.getMessage());
@@ -98,34 +104,97 @@ final class DamageLab {
     record Outcome(Check check, boolean atOpen, Search search, String message) {
     }
 
+    /** How a lab opens its directory unverified and what it reads from the open segment. */
+    private record Reader<S extends MappedSegment>(MappedSegment.Opener<S> opener, Function<S, long[]> answer) {
+        /** Opens, answers and verifies: the probe. */
+        Outcome probe(Path dir, long[] expected) throws IOException {
+            S s;
+            try {
+                s = opener.open(dir);
+            } catch (CorruptSegmentException e) {
+                return new Outcome(Check.of(e), true, Search.NOT_OPENED, e.getMessage());
+            }
+            try (s) {
+                Search search;
+                try {
+                    search = Arrays.equals(answer.apply(s), expected) ? Search.SAME_RESULTS : Search.OTHER_RESULTS;
+                } catch (UncheckedIOException e) {
+                    if (!(e.getCause() instanceof CorruptSegmentException)) {
+                        throw e;
+                    }
+                    search = Search.CLEAN_ERROR;
+                }
+                try {
+                    s.checkIntegrity();
+                    return new Outcome(Check.NONE, false, search, null);
+                } catch (CorruptSegmentException e) {
+                    return new Outcome(Check.of(e), false, search, e.getMessage());
+                }
+            }
+        }
+
+        long[] answer(Path dir) throws IOException {
+            try (S s = opener.open(dir)) {
+                s.checkIntegrity();
+                return answer.apply(s);
+            }
+        }
+    }
+
+    final Kind kind;
+    /** Every file a damage can hit: the segment's data files, its meta file, then the directory's commit. */
+    final List<String> files;
     final Path dir;
     final Path segment;
     private final Map<String, byte[]> pristine = new LinkedHashMap<>();
-    private final int[] history;
-    private final long[] probeIds;
+    private final Reader<?> reader;
     private final long[] expected;
 
-    /** Writes a {@value #ITEMS}-item segment of {@link #MODEL} with {@code seed} into {@code dir}. */
-    DamageLab(Path dir, long seed) throws IOException {
-        this(dir, seed, ITEMS);
+    /** Writes a {@value #ITEMS}-item segment of {@code kind} with {@code seed} into {@code dir}. */
+    static DamageLab of(Kind kind, Path dir, long seed) throws IOException {
+        return of(kind, dir, seed, ITEMS);
     }
 
-    DamageLab(Path dir, long seed, int items) throws IOException {
-        this.dir = dir;
-        var index = SyntheticIndex.generate(items, 2, MODEL, seed);
-        segment = SegmentWriter.write(dir, index);
-        for (String f : FILES) {
-            pristine.put(f, Files.readAllBytes(path(f)));
+    /**
+     * Writes a segment of {@code items} items: a tree of {@link #MODEL} over {@code SyntheticIndex}'s items, or a
+     * {@link RandomLattice}.
+     */
+    static DamageLab of(Kind kind, Path dir, long seed, int items) throws IOException {
+        if (kind == Kind.LATTICE) {
+            long[] probeIds = {RandomLattice.itemId(0), RandomLattice.itemId(items - 1), RandomLattice.itemId(1) + 1,
+                    Long.MIN_VALUE};
+            return new DamageLab(kind, dir, SegmentWriter.write(dir, RandomLattice.generate(items, seed)),
+                    new Reader<>(IndexDirectory::openLatestLattice, s -> latticeAnswer(s, probeIds)));
         }
+        var index = SyntheticIndex.generate(items, 2, MODEL, seed);
+        Path segment = SegmentWriter.write(dir, index);
         long[] ids = SyntheticIndex.sampleHistory(index, 40, 4, new java.util.SplittableRandom(seed));
-        history = new int[ids.length];
+        int[] history = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             history[i] = (int) ((ids[i] - SyntheticIndex.FIRST_ITEM_ID) / SyntheticIndex.ITEM_ID_STEP);
         }
-        probeIds = new long[] {ids[0], SyntheticIndex.itemId(items - 1), SyntheticIndex.itemId(0) - 1, Long.MAX_VALUE};
-        try (TreeSegment s = IndexDirectory.openLatestVerified(dir)) {
-            expected = answer(s);
+        long[] probeIds = {ids[0], SyntheticIndex.itemId(items - 1), SyntheticIndex.itemId(0) - 1, Long.MAX_VALUE};
+        return new DamageLab(kind, dir, segment, new Reader<>(IndexDirectory::openLatest,
+                s -> treeAnswer(s, history, probeIds)));
+    }
+
+    private DamageLab(Kind kind, Path dir, Path segment, Reader<?> reader) throws IOException {
+        this.kind = kind;
+        this.dir = dir;
+        this.segment = segment;
+        this.reader = reader;
+        List<String> names = new ArrayList<>(List.of(kind == Kind.TREE ? TREE_SEGMENT_FILES : LATTICE_SEGMENT_FILES));
+        names.addAll(List.of(META_FILE, COMMIT_FILE));
+        files = List.copyOf(names);
+        for (String f : files) {
+            pristine.put(f, Files.readAllBytes(path(f)));
         }
+        expected = reader.answer(dir);
+    }
+
+    /** {@code damage} as a tally's row: the tree's rows keep their names, the lattice's say so. */
+    String label(String damage) {
+        return kind == Kind.TREE ? damage : "lattice: " + damage;
     }
 
     Path path(String file) {
@@ -185,41 +254,19 @@ final class DamageLab {
     }
 
     /**
-     * Opens the directory without checksum verification, searches, then verifies. Only a
-     * {@link CorruptSegmentException} (or an {@link UncheckedIOException} carrying one, from search) counts
-     * as refusing the damage; any other exception escapes and fails the caller.
+     * Opens the directory without checksum verification, searches (a tree) or reads every path and list (a
+     * lattice), then verifies. Only a {@link CorruptSegmentException} (or an {@link UncheckedIOException} carrying
+     * one, from search or a lookup) counts as refusing the damage; any other exception escapes and fails the caller.
      */
     Outcome probe() throws IOException {
-        TreeSegment s;
-        try {
-            s = IndexDirectory.openLatest(dir);
-        } catch (CorruptSegmentException e) {
-            return new Outcome(Check.of(e), true, Search.NOT_OPENED, e.getMessage());
-        }
-        try (s) {
-            Search search;
-            try {
-                search = Arrays.equals(answer(s), expected) ? Search.SAME_RESULTS : Search.OTHER_RESULTS;
-            } catch (UncheckedIOException e) {
-                if (!(e.getCause() instanceof CorruptSegmentException)) {
-                    throw e;
-                }
-                search = Search.CLEAN_ERROR;
-            }
-            try {
-                s.checkIntegrity();
-                return new Outcome(Check.NONE, false, search, null);
-            } catch (CorruptSegmentException e) {
-                return new Outcome(Check.of(e), false, search, e.getMessage());
-            }
-        }
+        return reader.probe(dir, expected);
     }
 
     /**
      * Item ids and raw score bits of a beam search and a brute-force search, after a few id lookups; then every
      * item's category and every category name's hash, as a filter would read them.
      */
-    private long[] answer(TreeSegment s) {
+    private static long[] treeAnswer(TreeSegment s, int[] history, long[] probeIds) {
         for (long id : probeIds) {
             int ordinal = s.ordinalOf(id);
             if (ordinal < -1 || ordinal >= s.itemCount()) {
@@ -248,6 +295,52 @@ final class DamageLab {
             out[results.length + s.itemCount() + c] = s.categoryName(c).hashCode();
         }
         return out;
+    }
+
+    /**
+     * Id lookups; every item's path keys and category; every path's key, range and items, and the lookup of a key no
+     * item has; the bits of every float a search would read; then every category name's hash.
+     */
+    private static long[] latticeAnswer(LatticeSegment s, long[] probeIds) {
+        LongStream.Builder out = LongStream.builder();
+        for (long id : probeIds) {
+            int ordinal = s.ordinalOf(id);
+            if (ordinal < -1 || ordinal >= s.itemCount()) {
+                throw new AssertionError("ordinalOf returned " + ordinal);
+            }
+            out.add(ordinal);
+        }
+        for (int i = 0; i < s.itemCount(); i++) {
+            out.add(s.itemId(i)).add(s.categoryOf(i));
+            for (int j = 0; j < s.pathsPerItem(); j++) {
+                out.add(s.itemPathKey(i, j));
+                for (int d = 0; d < s.depth(); d++) {
+                    out.add(s.itemPath(i, j, d));
+                }
+            }
+        }
+        for (int p = 0; p < s.pathCount(); p++) {
+            long range = s.pathRange(s.pathKey(p));
+            out.add(s.pathKey(p)).add(range);
+            for (int i = LatticeSegment.rangeStart(range); i < LatticeSegment.rangeEnd(range); i++) {
+                out.add(s.pathItem(i));
+            }
+        }
+        out.add(s.pathRange(s.lattice().keySpace() - 1)).add(s.pathRange(-5));
+        List<MemorySegment> floats = new ArrayList<>(List.of(s.itemEmbeddings(), s.rerankEmbeddings()));
+        for (int t = 0; t < s.architecture().tensors().size(); t++) {
+            floats.add(s.tensor(t));
+        }
+        for (MemorySegment f : floats) {
+            out.add(Arrays.hashCode(f.toArray(java.lang.foreign.ValueLayout.JAVA_INT)));
+        }
+        for (int c = 0; c < s.categoryCount(); c++) {
+            if (s.categoryOrdinal(s.categoryName(c)) != c) {
+                throw new AssertionError("category " + c + " is not found by its name " + s.categoryName(c));
+            }
+            out.add(s.categoryName(c).hashCode());
+        }
+        return out.build().toArray();
     }
 
     /** Stores the CRC32 of everything before the last 8 bytes into them, as a writer would. */

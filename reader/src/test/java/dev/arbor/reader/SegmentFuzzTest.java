@@ -37,10 +37,12 @@ class SegmentFuzzTest {
     @TempDir
     Path dir;
     DamageLab lab;
+    DamageLab lattice;
 
     @BeforeEach
     void write() throws Exception {
-        lab = new DamageLab(dir, 5);
+        lab = DamageLab.of(DamageLab.Kind.TREE, dir.resolve("tree"), 5);
+        lattice = DamageLab.of(DamageLab.Kind.LATTICE, dir.resolve("lattice"), 5);
     }
 
     @AfterAll
@@ -50,45 +52,60 @@ class SegmentFuzzTest {
 
     @Test
     void randomByteFlips() {
-        Fuzz.forAll("randomByteFlips", TRIES, r -> check(r, "random byte flips", false, this::flips));
+        Fuzz.forAll("randomByteFlips", TRIES, r -> check(lab, r, "random byte flips", false, this::flips));
     }
 
     @Test
     void truncationsInsertionsAndDeletions() {
         Fuzz.forAll("truncationsInsertionsAndDeletions", TRIES,
-                r -> check(r, "truncations, insertions, deletions", false, this::reshape));
+                r -> check(lab, r, "truncations, insertions, deletions", false, this::reshape));
     }
 
     @Test
     void sectionTableAndFieldEdits() {
-        Fuzz.forAll("sectionTableAndFieldEdits", TRIES, r -> check(r, "section table / field edits", false, this::edit));
+        Fuzz.forAll("sectionTableAndFieldEdits", TRIES, r -> check(lab, r, "section table / field edits", false,
+                this::edit));
     }
 
     @Test
     void resealedDamageOfEveryKind() {
-        Fuzz.forAll("resealedDamageOfEveryKind", TRIES, r -> check(r, "any damage, CRC resealed", true, (rr, file, b) ->
-                switch (rr.nextInt(3)) {
-                    case 0 -> flips(rr, file, b);
-                    case 1 -> reshape(rr, file, b);
-                    default -> edit(rr, file, b);
-                }));
+        Fuzz.forAll("resealedDamageOfEveryKind", TRIES, r -> check(lab, r, "any damage, CRC resealed", true,
+                this::anyDamage));
+    }
+
+    /** The lattice's files: every damage above, half of the cases resealed. */
+    @Test
+    void latticeDamageOfEveryKind() {
+        Fuzz.forAll("latticeDamageOfEveryKind", TRIES, r -> {
+            boolean reseal = r.nextBoolean();
+            check(lattice, r, reseal ? "any damage, CRC resealed" : "any damage", reseal, this::anyDamage);
+        });
+    }
+
+    private byte[] anyDamage(SplittableRandom r, DamageLab lab, String file, byte[] b) {
+        return switch (r.nextInt(3)) {
+            case 0 -> flips(r, lab, file, b);
+            case 1 -> reshape(r, lab, file, b);
+            default -> edit(r, lab, file, b);
+        };
     }
 
     @FunctionalInterface
     private interface Damage {
-        byte[] apply(SplittableRandom r, String file, byte[] bytes);
+        byte[] apply(SplittableRandom r, DamageLab lab, String file, byte[] bytes);
     }
 
-    private void check(SplittableRandom r, String kind, boolean reseal, Damage damage) throws Exception {
-        String file = DamageLab.FILES.get(r.nextInt(DamageLab.FILES.size()));
+    private static void check(DamageLab lab, SplittableRandom r, String kind, boolean reseal, Damage damage)
+            throws Exception {
+        String file = lab.files.get(r.nextInt(lab.files.size()));
         byte[] original = lab.bytes(file);
-        byte[] damaged = damage.apply(r, file, lab.bytes(file));
+        byte[] damaged = damage.apply(r, lab, file, lab.bytes(file));
         if (reseal) {
             DamageLab.reseal(damaged);
         }
         DamageLab.Outcome o = lab.damage(file, damaged);
         boolean unchanged = Arrays.equals(damaged, original);
-        TALLY.add(unchanged ? "no-op (damage left the bytes as they were)" : kind, o);
+        TALLY.add(lab.label(unchanged ? "no-op (damage left the bytes as they were)" : kind), o);
         if (unchanged) {
             assertEquals(DamageLab.Check.NONE, o.check(), "an undamaged directory was refused: " + o.message());
             assertEquals(DamageLab.Search.SAME_RESULTS, o.search(), "an undamaged directory answered differently");
@@ -105,7 +122,7 @@ class SegmentFuzzTest {
     }
 
     /** One to eight bytes anywhere, each XORed with a random non-zero value. */
-    private byte[] flips(SplittableRandom r, String file, byte[] b) {
+    private byte[] flips(SplittableRandom r, DamageLab lab, String file, byte[] b) {
         for (int i = 1 + r.nextInt(8); i > 0; i--) {
             b[r.nextInt(b.length)] ^= (byte) (1 + r.nextInt(255));
         }
@@ -113,7 +130,7 @@ class SegmentFuzzTest {
     }
 
     /** Cuts the file short, or inserts or deletes a run of bytes somewhere in it. */
-    private byte[] reshape(SplittableRandom r, String file, byte[] b) {
+    private byte[] reshape(SplittableRandom r, DamageLab lab, String file, byte[] b) {
         int at = r.nextInt(b.length + 1);
         return switch (r.nextInt(3)) {
             case 0 -> Arrays.copyOf(b, at);
@@ -130,7 +147,7 @@ class SegmentFuzzTest {
      * Rewrites one number of the frame: a field, the field or section count, or a section entry's tag,
      * type, count or offset; with an edge value, a near-miss of the old one, or another entry's value.
      */
-    private byte[] edit(SplittableRandom r, String file, byte[] b) {
+    private byte[] edit(SplittableRandom r, DamageLab lab, String file, byte[] b) {
         ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         FramedFile.Section[] sections = lab.sections(file);
         long fields = lab.fieldsStart(file), table = lab.tableStart(file);

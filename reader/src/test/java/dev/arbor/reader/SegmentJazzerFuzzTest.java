@@ -13,10 +13,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Coverage-guided fuzzing of the segment reader with Jazzer: the fuzzer's bytes choose one file of a valid index
- * directory ({@link DamageLab}) and 1 to 4 edits to it (a byte XOR, a 4- or 8-byte number written anywhere, a cut,
- * an insertion, a deletion), and whether the CRC is recomputed afterwards. {@link DamageLab#probe()} then opens the
- * directory unverified, searches, and verifies every checksum (what {@code openVerified} does).
+ * Coverage-guided fuzzing of the segment readers with Jazzer: the fuzzer's bytes choose one file of a valid index
+ * directory ({@link DamageLab}: a tree's, or in the second target a path lattice's) and 1 to 4 edits to it (a byte
+ * XOR, a 4- or 8-byte number written anywhere, a cut, an insertion, a deletion), and whether the CRC is recomputed
+ * afterwards. {@link DamageLab#probe()} then opens the directory unverified, searches (or reads every path and list
+ * of the lattice), and verifies every checksum (what {@code openVerified} does).
  *
  * <p>The property: unchanged bytes answer exactly as before; a file whose CRC no longer matches is refused; a
  * refusal is a {@code CorruptSegmentException} naming the file; anything else, other exception types included,
@@ -31,12 +32,13 @@ class SegmentJazzerFuzzTest {
 
     @TempDir
     static Path dir;
-    /** One directory for every input (each probe restores the file it damaged); 50 items keep a probe quick. */
-    static DamageLab lab;
+    /** One directory per kind for every input (each probe restores the file it damaged); 50 items keep a probe quick. */
+    static DamageLab tree, lattice;
 
     @BeforeAll
     static void write() throws Exception {
-        lab = new DamageLab(dir, 5, 50);
+        tree = DamageLab.of(DamageLab.Kind.TREE, dir.resolve("tree"), 5, 50);
+        lattice = DamageLab.of(DamageLab.Kind.LATTICE, dir.resolve("lattice"), 5, 50);
     }
 
     @AfterAll
@@ -46,7 +48,18 @@ class SegmentJazzerFuzzTest {
 
     @FuzzTest(maxExecutions = 125_000, maxDuration = "30m")
     void damagedSegmentIsAnsweredOrRefusedNamingTheFile(FuzzedDataProvider data) throws Exception {
-        String file = data.pickValue(DamageLab.FILES);
+        damagedIsAnsweredOrRefusedNamingTheFile(tree, data);
+    }
+
+    /** The same for a path-lattice directory, whose probe reads every path and list instead of searching. */
+    @FuzzTest(maxExecutions = 125_000, maxDuration = "30m")
+    void damagedLatticeIsAnsweredOrRefusedNamingTheFile(FuzzedDataProvider data) throws Exception {
+        damagedIsAnsweredOrRefusedNamingTheFile(lattice, data);
+    }
+
+    private static void damagedIsAnsweredOrRefusedNamingTheFile(DamageLab lab, FuzzedDataProvider data)
+            throws Exception {
+        String file = data.pickValue(lab.files);
         boolean reseal = data.consumeBoolean();
         byte[] original = lab.bytes(file);
         byte[] damaged = original.clone();
@@ -58,7 +71,7 @@ class SegmentJazzerFuzzTest {
         }
         DamageLab.Outcome o = lab.damage(file, damaged);
         boolean unchanged = Arrays.equals(damaged, original);
-        TALLY.add(unchanged ? "unchanged" : reseal ? "damaged, CRC resealed" : "damaged", o);
+        TALLY.add(lab.label(unchanged ? "unchanged" : reseal ? "damaged, CRC resealed" : "damaged"), o);
         if (unchanged) {
             assertEquals(DamageLab.Check.NONE, o.check(), "an undamaged directory was refused: " + o.message());
             assertEquals(DamageLab.Search.SAME_RESULTS, o.search(), "an undamaged directory answered differently");

@@ -5,9 +5,9 @@ import static dev.arbor.format.SegmentFormat.*;
 import dev.arbor.format.ElementType;
 import dev.arbor.format.FramedFileWriter;
 import dev.arbor.format.FramedFileWriter.Section;
+import dev.arbor.format.LatticeIndex;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.Properties;
-import dev.arbor.format.TensorSpec;
 import dev.arbor.format.TreeIndex;
 import dev.arbor.format.TreeShape;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Publishes a {@link TreeIndex} as a new segment of an index directory, crash-safely:
+ * Publishes a {@link TreeIndex} or a {@link LatticeIndex} as a new segment of an index directory, crash-safely:
  * <ol>
  *   <li>every file is written and fsynced inside {@code .tmp-seg-N/};</li>
  *   <li>that directory is renamed to {@code seg-N} and the index directory fsynced;</li>
@@ -50,6 +50,24 @@ public final class SegmentWriter {
 
     /** Writes {@code index} as the next segment of {@code indexDir} and commits it; returns the segment dir. */
     public static Path write(Path indexDir, TreeIndex index) throws IOException {
+        return publish(indexDir, (dir, segmentId) -> writeSegmentFiles(dir, index, segmentId));
+    }
+
+    /**
+     * Writes the lattice {@code index} as the next segment of {@code indexDir} and commits it; returns the segment dir.
+     * Generations are shared by the index kinds: the commit names the live segment, whose meta file says its kind.
+     */
+    public static Path write(Path indexDir, LatticeIndex index) throws IOException {
+        return publish(indexDir, (dir, segmentId) -> LatticeFiles.write(dir, index, segmentId));
+    }
+
+    /** Writes the files of one segment, every one with {@code segmentId}, into a fresh directory. */
+    @FunctionalInterface
+    private interface SegmentContent {
+        void write(Path dir, byte[] segmentId) throws IOException;
+    }
+
+    private static Path publish(Path indexDir, SegmentContent content) throws IOException {
         Files.createDirectories(indexDir);
         try (FileChannel lockChannel = FileChannel.open(indexDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock lock = tryLock(lockChannel, indexDir)) {
@@ -60,7 +78,7 @@ public final class SegmentWriter {
             new SecureRandom().nextBytes(segmentId);
             Path temp = indexDir.resolve(TEMP_PREFIX + name);
             Files.createDirectory(temp);
-            writeSegmentFiles(temp, index, segmentId);
+            content.write(temp, segmentId);
             fsyncDirectory(temp);
             Path published = indexDir.resolve(name);
             Files.move(temp, published, StandardCopyOption.ATOMIC_MOVE);
@@ -84,24 +102,30 @@ public final class SegmentWriter {
     }
 
     static void writeSegmentFiles(Path dir, TreeIndex index, byte[] segmentId) throws IOException {
-        Path[] files = new Path[TREE_SEGMENT_FILES.length];
-        for (int i = 0; i < files.length; i++) {
-            files[i] = dir.resolve(TREE_SEGMENT_FILES[i]);
-        }
-        writeTree(files[0], index, segmentId);
-        writeItems(files[1], index, segmentId);
-        writeEmbeddings(files[2], index, segmentId);
-        writeModel(files[3], index, segmentId);
+        writeTree(dir.resolve(TREE_FILE), index, segmentId);
+        writeItems(dir.resolve(ITEMS_FILE), index.itemIds(), index.itemCategories(), index.categoryNames(), segmentId);
+        writeEmbeddings(dir.resolve(EMBEDDINGS_FILE), index, segmentId);
+        writeModel(dir.resolve(MODEL_FILE), index, segmentId);
+        writeMeta(dir, INDEX_KIND_TREE, TREE_SEGMENT_FILES, index.metadata(), index.model().architecture().toString(),
+                segmentId);
+    }
+
+    /**
+     * Writes {@code meta.arb} for the data files {@code files} (written already) of an index of kind {@code kind}: their
+     * lengths, and {@code metadata} with the creation time (unless given) and the model's description.
+     */
+    static void writeMeta(Path dir, int kind, String[] files, Map<String, String> metadata, String model,
+                          byte[] segmentId) throws IOException {
         long[] lengths = new long[files.length];
         for (int i = 0; i < files.length; i++) {
-            lengths[i] = Files.size(files[i]);
+            lengths[i] = Files.size(dir.resolve(files[i]));
         }
-        Map<String, String> props = new LinkedHashMap<>(index.metadata());
+        Map<String, String> props = new LinkedHashMap<>(metadata);
         props.putIfAbsent("created", Instant.now().toString());
-        props.put("model", index.model().architecture().toString());
+        props.put("model", model);
         byte[] encoded = Properties.encode(props);
         try (FramedFileWriter w = new FramedFileWriter(dir.resolve(META_FILE), CODEC_META, VERSION_CURRENT, segmentId,
-                new long[] {INDEX_KIND_TREE, files.length},
+                new long[] {kind, files.length},
                 List.of(new Section(META_FILE_LENGTHS, ElementType.I64, lengths.length),
                         new Section(META_PROPERTIES, ElementType.U8, encoded.length)))) {
             w.beginSection(0);
@@ -146,8 +170,9 @@ public final class SegmentWriter {
         }
     }
 
-    private static void writeItems(Path file, TreeIndex index, byte[] segmentId) throws IOException {
-        long[] ids = index.itemIds();
+    /** Writes {@code items.arb}, which every index kind shares; without category names, as before categories existed. */
+    static void writeItems(Path file, long[] ids, int[] categories, List<String> names, byte[] segmentId)
+            throws IOException {
         int n = ids.length;
         // Sort ordinals by id with a primitive sort on (id, ordinal) packed in parallel arrays.
         long[] sortedIds = ids.clone();
@@ -158,7 +183,6 @@ public final class SegmentWriter {
         }
         List<Section> sections = new ArrayList<>(List.of(new Section(ITEMS_IDS, ElementType.I64, n),
                 new Section(ITEMS_SORTED_IDS, ElementType.I64, n), new Section(ITEMS_SORTED_ORDINALS, ElementType.I32, n)));
-        List<String> names = index.categoryNames();
         ByteArrayOutputStream nameBytes = new ByteArrayOutputStream();
         long[] nameEnds = new long[names.size()];
         for (int c = 0; c < nameEnds.length; c++) {
@@ -181,7 +205,7 @@ public final class SegmentWriter {
             w.writeInts(sortedOrdinals);
             if (!names.isEmpty()) {
                 w.beginSection(3);
-                w.writeInts(index.itemCategories());
+                w.writeInts(categories);
                 w.beginSection(4);
                 w.writeLongs(nameEnds);
                 w.beginSection(5);
@@ -206,20 +230,26 @@ public final class SegmentWriter {
         ModelArchitecture arch = index.model().architecture();
         List<Long> fields = new ArrayList<>(List.of((long) arch.kind().code, (long) arch.embeddingDim(),
                 (long) arch.attentionHidden(), (long) arch.windowCount(), (long) arch.mlpHidden().length));
-        for (int w : arch.windowSizes()) {
-            fields.add((long) w);
+        addAll(fields, arch.windowSizes());
+        addAll(fields, arch.mlpHidden());
+        writeTensors(file, CODEC_MODEL, fields, MODEL_FIRST_TENSOR, index.model().tensors(), segmentId);
+    }
+
+    static void addAll(List<Long> fields, int[] values) {
+        for (int v : values) {
+            fields.add((long) v);
         }
-        for (int h : arch.mlpHidden()) {
-            fields.add((long) h);
-        }
-        List<TensorSpec> specs = arch.tensors();
+    }
+
+    /** Writes a file of f32 tensors, tensor i as section {@code firstTag + i}, after {@code fields}. */
+    static void writeTensors(Path file, String codec, List<Long> fields, int firstTag, float[][] tensors,
+                             byte[] segmentId) throws IOException {
         List<Section> sections = new ArrayList<>();
-        for (int i = 0; i < specs.size(); i++) {
-            sections.add(new Section(MODEL_FIRST_TENSOR + i, ElementType.F32, specs.get(i).size()));
+        for (int i = 0; i < tensors.length; i++) {
+            sections.add(new Section(firstTag + i, ElementType.F32, tensors[i].length));
         }
-        try (FramedFileWriter w = new FramedFileWriter(file, CODEC_MODEL, VERSION_CURRENT, segmentId,
+        try (FramedFileWriter w = new FramedFileWriter(file, codec, VERSION_CURRENT, segmentId,
                 fields.stream().mapToLong(Long::longValue).toArray(), sections)) {
-            float[][] tensors = index.model().tensors();
             for (int i = 0; i < tensors.length; i++) {
                 w.beginSection(i);
                 w.writeFloats(tensors[i], 0, tensors[i].length);
