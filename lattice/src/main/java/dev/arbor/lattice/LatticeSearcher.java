@@ -39,10 +39,6 @@ public final class LatticeSearcher<U> {
         this.lastLayerPrefixes = lattice.prefixes(depth - 1);
     }
 
-    public Lattice lattice() {
-        return lattice;
-    }
-
     public LatticeContext<U> newContext() {
         return new LatticeContext<>(this, scorer.newUser());
     }

@@ -41,35 +41,57 @@ class LatticeAllocationTest {
             int n = collector.collect(ctx, paths, 50, candidates);
             collector.rerank(ctx, reranker, candidates, n, 10, top);
         };
+        assertSteadyStateAllocatesNothing("query", search);
+        assertEquals(20, paths.count());
+        assertEquals(10, top.count());
+    }
+
+    @Test
+    void mergingASamplesPathsAllocatesNothingAfterWarmUp() {
+        Lattice lattice = new Lattice(16, 3);
+        LatticeSearcher<FakeScorer.User> searcher = new LatticeSearcher<>(new FakeScorer(lattice, 0));
+        LatticeContext<FakeScorer.User> ctx = searcher.newContext();
+        PathScores scores = new PathScores(lattice, 100, 20, 0.999);
+        TopPaths paths = new TopPaths(20);
+        long[] sample = {0};
+        // The M-step's hot loop: a search per training sample, merged into its item's scores.
+        Runnable merge = () -> {
+            ctx.user().seed = sample[0] % 7;
+            searcher.search(ctx, 20, 20, paths);
+            scores.add((int) (sample[0]++ % 100), paths);
+        };
+        assertSteadyStateAllocatesNothing("merge", merge);
+        assertEquals(20, scores.candidates(0));
+    }
+
+    private static void assertSteadyStateAllocatesNothing(String what, Runnable call) {
         // Warm up until a round stops allocating less than the one before (the JIT may still be interpreting after a
         // fixed count on a busy machine), within a generous bound.
         long previous, last = Long.MAX_VALUE;
         int warmUpRounds = 0;
         do {
             previous = last;
-            last = allocatedPerQuery(search);
+            last = allocatedPerCall(call);
             warmUpRounds++;
         } while ((last < previous || last >= ALLOCATION_LIMIT) && warmUpRounds < MAX_WARM_UP_ROUNDS);
         // A real allocation on the hot path shows in every round; a stray compilation event in one at most.
         long steady = Long.MAX_VALUE;
         for (int round = 0; round < 3; round++) {
-            steady = Math.min(steady, allocatedPerQuery(search));
+            steady = Math.min(steady, allocatedPerCall(call));
         }
-        System.out.printf("LatticeAllocationTest: %d B per query in the steady state, after %d warm-up rounds of %d%n",
-                steady, warmUpRounds, ROUND);
-        assertTrue(steady < ALLOCATION_LIMIT, "a query allocated " + steady + " bytes in the steady state (after "
-                + warmUpRounds + " warm-up rounds of " + ROUND + " queries; the last warm-up round allocated " + last
-                + " bytes per query)");
-        assertEquals(20, paths.count());
-        assertEquals(10, top.count());
+        System.out.printf("LatticeAllocationTest: %d B per %s in the steady state, after %d warm-up rounds of %d%n",
+                steady, what, warmUpRounds, ROUND);
+        assertTrue(steady < ALLOCATION_LIMIT, "a " + what + " allocated " + steady + " bytes in the steady state (after "
+                + warmUpRounds + " warm-up rounds of " + ROUND + "; the last warm-up round allocated " + last
+                + " bytes per " + what + ")");
     }
 
-    /** Bytes this thread allocates per call of {@code query}, averaged over one round. */
-    private static long allocatedPerQuery(Runnable query) {
+    /** Bytes this thread allocates per call of {@code call}, averaged over one round. */
+    private static long allocatedPerCall(Runnable call) {
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = mx.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < ROUND; i++) {
-            query.run();
+            call.run();
         }
         return (mx.getCurrentThreadAllocatedBytes() - before) / ROUND;
     }
