@@ -1,0 +1,98 @@
+package dev.arbor.lattice;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class LatticeAllocationTest {
+    private static final int ROUND = 200;
+    private static final int MAX_WARM_UP_ROUNDS = 50;
+    private static final long ALLOCATION_LIMIT = 16;
+
+    @Test
+    void aQueryAllocatesNothingAfterWarmUp() {
+        Lattice lattice = new Lattice(16, 3);
+        LatticeSearcher<FakeScorer.User> searcher = new LatticeSearcher<>(new FakeScorer(lattice, 0));
+        LatticeContext<FakeScorer.User> ctx = searcher.newContext();
+        // Every path holds 3 of 3000 items, so the top paths share some.
+        SplittableRandom random = new SplittableRandom(7);
+        Object[] entries = new Object[2 * (int) lattice.pathCount()];
+        for (int key = 0; key < lattice.pathCount(); key++) {
+            entries[2 * key] = key;
+            entries[2 * key + 1] = new int[] {random.nextInt(3000), random.nextInt(3000), random.nextInt(3000)};
+        }
+        ItemCollector collector = new ItemCollector(new MapPathItems(entries));
+        Reranker<FakeScorer.User> reranker = (user, items, count, out) -> {
+            for (int i = 0; i < count; i++) {
+                out[i] = (items[i] * 31 + user.seed) % 97;
+            }
+        };
+        TopPaths paths = new TopPaths(20);
+        int[] candidates = new int[50];
+        TopItems top = new TopItems(10);
+        long[] query = {0};
+        Runnable search = () -> {
+            ctx.reset().excludeOrdinal((int) (query[0] % 3000));
+            ctx.user().seed = query[0]++;
+            searcher.search(ctx, 20, 20, paths);
+            int n = collector.collect(ctx, paths, 50, candidates);
+            collector.rerank(ctx, reranker, candidates, n, 10, top);
+        };
+        assertSteadyStateAllocatesNothing("query", search);
+        assertEquals(20, paths.count());
+        assertEquals(10, top.count());
+    }
+
+    @Test
+    void mergingASamplesPathsAllocatesNothingAfterWarmUp() {
+        Lattice lattice = new Lattice(16, 3);
+        LatticeSearcher<FakeScorer.User> searcher = new LatticeSearcher<>(new FakeScorer(lattice, 0));
+        LatticeContext<FakeScorer.User> ctx = searcher.newContext();
+        PathScores scores = new PathScores(lattice, 100, 20, 0.999);
+        TopPaths paths = new TopPaths(20);
+        long[] sample = {0};
+        // The M-step's hot loop: a search per training sample, merged into its item's scores.
+        Runnable merge = () -> {
+            ctx.user().seed = sample[0] % 7;
+            searcher.search(ctx, 20, 20, paths);
+            scores.add((int) (sample[0]++ % 100), paths);
+        };
+        assertSteadyStateAllocatesNothing("merge", merge);
+        assertEquals(20, scores.candidates(0));
+    }
+
+    private static void assertSteadyStateAllocatesNothing(String what, Runnable call) {
+        // Warm up until a round stops allocating less than the one before (the JIT may still be interpreting after a
+        // fixed count on a busy machine), within a generous bound.
+        long previous, last = Long.MAX_VALUE;
+        int warmUpRounds = 0;
+        do {
+            previous = last;
+            last = allocatedPerCall(call);
+            warmUpRounds++;
+        } while ((last < previous || last >= ALLOCATION_LIMIT) && warmUpRounds < MAX_WARM_UP_ROUNDS);
+        // A real allocation on the hot path shows in every round; a stray compilation event in one at most.
+        long steady = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            steady = Math.min(steady, allocatedPerCall(call));
+        }
+        System.out.printf("LatticeAllocationTest: %d B per %s in the steady state, after %d warm-up rounds of %d%n",
+                steady, what, warmUpRounds, ROUND);
+        assertTrue(steady < ALLOCATION_LIMIT, "a " + what + " allocated " + steady + " bytes in the steady state (after "
+                + warmUpRounds + " warm-up rounds of " + ROUND + "; the last warm-up round allocated " + last
+                + " bytes per " + what + ")");
+    }
+
+    /** Bytes this thread allocates per call of {@code call}, averaged over one round. */
+    private static long allocatedPerCall(Runnable call) {
+        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < ROUND; i++) {
+            call.run();
+        }
+        return (mx.getCurrentThreadAllocatedBytes() - before) / ROUND;
+    }
+}
