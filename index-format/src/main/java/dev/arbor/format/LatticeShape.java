@@ -32,11 +32,28 @@ public record LatticeShape(int k, int depth) {
 
     /** Number of possible paths, K^D; every key is in [0, K^D). */
     public long keySpace() {
-        long space = 1;
-        for (int d = 0; d < depth; d++) {
-            space *= k;
+        return prefixes(depth);
+    }
+
+    /** The number of distinct prefixes of {@code layers} codes, K^layers, for {@code layers} in [0, D]. */
+    public long prefixes(int layers) {
+        if (layers < 0 || layers > depth) {
+            throw new IllegalArgumentException("layers must be in [0, " + depth + "], got " + layers);
         }
-        return space;
+        long n = 1;
+        for (int i = 0; i < layers; i++) {
+            n *= k;
+        }
+        return n;
+    }
+
+    /** Returns {@code key} if it names a path of this lattice, else throws naming it. */
+    public long checkKey(long key) {
+        if (key < 0 || key >= keySpace()) {
+            throw new IllegalArgumentException("path key " + key + " outside [0, " + keySpace() + ") of a lattice of K = "
+                    + k + " and D = " + depth);
+        }
+        return key;
     }
 
     /** Key of the path whose codes are {@code codes[from .. from + D)}, each in [0, K) (not checked). */

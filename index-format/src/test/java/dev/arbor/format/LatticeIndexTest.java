@@ -39,6 +39,12 @@ class LatticeIndexTest {
         refused("K (codes per layer) must be in [2, 65536], got 1", () -> new LatticeShape(1, 3));
         refused("K (codes per layer) must be in [2, 65536], got 65537", () -> new LatticeShape(65537, 1));
         refused("D (layers) must be >= 1, got 0", () -> new LatticeShape(5, 0));
+        assertEquals(100, shape.prefixes(2));
+        assertEquals(1, shape.prefixes(0));
+        refused("layers must be in [0, 3], got 4", () -> shape.prefixes(4));
+        assertEquals(999, shape.checkKey(999));
+        refused("path key 1000 outside [0, 1000)", () -> shape.checkKey(1000));
+        refused("path key -1 outside", () -> shape.checkKey(-1));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.arbor.lattice;
 
+import dev.arbor.format.LatticeShape;
+
 import dev.arbor.search.TopK;
 
 /**
@@ -25,7 +27,7 @@ public final class LatticeSearcher<U> {
     private static final int BRUTE_FORCE_CHUNK = 1024;
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
     private final LayerScorer<U> scorer;
-    private final Lattice lattice;
+    private final LatticeShape lattice;
     private final int width;
     private final int depth;
     /** {@code K^(D-1)}: a wider beam keeps the same prefixes as one exactly this wide. */
@@ -34,7 +36,7 @@ public final class LatticeSearcher<U> {
     public LatticeSearcher(LayerScorer<U> scorer) {
         this.scorer = scorer;
         this.lattice = scorer.lattice();
-        this.width = lattice.width();
+        this.width = lattice.k();
         this.depth = lattice.depth();
         this.lastLayerPrefixes = lattice.prefixes(depth - 1);
     }
@@ -58,7 +60,7 @@ public final class LatticeSearcher<U> {
             throw new IllegalArgumentException("a beam of " + beam + " prefixes times a width of " + width
                     + " codes exceeds the largest array; use a narrower beam");
         }
-        int keep = (int) Math.min(n, lattice.pathCount());
+        int keep = (int) Math.min(n, lattice.keySpace());
         ctx.ensureBeam(kept, width, depth);
         ctx.ensureKept(Math.max(kept, keep));
         ctx.prefixKeys[0] = 0;
@@ -126,7 +128,7 @@ public final class LatticeSearcher<U> {
      */
     public void bruteForce(LatticeContext<U> ctx, int n, TopPaths result) {
         checkArguments(ctx, n, result);
-        long paths = lattice.pathCount();
+        long paths = lattice.keySpace();
         if (paths > BRUTE_FORCE_LIMIT) {
             throw new IllegalArgumentException("brute force scores all " + width + "^" + depth + " = " + paths
                     + " paths and holds their scores; it refuses more than " + BRUTE_FORCE_LIMIT + " (2^22). A beam of"

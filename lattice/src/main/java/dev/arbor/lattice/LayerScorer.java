@@ -1,5 +1,7 @@
 package dev.arbor.lattice;
 
+import dev.arbor.format.LatticeShape;
+
 /**
  * What the lattice search needs of a Deep Retrieval model: for a prepared user and a batch of prefixes of one layer,
  * the log-softmax over the {@code K} codes of the next layer, {@code log p(c_l | x, c_0 .. c_(l-1))}. One call scores
@@ -14,7 +16,7 @@ package dev.arbor.lattice;
 public interface LayerScorer<U> {
 
     /** The lattice this model scores: its width is the softmax size, its depth the number of layers. */
-    Lattice lattice();
+    LatticeShape lattice();
 
     /** Fresh scratch for one thread's queries. */
     U newUser();

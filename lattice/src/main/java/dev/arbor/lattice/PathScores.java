@@ -1,5 +1,7 @@
 package dev.arbor.lattice;
 
+import dev.arbor.format.LatticeShape;
+
 import it.unimi.dsi.fastutil.ints.IntArrays;
 import it.unimi.dsi.fastutil.ints.IntComparator;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
@@ -28,7 +30,7 @@ import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
  */
 public final class PathScores {
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
-    private final Lattice lattice;
+    private final LatticeShape lattice;
     private final int items;
     private final int capacity;
     private final double decay;
@@ -54,7 +56,7 @@ public final class PathScores {
      * Empty scores for {@code items} items on {@code lattice}, each keeping {@code capacity} (S) candidate paths,
      * decayed by {@code decay} (η, in (0, 1]; the paper uses 0.999) at each of the item's samples.
      */
-    public PathScores(Lattice lattice, int items, int capacity, double decay) {
+    public PathScores(LatticeShape lattice, int items, int capacity, double decay) {
         if (items < 0) {
             throw new IllegalArgumentException("items must be >= 0, got " + items);
         }

@@ -1,5 +1,7 @@
 package dev.arbor.lattice;
 
+import dev.arbor.format.LatticeShape;
+
 /**
  * A caller-owned result buffer, reused across searches: the top paths, best first, each with its log-probability
  * (the sum over layers of the model's log-softmax, so that its exponential is the path's probability).
@@ -25,7 +27,7 @@ public final class TopPaths {
         return count;
     }
 
-    /** The key of the path at {@code rank} (see {@link Lattice}). */
+    /** The key of the path at {@code rank} (see {@link LatticeShape}). */
     public long key(int rank) {
         return keys[check(rank)];
     }

@@ -1,5 +1,7 @@
 package dev.arbor.lattice;
 
+import dev.arbor.format.LatticeShape;
+
 /**
  * A stand-in model: each (user seed, layer, prefix, code) gets a pseudo-random logit, and each prefix's row is
  * log-softmaxed. With {@code levels > 0} the logits take only that many values, so that many paths tie. Allocates
@@ -12,18 +14,18 @@ final class FakeScorer implements LayerScorer<FakeScorer.User> {
         long seed;
     }
 
-    private final Lattice lattice;
+    private final LatticeShape lattice;
     private final int levels;
     private final double[] logits;
 
-    FakeScorer(Lattice lattice, int levels) {
+    FakeScorer(LatticeShape lattice, int levels) {
         this.lattice = lattice;
         this.levels = levels;
-        this.logits = new double[lattice.width()];
+        this.logits = new double[lattice.k()];
     }
 
     @Override
-    public Lattice lattice() {
+    public LatticeShape lattice() {
         return lattice;
     }
 
@@ -34,7 +36,7 @@ final class FakeScorer implements LayerScorer<FakeScorer.User> {
 
     @Override
     public void logProbabilities(User user, int layer, int[] prefixes, int prefixCount, float[] out) {
-        int width = lattice.width();
+        int width = lattice.k();
         for (int i = 0; i < prefixCount; i++) {
             long prefix = 0;
             for (int l = 0; l < layer; l++) {
@@ -58,7 +60,7 @@ final class FakeScorer implements LayerScorer<FakeScorer.User> {
 
     /** The log-probability the model gives the whole path, summed as the searcher sums it. */
     float pathScore(User user, long key) {
-        int width = lattice.width(), depth = lattice.depth();
+        int width = lattice.k(), depth = lattice.depth();
         int[] codes = new int[depth];
         float[] out = new float[width];
         for (int l = 0; l < depth; l++) {

@@ -1,5 +1,7 @@
 package dev.arbor.lattice;
 
+import dev.arbor.format.LatticeShape;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,7 +14,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ItemCollectorTest {
-    private static final Lattice LATTICE = new Lattice(4, 2);
+    private static final LatticeShape LATTICE = new LatticeShape(4, 2);
     private static final int[] LONG_PATH = IntStream.range(100, 140).toArray();
     /** Paths 5, 2, 7, 9 hold overlapping items; 11 is empty; 12 holds more items than the scratch starts with. */
     private final PathItems index = new MapPathItems(

@@ -1,5 +1,7 @@
 package dev.arbor.lattice;
 
+import dev.arbor.format.LatticeShape;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,13 +16,13 @@ class LatticeAllocationTest {
 
     @Test
     void aQueryAllocatesNothingAfterWarmUp() {
-        Lattice lattice = new Lattice(16, 3);
+        LatticeShape lattice = new LatticeShape(16, 3);
         LatticeSearcher<FakeScorer.User> searcher = new LatticeSearcher<>(new FakeScorer(lattice, 0));
         LatticeContext<FakeScorer.User> ctx = searcher.newContext();
         // Every path holds 3 of 3000 items, so the top paths share some.
         SplittableRandom random = new SplittableRandom(7);
-        Object[] entries = new Object[2 * (int) lattice.pathCount()];
-        for (int key = 0; key < lattice.pathCount(); key++) {
+        Object[] entries = new Object[2 * (int) lattice.keySpace()];
+        for (int key = 0; key < lattice.keySpace(); key++) {
             entries[2 * key] = key;
             entries[2 * key + 1] = new int[] {random.nextInt(3000), random.nextInt(3000), random.nextInt(3000)};
         }
@@ -48,7 +50,7 @@ class LatticeAllocationTest {
 
     @Test
     void mergingASamplesPathsAllocatesNothingAfterWarmUp() {
-        Lattice lattice = new Lattice(16, 3);
+        LatticeShape lattice = new LatticeShape(16, 3);
         LatticeSearcher<FakeScorer.User> searcher = new LatticeSearcher<>(new FakeScorer(lattice, 0));
         LatticeContext<FakeScorer.User> ctx = searcher.newContext();
         PathScores scores = new PathScores(lattice, 100, 20, 0.999);

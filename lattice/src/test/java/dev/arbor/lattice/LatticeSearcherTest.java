@@ -1,5 +1,7 @@
 package dev.arbor.lattice;
 
+import dev.arbor.format.LatticeShape;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,29 +16,29 @@ import org.junit.jupiter.api.Test;
 class LatticeSearcherTest {
 
     /** A random lattice of at most 4096 paths. */
-    private static Lattice randomLattice(SplittableRandom random) {
+    private static LatticeShape randomLattice(SplittableRandom random) {
         int width = random.nextInt(2, 7);
         int depth = random.nextInt(1, 6);
         while (Math.pow(width, depth) > 4096) {
             depth--;
         }
-        return new Lattice(width, depth);
+        return new LatticeShape(width, depth);
     }
 
     /** Continuous logits, or only 1 to 3 distinct ones (1: every path ties). */
-    private static FakeScorer randomScorer(SplittableRandom random, Lattice lattice) {
+    private static FakeScorer randomScorer(SplittableRandom random, LatticeShape lattice) {
         return new FakeScorer(lattice, random.nextBoolean() ? 0 : random.nextInt(1, 4));
     }
 
     @Test
     void aBeamThatKeepsEveryPrefixEqualsBruteForce() {
         Fuzz.forAll("full beam equals brute force", 300, random -> {
-            Lattice lattice = randomLattice(random);
+            LatticeShape lattice = randomLattice(random);
             FakeScorer scorer = randomScorer(random, lattice);
             LatticeSearcher<FakeScorer.User> searcher = new LatticeSearcher<>(scorer);
             LatticeContext<FakeScorer.User> ctx = searcher.newContext();
             ctx.user().seed = random.nextLong();
-            int paths = (int) lattice.pathCount();
+            int paths = (int) lattice.keySpace();
             int n = random.nextInt(1, paths + 3);
             TopPaths exact = new TopPaths(n), beamed = new TopPaths(n);
             searcher.bruteForce(ctx, n, exact);
@@ -60,12 +62,12 @@ class LatticeSearcherTest {
     @Test
     void aNarrowBeamReturnsTheReferenceBeamSearchsPaths() {
         Fuzz.forAll("narrow beam", 300, random -> {
-            Lattice lattice = randomLattice(random);
+            LatticeShape lattice = randomLattice(random);
             FakeScorer scorer = randomScorer(random, lattice);
             LatticeSearcher<FakeScorer.User> searcher = new LatticeSearcher<>(scorer);
             LatticeContext<FakeScorer.User> ctx = searcher.newContext();
             ctx.user().seed = random.nextLong();
-            int paths = (int) lattice.pathCount();
+            int paths = (int) lattice.keySpace();
             int prefixes = (int) lattice.prefixes(lattice.depth() - 1);
             int beam = random.nextInt(1, Math.max(2, prefixes));
             int n = random.nextInt(1, paths + 3);
@@ -75,7 +77,7 @@ class LatticeSearcherTest {
 
             long[] expected = referenceBeamSearch(scorer, ctx.user(), n, beam);
             assertEquals(expected.length, beamed.count(), "beam " + beam + " on " + lattice);
-            assertEquals(Math.min(n, Math.min(beam, prefixes) * lattice.width()), beamed.count());
+            assertEquals(Math.min(n, Math.min(beam, prefixes) * lattice.k()), beamed.count());
             float[] exact = new float[paths];
             for (int i = 0; i < paths; i++) {
                 exact[(int) all.key(i)] = all.logProbability(i);
@@ -94,8 +96,8 @@ class LatticeSearcherTest {
      * Beam search by the paper's definition, written plainly: extend, sort by (score desc, key asc), keep the beam.
      */
     private static long[] referenceBeamSearch(FakeScorer scorer, FakeScorer.User user, int n, int beam) {
-        Lattice lattice = scorer.lattice();
-        int width = lattice.width(), depth = lattice.depth();
+        LatticeShape lattice = scorer.lattice();
+        int width = lattice.k(), depth = lattice.depth();
         long[] keys = {0};
         float[] sums = {0f};
         float[] out = new float[width];
@@ -141,7 +143,7 @@ class LatticeSearcherTest {
 
     @Test
     void everyPathTiesSoTheSmallestKeysWin() {
-        Lattice lattice = new Lattice(3, 3);
+        LatticeShape lattice = new LatticeShape(3, 3);
         LatticeSearcher<FakeScorer.User> searcher = new LatticeSearcher<>(new FakeScorer(lattice, 1));
         LatticeContext<FakeScorer.User> ctx = searcher.newContext();
         TopPaths result = new TopPaths(4);
@@ -156,10 +158,10 @@ class LatticeSearcherTest {
 
     @Test
     void pathsScoredNaNAreDropped() {
-        Lattice lattice = new Lattice(3, 2);
+        LatticeShape lattice = new LatticeShape(3, 2);
         LayerScorer<Object> scorer = new LayerScorer<>() {
             @Override
-            public Lattice lattice() {
+            public LatticeShape lattice() {
                 return lattice;
             }
 
@@ -188,7 +190,7 @@ class LatticeSearcherTest {
 
     @Test
     void badArgumentsGiveClearErrors() {
-        Lattice lattice = new Lattice(4, 3);
+        LatticeShape lattice = new LatticeShape(4, 3);
         LatticeSearcher<FakeScorer.User> searcher = new LatticeSearcher<>(new FakeScorer(lattice, 0));
         LatticeContext<FakeScorer.User> ctx = searcher.newContext();
         TopPaths result = new TopPaths(5);
@@ -197,13 +199,13 @@ class LatticeSearcherTest {
         assertMessage("holds 5 paths, n is 6", () -> searcher.search(ctx, 6, 8, result));
         LatticeSearcher<FakeScorer.User> other = new LatticeSearcher<>(new FakeScorer(lattice, 0));
         assertMessage("another searcher", () -> other.search(ctx, 5, 5, result));
-        LatticeSearcher<FakeScorer.User> wide = new LatticeSearcher<>(new FakeScorer(new Lattice(1 << 20, 3), 0));
-        assertMessage("exceeds the largest array", () -> wide.search(wide.newContext(), 1, 1 << 12, result));
+        LatticeSearcher<FakeScorer.User> wide = new LatticeSearcher<>(new FakeScorer(new LatticeShape(65536, 3), 0));
+        assertMessage("exceeds the largest array", () -> wide.search(wide.newContext(), 1, 1 << 16, result));
     }
 
     @Test
     void bruteForceRefusesLargeLattices() {
-        LatticeSearcher<FakeScorer.User> searcher = new LatticeSearcher<>(new FakeScorer(new Lattice(100, 4), 0));
+        LatticeSearcher<FakeScorer.User> searcher = new LatticeSearcher<>(new FakeScorer(new LatticeShape(100, 4), 0));
         assertMessage("refuses more than 4194304",
                 () -> searcher.bruteForce(searcher.newContext(), 1, new TopPaths(1)));
     }

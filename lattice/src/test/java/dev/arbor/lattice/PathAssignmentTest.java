@@ -1,5 +1,7 @@
 package dev.arbor.lattice;
 
+import dev.arbor.format.LatticeShape;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,7 +17,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class PathAssignmentTest {
-    private static final Lattice LATTICE = new Lattice(4, 2);
+    private static final LatticeShape LATTICE = new LatticeShape(4, 2);
 
     /**
      * Four items, one sample each (η = 1, so s[v, c] is the sample's probability), J = 2:
@@ -108,12 +110,12 @@ class PathAssignmentTest {
 
     /** Random scores: items with 0 to S candidates over a small lattice, so that paths crowd. */
     private static PathScores randomScores(SplittableRandom random) {
-        Lattice lattice = new Lattice(random.nextInt(2, 5), 2);
+        LatticeShape lattice = new LatticeShape(random.nextInt(2, 5), 2);
         int items = random.nextInt(1, 60), capacity = random.nextInt(1, 7);
         PathScores scores = new PathScores(lattice, items, capacity, random.nextDouble(0.5, 1));
         for (int sample = 0, samples = random.nextInt(0, 4 * items); sample < samples; sample++) {
-            int n = (int) Math.min(random.nextInt(0, capacity + 2), lattice.pathCount());
-            long[] keys = random.longs(0, lattice.pathCount()).distinct().limit(n).toArray();
+            int n = (int) Math.min(random.nextInt(0, capacity + 2), lattice.keySpace());
+            long[] keys = random.longs(0, lattice.keySpace()).distinct().limit(n).toArray();
             scores.add(random.nextInt(items), keys, random.doubles(keys.length, 0.001, 1).toArray(), keys.length);
         }
         return scores;
@@ -143,9 +145,9 @@ class PathAssignmentTest {
         // smaller α gives.
         double[] alphas = {0, 1e-4, 1e-3, 1e-2, 0.1, 1, 10};
         Fuzz.forAll("dominating penalty", 200, random -> {
-            Lattice lattice = new Lattice(random.nextInt(2, 5), 2);
-            int paths = random.nextInt(1, (int) Math.min(7, lattice.pathCount()) + 1);
-            long[] shared = random.longs(0, lattice.pathCount()).distinct().limit(paths).toArray();
+            LatticeShape lattice = new LatticeShape(random.nextInt(2, 5), 2);
+            int paths = random.nextInt(1, (int) Math.min(7, lattice.keySpace()) + 1);
+            long[] shared = random.longs(0, lattice.keySpace()).distinct().limit(paths).toArray();
             int items = random.nextInt(1, 40), j = random.nextInt(1, paths + 1);
             PathScores scores = new PathScores(lattice, items, paths, 1);
             for (int item = 0; item < items; item++) {

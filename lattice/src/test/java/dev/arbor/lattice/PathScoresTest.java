@@ -1,5 +1,7 @@
 package dev.arbor.lattice;
 
+import dev.arbor.format.LatticeShape;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +12,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class PathScoresTest {
-    private static final Lattice LATTICE = new Lattice(4, 2);
+    private static final LatticeShape LATTICE = new LatticeShape(4, 2);
 
     private static void add(PathScores scores, int item, long[] keys, double... probabilities) {
         scores.add(item, keys, probabilities, keys.length);
@@ -72,7 +74,7 @@ class PathScoresTest {
     void withNoDecayAndFewPathsTheScoresAreTheSumsOfProbabilities() {
         Fuzz.forAll("path score sums", 100, random -> {
             int capacity = random.nextInt(1, 8);
-            PathScores scores = new PathScores(new Lattice(8, 2), 3, capacity, 1);
+            PathScores scores = new PathScores(new LatticeShape(8, 2), 3, capacity, 1);
             List<TreeMap<Long, Double>> sums = List.of(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
             // Each item draws its paths from its own S paths, so none is ever dropped.
             for (int sample = 0; sample < 30; sample++) {
