@@ -1,5 +1,7 @@
 package dev.arbor.lattice;
 
+import dev.arbor.search.SearchResult;
+
 import dev.arbor.search.TopK;
 
 /**
@@ -50,7 +52,7 @@ public final class ItemCollector {
      * into {@code result}, best first; equal scores rank the smaller ordinal first.
      */
     public <U> void rerank(LatticeContext<U> ctx, Reranker<? super U> reranker, int[] candidates, int count, int k,
-                           TopItems result) {
+                           SearchResult result) {
         if (count < 0 || count > candidates.length) {
             throw new IllegalArgumentException("count must be in [0, " + candidates.length + "], got " + count);
         }

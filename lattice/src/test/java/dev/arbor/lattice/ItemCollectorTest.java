@@ -1,5 +1,7 @@
 package dev.arbor.lattice;
 
+import dev.arbor.search.SearchResult;
+
 import dev.arbor.format.LatticeShape;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -85,7 +87,7 @@ class ItemCollectorTest {
                 out[i] = -(items[i] - 5) * (items[i] - 5);
             }
         };
-        TopItems top = new TopItems(5);
+        SearchResult top = new SearchResult(5);
         collector.rerank(ctx, closeToFive, candidates, candidates.length, 5, top);
         assertEquals(5, top.count());
         int[] ordinals = IntStream.range(0, top.count()).map(top::ordinal).toArray();
@@ -109,7 +111,7 @@ class ItemCollectorTest {
         assertTrue(e.getMessage().contains("cap must be in [1, 2]"), e.getMessage());
         Reranker<Object> none = (user, items, count, out) -> { };
         e = assertThrows(IllegalArgumentException.class,
-                () -> collector.rerank(ctx, none, new int[3], 3, 4, new TopItems(3)));
+                () -> collector.rerank(ctx, none, new int[3], 3, 4, new SearchResult(3)));
         assertTrue(e.getMessage().contains("holds 3 items, k is 4"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ctx.excludeOrdinal(-1));
         assertTrue(e.getMessage().contains("-1"), e.getMessage());

@@ -1,5 +1,7 @@
 package dev.arbor.lattice;
 
+import dev.arbor.search.SearchResult;
+
 import dev.arbor.format.LatticeShape;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +36,7 @@ class LatticeAllocationTest {
         };
         TopPaths paths = new TopPaths(20);
         int[] candidates = new int[50];
-        TopItems top = new TopItems(10);
+        SearchResult top = new SearchResult(10);
         long[] query = {0};
         Runnable search = () -> {
             ctx.reset().excludeOrdinal((int) (query[0] % 3000));

@@ -36,11 +36,13 @@ public final class SearchResult {
         return scores[check(rank)];
     }
 
-    void clear() {
+    /** Empties the buffer; for a searcher filling it (the tree's here, the lattice's in {@code lattice}). */
+    public void clear() {
         count = 0;
     }
 
-    void add(int ordinal, long itemId, float score) {
+    /** Appends the next-best item; for a searcher filling it, which adds items best first and at most capacity. */
+    public void add(int ordinal, long itemId, float score) {
         ordinals[count] = ordinal;
         itemIds[count] = itemId;
         scores[count] = score;
