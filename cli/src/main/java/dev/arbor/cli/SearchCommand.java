@@ -1,6 +1,14 @@
 package dev.arbor.cli;
 
+import dev.arbor.format.SegmentFormat;
+import dev.arbor.lattice.ItemCollector;
+import dev.arbor.lattice.LatticeContext;
+import dev.arbor.lattice.LatticeModelScorer;
+import dev.arbor.lattice.LatticeSearcher;
+import dev.arbor.lattice.TopPaths;
 import dev.arbor.reader.IndexDirectory;
+import dev.arbor.reader.LatticeSegment;
+import dev.arbor.scorer.Kernels;
 import dev.arbor.reader.TreeSegment;
 import dev.arbor.search.BeamSearcher;
 import dev.arbor.search.SearchContext;
@@ -12,7 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "search", description = "Top-K items for a history of item ids, by beam search (or --brute-force).")
+@Command(name = "search", description = "Top-K items for a history of item ids, by beam search (or --brute-force) over a"
+        + " tree, or over a path lattice's paths with reranking.")
 final class SearchCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -38,6 +47,9 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--no-verify", description = "Skip the full checksum pass at open (fast open for large segments).")
     boolean noVerify;
 
+    /** Candidates collected from the top paths for each result the reranker returns. */
+    private static final int CANDIDATES_PER_RESULT = 10;
+
     @Override
     public Integer call() throws Exception {
         if (k < 1 || k > 1_000_000) {
@@ -48,6 +60,9 @@ final class SearchCommand implements Callable<Integer> {
         }
         long[] ids = CliSupport.parseIds("--history", history);
         var out = spec.commandLine().getOut();
+        if (IndexDirectory.kind(dir) == SegmentFormat.INDEX_KIND_PATH_LATTICE) {
+            return searchLattice(ids, out);
+        }
         long t0 = System.nanoTime();
         try (TreeSegment s = noVerify ? IndexDirectory.openLatest(dir) : IndexDirectory.openLatestVerified(dir)) {
             long t1 = System.nanoTime();
@@ -73,6 +88,51 @@ final class SearchCommand implements Callable<Integer> {
             out.printf("%d results; %s scored %,d nodes (the index holds %,d items) in %.2f ms (cold, first query); open%s %.1f ms%n",
                     result.count(), bruteForce ? "brute force" : "beam " + beam, ctx.scoredNodes(), s.itemCount(),
                     (t3 - t2) / 1e6, noVerify ? "" : " + verify", (t1 - t0) / 1e6);
+        }
+        return 0;
+    }
+
+    /**
+     * Deep Retrieval: the top {@code --beam} paths by beam search over the lattice, their items collected (each once,
+     * the history excluded unless kept) up to {@link #CANDIDATES_PER_RESULT} per result, reranked to the top k.
+     */
+    private int searchLattice(long[] ids, java.io.PrintWriter out) throws java.io.IOException {
+        if (bruteForce) {
+            throw new IllegalArgumentException("--brute-force scores every item of a tree; a path lattice is searched by"
+                    + " its paths only");
+        }
+        long t0 = System.nanoTime();
+        try (LatticeSegment s = noVerify ? IndexDirectory.openLatestLattice(dir) : IndexDirectory.openLatestLatticeVerified(dir)) {
+            long t1 = System.nanoTime();
+            LatticeModelScorer scorer = s.scorer(Kernels.best());
+            LatticeSearcher<LatticeModelScorer.User> searcher = new LatticeSearcher<>(scorer);
+            LatticeContext<LatticeModelScorer.User> ctx = searcher.newContext();
+            int[] history = new int[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                history[i] = s.ordinalOf(ids[i]);
+                if (history[i] < 0) {
+                    throw new IllegalArgumentException("unknown item id " + ids[i] + " in --history: not in " + s.directory());
+                }
+                if (!keepHistory) {
+                    ctx.excludeOrdinal(history[i]);
+                }
+            }
+            long t2 = System.nanoTime();
+            scorer.prepare(ctx.user(), history, history.length);
+            TopPaths paths = new TopPaths(beam);
+            searcher.search(ctx, beam, beam, paths);
+            int[] candidates = new int[Math.max(k, CANDIDATES_PER_RESULT * k)];
+            int count = new ItemCollector(s).collect(ctx, paths, candidates.length, candidates);
+            SearchResult result = new SearchResult(k);
+            new ItemCollector(s).rerank(ctx, scorer, candidates, count, Math.min(k, count), result);
+            long t3 = System.nanoTime();
+            out.printf("%-5s %-20s %s%n", "rank", "item", "rerank score");
+            for (int i = 0; i < result.count(); i++) {
+                out.printf("%-5d %-20d %.5f%n", i + 1, result.itemId(i), result.score(i));
+            }
+            out.printf("%d results; beam %d over a %d x %d lattice gave %d paths and %,d candidates (the index holds %,d"
+                    + " items) in %.2f ms (cold, first query); open%s %.1f ms%n", result.count(), beam, s.k(), s.depth(),
+                    paths.count(), count, s.itemCount(), (t3 - t2) / 1e6, noVerify ? "" : " + verify", (t1 - t0) / 1e6);
         }
         return 0;
     }

@@ -10,6 +10,11 @@ import dev.arbor.format.LatticeIndex;
 import dev.arbor.format.LatticeShape;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.TensorSpec;
+import dev.arbor.format.LatticeWeights;
+import dev.arbor.lattice.LatticeModelScorer;
+import dev.arbor.lattice.PathItems;
+import dev.arbor.scorer.Kernels;
+import java.nio.ByteOrder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -36,7 +41,7 @@ import java.util.function.Consumer;
  * {@link CorruptSegmentException}, never a read out of bounds. The accessors allocate nothing. Thread-safe for reads;
  * {@link #close()} unmaps deterministically, after which any access fails instead of touching freed memory.
  */
-public final class LatticeSegment implements MappedSegment {
+public final class LatticeSegment implements MappedSegment, PathItems {
     private static final ValueLayout.OfInt INT = FramedFile.INT;
     private static final ValueLayout.OfLong LONG = FramedFile.LONG;
 
@@ -534,5 +539,33 @@ public final class LatticeSegment implements MappedSegment {
     @Override
     public void close() {
         arena.close();
+    }
+
+    /** The items of path {@code pathKey}, as {@link PathItems} asks: a binary search and a copy from the mapping. */
+    @Override
+    public int items(long pathKey, int[] out) {
+        long range = pathRange(pathKey);
+        if (range < 0) {
+            return 0;
+        }
+        int start = rangeStart(range), size = rangeEnd(range) - start;
+        for (int i = 0; i < Math.min(size, out.length); i++) {
+            out[i] = pathItem(start + i);
+        }
+        return size;
+    }
+
+    /**
+     * The segment's model ready to search and rerank: its tensors copied to the heap, where the kernels are fastest,
+     * and the item and rerank embeddings read from the mapping.
+     */
+    public LatticeModelScorer scorer(Kernels kernels) {
+        LatticeArchitecture arch = architecture();
+        List<TensorSpec> specs = arch.tensors();
+        float[][] tensors = new float[specs.size()][];
+        for (int t = 0; t < tensors.length; t++) {
+            tensors[t] = tensor(t).toArray(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN));
+        }
+        return new LatticeModelScorer(new LatticeWeights(arch, tensors), itemEmbeddings(), rerankEmbeddings(), kernels);
     }
 }
