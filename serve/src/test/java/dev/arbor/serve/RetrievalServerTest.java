@@ -93,6 +93,12 @@ class RetrievalServerTest {
         return ids.stream().mapToLong(Long::longValue).toArray();
     }
 
+    /** A metric without labels, as {@code /metrics} renders it. */
+    private static long metric(RetrievalServer s, String name) {
+        return s.metrics().render().lines().filter(l -> l.startsWith(name + " "))
+                .mapToLong(l -> Long.parseLong(l.substring(name.length() + 1))).findFirst().orElseThrow();
+    }
+
     private static long field(String json, String name) {
         Matcher m = Pattern.compile("\"" + name + "\":(-?\\d+)").matcher(json);
         assertTrue(m.find(), name + " in " + json);
@@ -395,6 +401,31 @@ class RetrievalServerTest {
                 + " \"beam\": 10000}", null);
         assertEquals(503, r.statusCode(), r.body());
         assertTrue(r.body().contains("timed out"), r.body());
+    }
+
+    @Test
+    void aLatticePublishedIntoTheDirectoryIsRefusedAndTheTreeStaysInService() throws Exception {
+        RetrievalServer s = serve(1000);
+        var arch = new dev.arbor.format.LatticeArchitecture(new dev.arbor.format.LatticeShape(4, 2), 4,
+                dev.arbor.format.BehaviourWindows.sizes(), new int[] {8}, new int[] {8});
+        int items = 10;
+        int[] paths = new int[items * 2];
+        for (int i = 0; i < items; i++) {
+            paths[2 * i] = i % 4;
+            paths[2 * i + 1] = i / 4;
+        }
+        long[] ids = java.util.stream.LongStream.range(0, items).map(i -> 500 + i).toArray();
+        SegmentWriter.write(dir.resolve("index"), new dev.arbor.format.LatticeIndex(
+                dev.arbor.format.LatticeWeights.gaussian(arch, 0.1, 1), 1, ids, paths, new float[items * 4],
+                new float[items * 4], java.util.Map.of()));
+        long t = System.nanoTime();
+        while (metric(s, "arbor_segment_refresh_failures_total") == 0 && System.nanoTime() - t < 10e9) {
+            Thread.sleep(20);
+        }
+        String metrics = s.metrics().render();
+        assertTrue(metric(s, "arbor_segment_refresh_failures_total") >= 1, metrics);
+        assertEquals(1, s.generation(), "the tree stays in service");
+        assertEquals(200, post(s, "/v1/retrieve", "{\"history\": [" + SyntheticIndex.itemId(3) + "]}", null).statusCode());
     }
 
     @Test
