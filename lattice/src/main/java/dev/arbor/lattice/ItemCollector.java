@@ -1,7 +1,6 @@
 package dev.arbor.lattice;
 
 import dev.arbor.search.SearchResult;
-
 import dev.arbor.search.TopK;
 
 /**

@@ -152,18 +152,18 @@ public final class LatticeModelScorer implements LayerScorer<LatticeModelScorer.
         }
         for (int d = 0; d < depth; d++) {
             System.arraycopy(b[d][0], 0, user.userPart[d], 0, hidden[0]);
-            kernels.gemv(w[d][0], arch.layerInput(d), 0, hidden[0], userWidth, user.u, 0, user.userPart[d], 0);
+            multiplyAdd(w[d][0], arch.layerInput(d), hidden[0], userWidth, user.u, user.userPart[d]);
         }
         float[] x = user.u;
         for (int i = 0; i < rerankHidden.length; i++) {
             float[] y = user.rerankHidden[i];
             System.arraycopy(rb[i], 0, y, 0, y.length);
-            kernels.gemv(rw[i], x.length, 0, y.length, x.length, x, 0, y, 0);
+            multiplyAdd(rw[i], x.length, y.length, x.length, x, y);
             prelu(y, 0, ralpha[i], y.length, 1);
             x = y;
         }
         System.arraycopy(routB, 0, user.rerankVector, 0, dim);
-        kernels.gemv(routW, x.length, 0, dim, x.length, x, 0, user.rerankVector, 0);
+        multiplyAdd(routW, x.length, dim, x.length, x, user.rerankVector);
     }
 
     @Override
@@ -237,6 +237,20 @@ public final class LatticeModelScorer implements LayerScorer<LatticeModelScorer.
                 s += user.rerankVector[t] * rerankEmbeddings.getAtIndex(FLOAT, row + t);
             }
             out[i] = s;
+        }
+    }
+
+    /**
+     * {@code y += W[:, 0..cols) x} for a row-major {@code W} with row stride {@code ld}. Plain loops: it runs once per
+     * user on a few thousand weights, and the kernels' vector row operations allocated 66 KB per user here.
+     */
+    private static void multiplyAdd(float[] w, int ld, int rows, int cols, float[] x, float[] y) {
+        for (int r = 0; r < rows; r++) {
+            float s = 0;
+            for (int c = 0, at = r * ld; c < cols; c++, at++) {
+                s += w[at] * x[c];
+            }
+            y[r] += s;
         }
     }
 

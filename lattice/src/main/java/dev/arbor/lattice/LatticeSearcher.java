@@ -1,7 +1,6 @@
 package dev.arbor.lattice;
 
 import dev.arbor.format.LatticeShape;
-
 import dev.arbor.search.TopK;
 
 /**

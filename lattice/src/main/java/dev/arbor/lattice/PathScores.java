@@ -1,7 +1,6 @@
 package dev.arbor.lattice;
 
 import dev.arbor.format.LatticeShape;
-
 import it.unimi.dsi.fastutil.ints.IntArrays;
 import it.unimi.dsi.fastutil.ints.IntComparator;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;

@@ -1,14 +1,12 @@
 package dev.arbor.lattice;
 
-import dev.arbor.search.SearchResult;
-
-import dev.arbor.format.LatticeShape;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arbor.format.LatticeShape;
+import dev.arbor.search.SearchResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

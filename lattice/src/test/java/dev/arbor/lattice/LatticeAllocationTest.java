@@ -1,12 +1,10 @@
 package dev.arbor.lattice;
 
-import dev.arbor.search.SearchResult;
-
-import dev.arbor.format.LatticeShape;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arbor.format.LatticeShape;
+import dev.arbor.search.SearchResult;
 import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -66,6 +64,45 @@ class LatticeAllocationTest {
         };
         assertSteadyStateAllocatesNothing("merge", merge);
         assertEquals(20, scores.candidates(0));
+    }
+
+    @Test
+    void aQueryOnTheModelAllocatesNothingAfterWarmUp() {
+        var arch = new dev.arbor.format.LatticeArchitecture(new LatticeShape(16, 3), 8,
+                dev.arbor.format.BehaviourWindows.sizes(), new int[] {32, 16}, new int[] {16});
+        int items = 1000;
+        float[] embeddings = new float[items * 8];
+        for (int i = 0; i < embeddings.length; i++) {
+            embeddings[i] = (i * 37 % 101) / 101f - 0.5f;
+        }
+        LatticeModelScorer model = new LatticeModelScorer(dev.arbor.format.LatticeWeights.gaussian(arch, 0.2, 3),
+                java.lang.foreign.MemorySegment.ofArray(embeddings), java.lang.foreign.MemorySegment.ofArray(embeddings),
+                dev.arbor.scorer.Kernels.best());
+        LatticeSearcher<LatticeModelScorer.User> searcher = new LatticeSearcher<>(model);
+        LatticeContext<LatticeModelScorer.User> ctx = searcher.newContext();
+        Object[] entries = new Object[2 * 4096];
+        for (int key = 0; key < 4096; key++) {
+            entries[2 * key] = key;
+            entries[2 * key + 1] = new int[] {key % items, (key * 7) % items};
+        }
+        ItemCollector collector = new ItemCollector(new MapPathItems(entries));
+        TopPaths paths = new TopPaths(50);
+        int[] history = new int[30], candidates = new int[100];
+        SearchResult top = new SearchResult(10);
+        long[] query = {0};
+        // What arbor search does per query: prepare the user, beam over the paths, collect and rerank.
+        Runnable search = () -> {
+            for (int i = 0; i < history.length; i++) {
+                history[i] = (int) ((query[0] * 13 + i * 17) % items);
+            }
+            query[0]++;
+            model.prepare(ctx.reset().user(), history, history.length);
+            searcher.search(ctx, 50, 50, paths);
+            int n = collector.collect(ctx, paths, 100, candidates);
+            collector.rerank(ctx, model, candidates, n, 10, top);
+        };
+        assertSteadyStateAllocatesNothing("model query", search);
+        assertEquals(10, top.count());
     }
 
     private static void assertSteadyStateAllocatesNothing(String what, Runnable call) {

@@ -1,11 +1,10 @@
 package dev.arbor.lattice;
 
-import dev.arbor.format.LatticeShape;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arbor.format.LatticeShape;
 import dev.arbor.testkit.Fuzz;
 import java.util.List;
 import java.util.TreeMap;
