@@ -4,7 +4,6 @@ import dev.arbor.bench.harness.BenchConfig;
 import dev.arbor.bench.harness.BenchHarness;
 import dev.arbor.bench.harness.BenchResults;
 import dev.arbor.format.ModelKind;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,9 +74,9 @@ final class BenchCommand implements Callable<Integer> {
         for (String m : models.split(",")) {
             kinds.add(CliSupport.modelKind(m.trim()));
         }
-        BenchConfig config = new BenchConfig(counts("--sizes", sizes), kinds, counts("--beams", beams), k, branching, innerNoise, queries,
-                recallQueries, seconds, counts("--threads", threads), counts("--level-sizes", levelSizes),
-                counts("--ort-threads", ortThreads), levels, indexDir, out);
+        BenchConfig config = new BenchConfig(CliSupport.counts("--sizes", sizes), kinds, CliSupport.counts("--beams", beams), k, branching, innerNoise, queries,
+                recallQueries, seconds, CliSupport.counts("--threads", threads), CliSupport.counts("--level-sizes", levelSizes),
+                CliSupport.counts("--ort-threads", ortThreads), levels, indexDir, out);
         BenchResults results = BenchHarness.run(config, spec.commandLine().getErr());
         var o = spec.commandLine().getOut();
         o.print(BenchHarness.tables(results));
@@ -85,18 +84,5 @@ final class BenchCommand implements Callable<Integer> {
         o.println("environment " + results.environment());
         results.files().forEach(f -> o.println("wrote " + f));
         return 0;
-    }
-
-    /** "1e5,100000,4e6" into whole numbers, naming the bad element. */
-    private static List<Integer> counts(String option, String text) {
-        List<Integer> values = new ArrayList<>();
-        for (String part : text.split(",")) {
-            try {
-                values.add(new BigDecimal(part.trim()).intValueExact());
-            } catch (ArithmeticException | NumberFormatException e) {
-                throw new IllegalArgumentException(option + ": \"" + part.trim() + "\" is not a whole number (1e5 and 100000 both work)");
-            }
-        }
-        return values;
     }
 }

@@ -1,6 +1,9 @@
 package dev.arbor.cli;
 
 import dev.arbor.format.ModelKind;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Parsing helpers shared by commands. */
 final class CliSupport {
@@ -46,5 +49,18 @@ final class CliSupport {
             u++;
         }
         return u == 0 ? bytes + " B" : String.format("%.1f %s", v, units[u]);
+    }
+
+    /** "1e5,100000,4e6" into whole numbers, naming the bad element. */
+    static List<Integer> counts(String option, String text) {
+        List<Integer> values = new ArrayList<>();
+        for (String part : text.split(",")) {
+            try {
+                values.add(new BigDecimal(part.trim()).intValueExact());
+            } catch (ArithmeticException | NumberFormatException e) {
+                throw new IllegalArgumentException(option + ": \"" + part.trim() + "\" is not a whole number (1e5 and 100000 both work)");
+            }
+        }
+        return values;
     }
 }

@@ -2,12 +2,7 @@ package dev.arbor.cli;
 
 import dev.arbor.reader.IndexDirectory;
 import dev.arbor.reader.TreeSegment;
-import dev.arbor.dataset.DataFormat;
 import dev.arbor.dataset.DataSplit;
-import dev.arbor.dataset.InteractionLog;
-import dev.arbor.dataset.InteractionLogs;
-import dev.arbor.dataset.ReadOptions;
-import dev.arbor.dataset.SplitOptions;
 import dev.arbor.eval.BaselineTuning;
 import dev.arbor.eval.Evaluator;
 import dev.arbor.eval.Histories;
@@ -15,7 +10,6 @@ import dev.arbor.eval.ItemCf;
 import dev.arbor.eval.TwoTower;
 import dev.arbor.eval.TwoTowerOptions;
 import dev.arbor.eval.SegmentQuality;
-import dev.arbor.jobs.TrainJob;
 import dev.arbor.progress.ProgressListener;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -55,13 +49,9 @@ final class EvalCommand implements Callable<Integer> {
         ConsoleProgress progress = ConsoleProgress.onStderr();
         try (TreeSegment segment = IndexDirectory.openLatestVerified(dir)) {
             Map<String, String> p = segment.properties();
-            Path path = data != null ? data : Path.of(required(p, TrainJob.SOURCE_PATH));
-            DataFormat format = DataFormat.fromId(required(p, TrainJob.SOURCE_FORMAT));
-            InteractionLog log = InteractionLogs.read(path, format, ReadOptions.DEFAULTS, progress);
-            checkSameItems(segment, log);
-            SplitOptions split = new SplitOptions(Long.parseLong(required(p, TrainJob.SPLIT_SEED)),
-                    Integer.parseInt(required(p, TrainJob.SPLIT_VALIDATION)), Integer.parseInt(required(p, TrainJob.SPLIT_TEST)));
-            DataSplit dataSplit = DataSplit.of(log, split);
+            SegmentSplit trained = SegmentSplit.of(segment, dir, data, progress);
+            Path path = trained.data();
+            DataSplit dataSplit = trained.split();
             out.printf("%s: %s tree, %s; %,d test users of %s%n", dir, p.getOrDefault("tree", "?"), segment.architecture(),
                     dataSplit.test().size(), path);
             QualityPrinter printer = new QualityPrinter(out, DEFAULT_KS);
@@ -109,29 +99,6 @@ final class EvalCommand implements Callable<Integer> {
                 printer.row("Product DNN (two-tower), tuned on validation (" + tuned.settings() + ")", "",
                         String.format(Locale.ROOT, "tune %.1f s", (System.nanoTime() - t) / 1e9),
                         evaluator.evaluate(tuned.recommender(), split.test()));
-            }
-        }
-    }
-
-    private String required(Map<String, String> p, String key) {
-        String v = p.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException(dir + ": the segment has no property " + key
-                    + " (was it written by arbor train?)");
-        }
-        return v;
-    }
-
-    private static void checkSameItems(TreeSegment segment, InteractionLog log) {
-        long[] ids = log.itemIds();
-        if (ids.length != segment.itemCount()) {
-            throw new IllegalArgumentException("the data has " + ids.length + " items, the segment " + segment.itemCount()
-                    + ": not the data it was trained on");
-        }
-        for (int i = 0; i < ids.length; i++) {
-            if (segment.itemId(i) != ids[i]) {
-                throw new IllegalArgumentException("item ordinal " + i + " is id " + ids[i] + " in the data but "
-                        + segment.itemId(i) + " in the segment: not the data it was trained on");
             }
         }
     }

@@ -74,6 +74,17 @@ class CliTest {
         assertEquals(0, search.code(), search.err());
         assertTrue(search.out().contains("5 results"), search.out());
         assertEquals(0, arbor("check", index.toString()).code());
+
+        Path compared = dir.resolve("compare");
+        Run compare = arbor("compare-hnsw", "TDM=" + index, "-k", "10", "--beams", "20", "--ef", "10,40", "--degree", "8",
+                "--construction-beam", "16", "-o", compared.toString());
+        assertEquals(0, compare.code(), compare.err());
+        assertTrue(compare.out().contains("| TDM | beam 20 |") && compare.out().contains("| two-tower + HNSW | efSearch 40 |")
+                && compare.out().contains("| two-tower | exact (all items) |"), compare.out());
+        assertTrue(Files.size(compared.resolve("recall-vs-latency.png")) > 0);
+        Run missing = arbor("compare-hnsw", dir.resolve("nowhere").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains(dir.resolve("nowhere") + ": no such directory"), missing.err());
     }
 
     @Test

@@ -122,6 +122,25 @@ final class Plots {
         return rows.stream().collect(Collectors.groupingBy(key, LinkedHashMap::new, Collectors.toList()));
     }
 
+    /** One series per index, its points the search settings (labelled), recall against p50 latency (log). */
+    static Path recallVsLatency(String title, String recallTitle, Map<String, List<HnswComparison.Point>> series,
+            Path file) throws IOException {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle("p50 latency per query (ms, log)").yAxisTitle(recallTitle).build();
+        logAxes(chart, true, false);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        for (Map.Entry<String, List<HnswComparison.Point>> e : series.entrySet()) {
+            List<HnswComparison.Point> points = e.getValue();
+            chart.addSeries(e.getKey(), points.stream().map(HnswComparison.Point::p50Ms).toList(),
+                    points.stream().map(HnswComparison.Point::recall).toList());
+            for (HnswComparison.Point p : points) {
+                chart.addAnnotation(new AnnotationText("  " + p.setting().replaceAll("[^0-9]", ""), p.p50Ms(),
+                        p.recall(), false));
+            }
+        }
+        return save(chart, file);
+    }
+
     /** One series per training round: its validation score after each epoch. */
     static Path validationCurve(String title, String metric, Map<String, List<Double>> rounds, Path file)
             throws IOException {
