@@ -62,6 +62,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Run the level-scoring peers on the first size's index (default: on; --no-levels skips them).")
     boolean levels;
 
+    @Option(names = "--hnsw", description = "Also search the same items' vectors in an HNSW graph (jvector) at these efSearch beams,"
+            + " each against its exact inner-product top K (default: none).")
+    String hnsw;
+
     @Option(names = "--index-dir", defaultValue = "work/bench-indexes", description = "Synthetic indexes, written once (default: ${DEFAULT-VALUE}).")
     Path indexDir;
 
@@ -76,7 +80,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         BenchConfig config = new BenchConfig(CliSupport.counts("--sizes", sizes), kinds, CliSupport.counts("--beams", beams), k, branching, innerNoise, queries,
                 recallQueries, seconds, CliSupport.counts("--threads", threads), CliSupport.counts("--level-sizes", levelSizes),
-                CliSupport.counts("--ort-threads", ortThreads), levels, indexDir, out);
+                CliSupport.counts("--ort-threads", ortThreads), levels, indexDir, out,
+                hnsw == null ? List.of() : CliSupport.counts("--hnsw", hnsw));
         BenchResults results = BenchHarness.run(config, spec.commandLine().getErr());
         var o = spec.commandLine().getOut();
         o.print(BenchHarness.tables(results));

@@ -22,10 +22,12 @@ import java.util.List;
  * @param levelPeers    whether to run the level-scoring peers (on the first size's index)
  * @param indexDir      where the synthetic indexes are written once and reused
  * @param outDir        where CSV, JSON and PNG files go
+ * @param hnswBeams     search beams (efSearch) of the HNSW rows over the same items' vectors; empty for none
  */
 public record BenchConfig(List<Integer> sizes, List<ModelKind> models, List<Integer> beams, int k, int branching,
                           double innerNoise, int queries, int recallQueries, double seconds, List<Integer> threads, List<Integer> levelSizes,
-                          List<Integer> ortThreads, boolean levelPeers, Path indexDir, Path outDir) {
+                          List<Integer> ortThreads, boolean levelPeers, Path indexDir, Path outDir,
+                          List<Integer> hnswBeams) {
 
     public BenchConfig {
         sizes = List.copyOf(sizes);
@@ -34,6 +36,7 @@ public record BenchConfig(List<Integer> sizes, List<ModelKind> models, List<Inte
         threads = List.copyOf(threads);
         levelSizes = List.copyOf(levelSizes);
         ortThreads = List.copyOf(ortThreads);
+        hnswBeams = List.copyOf(hnswBeams);
         check(!sizes.isEmpty() && sizes.stream().allMatch(s -> s >= 2 && s <= 100_000_000), "sizes must be in [2, 1e8]");
         check(!models.isEmpty(), "at least one model is needed");
         check(!beams.isEmpty() && beams.stream().allMatch(b -> b >= 1), "beams must be >= 1");
@@ -45,6 +48,7 @@ public record BenchConfig(List<Integer> sizes, List<ModelKind> models, List<Inte
         check(seconds > 0, "seconds per cell must be > 0, got " + seconds);
         check(!threads.isEmpty() && threads.stream().allMatch(t -> t >= 1 && t <= 256), "threads must be in [1, 256]");
         check(levelSizes.stream().allMatch(c -> c >= 1), "level sizes must be >= 1");
+        check(hnswBeams.stream().allMatch(b -> b >= 1), "HNSW beams must be >= 1");
         check(ortThreads.stream().allMatch(t -> t >= 1 && t <= 256), "ONNX Runtime threads must be in [1, 256]");
         check(!levelPeers || (!levelSizes.isEmpty() && !ortThreads.isEmpty()), "level peers need level sizes and ORT threads");
         int firstSize = sizes.getFirst();

@@ -61,6 +61,10 @@ public final class BenchHarness {
                     long[][] truth = GroundTruth.of(segment, w.histories(), recallQueries, config.k(), bruteForceThreads,
                             w.directory().resolve("bruteforce-k" + config.k() + ".bin"), progress);
                     search.addAll(SearchBench.run(config, model, segment, w.histories(), truth, progress));
+                    // The graph indexes the items' vectors, not the model: once per size is enough.
+                    if (!config.hnswBeams().isEmpty() && kind == config.models().getFirst()) {
+                        search.addAll(HnswSearchBench.run(config, segment, w.histories(), recallQueries, progress));
+                    }
                     if (config.levelPeers() && items == config.sizes().getFirst()) {
                         levels.addAll(LevelPeers.run(config, model, segment, w.histories(), progress));
                     }

@@ -24,15 +24,20 @@ class BenchHarnessTest {
     @Test
     void smallRunWritesCsvJsonAndPng(@TempDir Path dir) throws Exception {
         BenchConfig config = new BenchConfig(List.of(3000), List.of(ModelKind.ATTENTION_DNN), List.of(40), 20, 2, 0, 8, 4, 0.05,
-                List.of(1, 2), List.of(64), List.of(1, 2), true, dir.resolve("indexes"), dir.resolve("out"));
+                List.of(1, 2), List.of(64), List.of(1, 2), true, dir.resolve("indexes"), dir.resolve("out"), List.of(40));
         StringWriter progress = new StringWriter();
         BenchResults results = BenchHarness.run(config, new PrintWriter(progress, true));
 
-        assertEquals(2, results.search().size(), "one row per thread count");
+        assertEquals(4, results.search().size(), "one row per thread count, for the tree and for HNSW");
         for (SearchRow r : results.search()) {
             assertTrue(r.recall() >= 0 && r.recall() <= 1 && r.samples() >= Timing.MIN_SAMPLES && r.qps() > 0, r.toString());
-            assertTrue(r.p50Ms() <= r.p99Ms() && r.p99Ms() <= r.p999Ms() && r.scoredNodes() > 0, r.toString());
-            assertTrue(r.rearrangedMflop() < r.naiveMflop(), "the rearranged scorer does less work: " + r);
+            assertTrue(r.p50Ms() <= r.p99Ms() && r.p99Ms() <= r.p999Ms(), r.toString());
+            if (r.model().equals(HnswSearchBench.MODEL)) {
+                assertTrue(r.recall() > 0.5, "a graph search at efSearch 40 over 3,000 vectors finds most of the top 20: " + r);
+            } else {
+                assertTrue(r.scoredNodes() > 0 && r.rearrangedMflop() < r.naiveMflop(),
+                        "the rearranged scorer does less work: " + r);
+            }
         }
         List<String> peers = results.levels().stream().map(r -> r.peer() + "/" + r.threads()).toList();
         assertEquals(List.of("onnxruntime/1", "onnxruntime/2", "arbor-" + dev.arbor.scorer.Kernels.best().name() + "/1",
@@ -44,7 +49,7 @@ class BenchHarnessTest {
 
         Path out = dir.resolve("out");
         List<String> search = Files.readAllLines(out.resolve("search.csv"));
-        assertEquals(3, search.size());
+        assertEquals(5, search.size());
         assertTrue(search.getFirst().startsWith("items,model,beam,k,threads,samples,mean_ms,p50_ms,p99_ms,p999_ms,qps,recall"),
                 search.getFirst());
         assertEquals(6, Files.readAllLines(out.resolve("levels.csv")).size());
