@@ -7,6 +7,7 @@ import dev.arbor.format.LatticeArchitecture;
 import dev.arbor.format.LatticeShape;
 import dev.arbor.format.LatticeWeights;
 import dev.arbor.scorer.Kernels;
+import dev.arbor.scorer.ScalarKernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -110,7 +111,7 @@ class LatticeModelScorerTest {
 
     @Test
     void batchedLayersEqualTheReferenceForEveryKernelProvider() {
-        for (Kernels kernels : new Kernels[] {Kernels.best(), Kernels.shortRows()}) {
+        for (Kernels kernels : new Kernels[] {Kernels.best(), new ScalarKernels()}) {
             LatticeModelScorer scorer = scorer(kernels);
             LatticeModelScorer.User user = scorer.newUser();
             SplittableRandom r = new SplittableRandom(5);

@@ -30,7 +30,7 @@ import java.util.Arrays;
  */
 final class ForwardBackward {
 
-    private static final Kernels K = Kernels.shortRows();
+    private static final Kernels K = Kernels.best();
     /** Candidates per chunk of a group, as in the scorer: a chunk's buffers stay in L1/L2. */
     private static final int CHUNK = 128;
     /**

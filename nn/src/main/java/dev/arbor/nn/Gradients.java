@@ -7,7 +7,7 @@ import java.util.Arrays;
 /** Loss gradients for every parameter tensor of a {@link TrainableModel} and for the embedding rows touched. */
 final class Gradients {
 
-    private static final Kernels K = Kernels.shortRows();
+    private static final Kernels K = Kernels.best();
 
     /** Same shapes and order as {@link TrainableModel#parameter(int)}. */
     final float[][] dense;

@@ -20,7 +20,7 @@ import java.util.Arrays;
  */
 public final class MinibatchTrainer implements AutoCloseable {
 
-    private static final Kernels K = Kernels.shortRows();
+    private static final Kernels K = Kernels.best();
 
     private final TrainableModel model;
     private final AdamConfig adam;

@@ -12,7 +12,7 @@ import java.util.Arrays;
  */
 final class RowGradients {
 
-    private static final Kernels K = Kernels.shortRows();
+    private static final Kernels K = Kernels.best();
 
     private final int dim;
     private final Int2IntOpenHashMap slotOfRow = new Int2IntOpenHashMap();

@@ -13,8 +13,7 @@ package dev.arbor.scorer;
  * with its backward pass.
  *
  * <p>Two implementations: {@link ScalarKernels} (plain Java, always available) and a Vector API one,
- * chosen by {@link #best()} when {@code jdk.incubator.vector} is present. {@link #shortRows()} is the same
- * choice with the row operations on 256-bit vectors, for the trainable network's short rows. Dot products
+ * chosen by {@link #best()} when {@code jdk.incubator.vector} is present. Dot products
  * use the Vector API because C2 does not vectorise floating-point reductions on its own (it must keep the
  * sequential summation order); the lane reduction in turn may add the lanes in a different order before
  * and after the JIT compiles it, so where results must not depend on timing, {@link #orderedDot} is the
@@ -116,14 +115,5 @@ public interface Kernels {
     /** The Vector API kernels when {@code jdk.incubator.vector} is loaded, else the scalar ones. */
     static Kernels best() {
         return KernelsHolder.BEST;
-    }
-
-    /**
-     * As {@link #best()}, with the row operations ({@link #dot}, {@link #axpy}, {@link #gemv},
-     * {@link #gemvTransposed}, {@link #outer}) on 256-bit vectors rather than the preferred width: for rows of
-     * a few dozen floats, such as the trainable network's. The GEMMs are the same as {@link #best()}'s.
-     */
-    static Kernels shortRows() {
-        return KernelsHolder.SHORT_ROWS;
     }
 }

@@ -13,12 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  * that tile rather than share it: the accumulators must stay in registers, and a helper returning them would box
  * them (measured: the fused backward kernel ran boxed until its epilogue was written out).
  *
- * <p>The row operations (dot, axpy and the matrix-vector products made of them) run at the preferred width,
- * or at {@link #SHORT} for {@link Kernels#shortRows()}. Each public method picks its species with a branch
- * on a final field and passes a constant to a static helper, so the JIT sees a constant species in both
- * arms (the Vector API needs one to compile to vector instructions). That relies on the helper being inlined
- * into its caller, which C2 does not always do in a large caller: training avoids the row operations in its
- * hottest loops for that reason.
+ * <p>The row operations (dot, axpy, multiplyAdd and the matrix-vector products made of them) run on {@link #ROW}
+ * vectors, one species for every caller, named in the method itself. An earlier version ran them at the preferred
+ * width for {@code best()} and at 256 bits for a second, "short rows" instance, passing the species to a shared
+ * helper: once a program used both instances (a two-tower baseline, then TDM training), the helper was compiled with
+ * a species that was no longer a constant, and every row operation ran on boxed vectors, allocating 384-640 bytes
+ * per 24-float axpy and running several times slower.
  */
 final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -30,25 +30,12 @@ final class VectorKernels implements Kernels {
     private static final VectorSpecies<Float> HALF = L >= 16 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
     private static final int HL = HALF.length();
     /**
-     * The row operations' species for short rows: 256 bits rather than the preferred width, because the
-     * trainable network's rows are short (embedding dim 24, attention unit 36, histories of up to 69 slots),
-     * so 16 lanes leave long scalar tails; on the AVX-512 machine the training code was written on, training
-     * with 512-bit vectors was about 25% slower. The scorer's GEMMs, whose rows are a level's candidates,
-     * stay at the preferred width.
+     * The row operations' species: at most 256 bits, because Arbor's rows are short (embedding dim 24, attention
+     * unit 36, histories of up to 69 slots, MLP layers of 24 to 128), and 16 lanes would leave long scalar tails; on
+     * the AVX-512 machine the training code was written on, training with 512-bit row operations was about 25%
+     * slower. The GEMMs, whose rows are a level's candidates, stay at the preferred width.
      */
-    private static final VectorSpecies<Float> SHORT = FloatVector.SPECIES_256;
-
-    private final boolean shortRows;
-
-    /** Row operations at the preferred width: {@link Kernels#best()}. */
-    VectorKernels() {
-        this(false);
-    }
-
-    /** With {@code shortRows}, row operations on {@link #SHORT} vectors: {@link Kernels#shortRows()}. */
-    VectorKernels(boolean shortRows) {
-        this.shortRows = shortRows;
-    }
+    private static final VectorSpecies<Float> ROW = L >= 8 ? FloatVector.SPECIES_256 : S;
 
     @Override
     public void gemm(float[] a, int aOff, int lda, int m, int k, float[] b, int bOff, int ldb, float[] c, int cOff,
@@ -478,17 +465,13 @@ final class VectorKernels implements Kernels {
                 dh, dh0 + 3 * lddh, dW, dAlpha, j, n, sumLanes(dw3), sumLanes(da3));
     }
 
-    /**
-     * Always on {@link #SHORT} vectors: its rows are embedding-dim long. (A species handed to a shared helper, as
-     * the row operations do, was not inlined here and ran as boxed vectors, 20x slower.)
-     */
     @Override
     public void multiplyAdd(float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] out, int oOff,
                             int length) {
         int i = 0;
-        for (int bound = SHORT.loopBound(length); i < bound; i += SHORT.length()) {
-            FloatVector.fromArray(SHORT, a, aOff + i).fma(FloatVector.fromArray(SHORT, b, bOff + i),
-                    FloatVector.fromArray(SHORT, c, cOff + i)).intoArray(out, oOff + i);
+        for (int bound = ROW.loopBound(length); i < bound; i += ROW.length()) {
+            FloatVector.fromArray(ROW, a, aOff + i).fma(FloatVector.fromArray(ROW, b, bOff + i),
+                    FloatVector.fromArray(ROW, c, cOff + i)).intoArray(out, oOff + i);
         }
         for (; i < length; i++) {
             out[oOff + i] = a[aOff + i] * b[bOff + i] + c[cOff + i];
@@ -497,21 +480,12 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int length) {
-        if (shortRows) {
-            axpy(SHORT, alpha, x, xOff, y, yOff, length);
-        } else {
-            axpy(S, alpha, x, xOff, y, yOff, length);
-        }
-    }
-
-    private static void axpy(VectorSpecies<Float> s, float alpha, float[] x, int xOff, float[] y, int yOff,
-                             int length) {
         int i = 0;
-        int bound = s.loopBound(length);
+        int bound = ROW.loopBound(length);
         if (bound > 0) {
-            FloatVector va = FloatVector.broadcast(s, alpha);
-            for (; i < bound; i += s.length()) {
-                FloatVector.fromArray(s, x, xOff + i).fma(va, FloatVector.fromArray(s, y, yOff + i))
+            FloatVector va = FloatVector.broadcast(ROW, alpha);
+            for (; i < bound; i += ROW.length()) {
+                FloatVector.fromArray(ROW, x, xOff + i).fma(va, FloatVector.fromArray(ROW, y, yOff + i))
                         .intoArray(y, yOff + i);
             }
         }
@@ -522,17 +496,13 @@ final class VectorKernels implements Kernels {
 
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int length) {
-        return shortRows ? dot(SHORT, a, aOff, b, bOff, length) : dot(S, a, aOff, b, bOff, length);
-    }
-
-    private static float dot(VectorSpecies<Float> s, float[] a, int aOff, float[] b, int bOff, int length) {
         int i = 0;
         float sum = 0f;
-        int bound = s.loopBound(length);
+        int bound = ROW.loopBound(length);
         if (bound > 0) {
-            FloatVector acc = FloatVector.zero(s);
-            for (; i < bound; i += s.length()) {
-                acc = FloatVector.fromArray(s, a, aOff + i).fma(FloatVector.fromArray(s, b, bOff + i), acc);
+            FloatVector acc = FloatVector.zero(ROW);
+            for (; i < bound; i += ROW.length()) {
+                acc = FloatVector.fromArray(ROW, a, aOff + i).fma(FloatVector.fromArray(ROW, b, bOff + i), acc);
             }
             sum = sumLanes(acc);
         }
@@ -570,50 +540,23 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void gemv(float[] w, int ld, int col0, int rows, int cols, float[] x, int xo, float[] y, int yo) {
-        if (shortRows) {
-            gemv(SHORT, w, ld, col0, rows, cols, x, xo, y, yo);
-        } else {
-            gemv(S, w, ld, col0, rows, cols, x, xo, y, yo);
-        }
-    }
-
-    private static void gemv(VectorSpecies<Float> s, float[] w, int ld, int col0, int rows, int cols, float[] x,
-                             int xo, float[] y, int yo) {
         for (int i = 0, r = col0; i < rows; i++, r += ld) {
-            y[yo + i] += dot(s, w, r, x, xo, cols);
+            y[yo + i] += dot(w, r, x, xo, cols);
         }
     }
 
     @Override
     public void gemvTransposed(float[] w, int ld, int col0, int rows, int cols, float[] dy, int dyo, float[] x,
                                int xo) {
-        if (shortRows) {
-            gemvTransposed(SHORT, w, ld, col0, rows, cols, dy, dyo, x, xo);
-        } else {
-            gemvTransposed(S, w, ld, col0, rows, cols, dy, dyo, x, xo);
-        }
-    }
-
-    private static void gemvTransposed(VectorSpecies<Float> s, float[] w, int ld, int col0, int rows, int cols,
-                                       float[] dy, int dyo, float[] x, int xo) {
         for (int i = 0, r = col0; i < rows; i++, r += ld) {
-            axpy(s, dy[dyo + i], w, r, x, xo, cols);
+            axpy(dy[dyo + i], w, r, x, xo, cols);
         }
     }
 
     @Override
     public void outer(float[] dw, int ld, int col0, int rows, int cols, float[] dy, int dyo, float[] x, int xo) {
-        if (shortRows) {
-            outer(SHORT, dw, ld, col0, rows, cols, dy, dyo, x, xo);
-        } else {
-            outer(S, dw, ld, col0, rows, cols, dy, dyo, x, xo);
-        }
-    }
-
-    private static void outer(VectorSpecies<Float> s, float[] dw, int ld, int col0, int rows, int cols, float[] dy,
-                              int dyo, float[] x, int xo) {
         for (int i = 0, r = col0; i < rows; i++, r += ld) {
-            axpy(s, dy[dyo + i], x, xo, dw, r, cols);
+            axpy(dy[dyo + i], x, xo, dw, r, cols);
         }
     }
 
@@ -665,6 +608,6 @@ final class VectorKernels implements Kernels {
 
     @Override
     public String name() {
-        return "vector-" + S.vectorBitSize() + (shortRows ? ", rows " + SHORT.vectorBitSize() : "");
+        return "vector-" + S.vectorBitSize() + (ROW != S ? ", rows " + ROW.vectorBitSize() : "");
     }
 }
