@@ -49,6 +49,10 @@ public final class OnnxImporter {
     private record Dense(OnnxGraph.Node node, String input, float[] w, float[] b, int out, int in, String form) {
     }
 
+    /** A hidden layer: its dense part and the activation after it, with that activation's slopes. */
+    private record Layer(Dense dense, OnnxGraph.Node activation, float[] slopes) {
+    }
+
     private final OnnxGraph g;
     private final ModelArchitecture index;
 
@@ -83,36 +87,12 @@ public final class OnnxImporter {
         Dense output = outputLayer(scores);
         int[] outputRows = outputRows(scores, output);
 
-        List<Dense> layers = new ArrayList<>();
-        List<float[]> slopes = new ArrayList<>();
-        List<String> activationOps = new ArrayList<>();
-        String x = output.input();
-        for (OnnxGraph.Node act = g.source(x); act != null && ACTIVATIONS.contains(act.op()); act = g.source(x)) {
-            Dense layer = dense(act.input(0));
-            if (layer == null) {
-                throw new IllegalArgumentException(act + ": its input does not come from a dense layer (Gemm, or MatMul"
-                        + " then Add, with constant weights)");
-            }
-            layers.addFirst(layer);
-            slopes.addFirst(slopes(act, layer.out()));
-            activationOps.addFirst(layer.form() + ", " + act.op());
-            x = layer.input();
-        }
-        if (layers.isEmpty()) {
-            throw new IllegalArgumentException(output.node() + ": the output layer reads no hidden layer; Arbor's models"
-                    + " have at least one (a dense layer then PRelu)");
-        }
-        for (int i = 1; i <= layers.size(); i++) {
-            Dense next = i < layers.size() ? layers.get(i) : output;
-            if (next.in() != layers.get(i - 1).out()) {
-                throw new IllegalArgumentException(next.node() + ": reads " + next.in() + " columns, but the layer before it, "
-                        + layers.get(i - 1).node() + ", gives " + layers.get(i - 1).out());
-            }
-        }
+        List<Layer> layers = hiddenLayers(output);
+        String x = layers.getFirst().dense().input();
 
         OnnxGraph.Node concat = g.source(x);
         if (concat == null || !concat.op().equals("Concat") || concat.proto().getInputCount() != 2) {
-            throw new IllegalArgumentException("the first hidden layer, " + layers.getFirst().node() + ", reads "
+            throw new IllegalArgumentException("the first hidden layer, " + layers.getFirst().dense().node() + ", reads "
                     + (concat == null ? "\"" + x + "\" directly" : concat.toString()) + "; Arbor's MLP reads a Concat"
                     + " of two operands, the pooled history and the candidate");
         }
@@ -150,7 +130,7 @@ public final class OnnxImporter {
                         + scores + "\"");
             }
         }
-        Dense first = layers.getFirst();
+        Dense first = layers.getFirst().dense();
         if (first.in() != index.mlpInput()) {
             throw new IllegalArgumentException(first.node() + ": the first hidden layer reads " + first.in()
                     + " columns, but the index's model pools " + index.windowCount() + " windows of dimension " + d
@@ -177,45 +157,72 @@ public final class OnnxImporter {
                     .collect(Collectors.joining(", ")) + ")") + "; the activation unit has one, between two dense layers");
         }
 
-        int[] hidden = layers.stream().mapToInt(Dense::out).toArray();
-        ModelWeights weights;
-        String unitText = "";
-        if (attention) {
-            OnnxGraph.Node act = activations.getFirst();
-            Dense unitIn = dense(act.input(0));
-            Dense unitOut = denseReading(act.output());
-            if (unitIn == null || unitOut == null) {
-                throw new IllegalArgumentException(act + ": the activation unit's activation must read a dense layer and"
-                        + " be read by one (Gemm, or MatMul then Add, with constant weights)");
-            }
-            if (unitIn.in() != 3 * d || unitOut.in() != unitIn.out() || unitOut.out() != 1) {
-                throw new IllegalArgumentException(unitIn.node() + " → " + act + " → " + unitOut.node() + ": the activation"
-                        + " unit maps [b; b*n; n] (3 x " + d + " = " + 3 * d + " columns) to a hidden layer and then to 1"
-                        + " weight, but these layers are " + unitIn.in() + " → " + unitIn.out() + " and " + unitOut.in()
-                        + " → " + unitOut.out());
-            }
-            weights = ModelWeights.zeros(new ModelArchitecture(ModelKind.ATTENTION_DNN, d, index.windowSizes(), unitIn.out(),
-                    hidden));
-            int[] parts = unitParts(unitIn, history, candidates);
+        Unit unit = attention ? unit(activations.getFirst(), history, candidates) : null;
+        ModelWeights weights = weights(unit, layers, candidateSlot == 0, output, outputRows);
+        int[] hidden = weights.architecture().mlpHidden();
+        String unitText = unit == null ? "" : "activation unit " + 3 * d + " → " + unit.in().out() + " → 1 ("
+                + unit.in().form() + ", " + unit.activation().op() + "); ";
+        String description = weights.architecture().kind() + ": " + unitText + "hidden " + index.mlpInput() + " → "
+                + Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining(" → ")) + " ("
+                + layers.stream().map(l -> l.dense().form() + ", " + l.activation().op()).distinct()
+                .collect(Collectors.joining("; ")) + "); score "
+                + (outputRows[1] < 0 ? "a 1-wide layer" : "column " + outputRows[0] + " - column " + outputRows[1])
+                + " of " + output.node();
+        OnnxScorer.Names names = new OnnxScorer.Names(inputs.get(history).getName(), inputs.get(mask).getName(),
+                inputs.get(candidates).getName(), scores);
+        return new Imported(weights, names, candidateBatch, description);
+    }
+
+    /** The attention-DNN's activation unit: {@code in} → {@code activation} → {@code out} over the concatenated parts. */
+    private record Unit(Dense in, OnnxGraph.Node activation, Dense out, int[] parts) {
+    }
+
+    /** The unit around its one activation {@code act}, checked against the index's dimension. */
+    private Unit unit(OnnxGraph.Node act, int history, int candidates) {
+        int d = index.embeddingDim();
+        Dense unitIn = dense(act.input(0));
+        Dense unitOut = denseReading(act.output());
+        if (unitIn == null || unitOut == null) {
+            throw new IllegalArgumentException(act + ": the activation unit's activation must read a dense layer and"
+                    + " be read by one (Gemm, or MatMul then Add, with constant weights)");
+        }
+        if (unitIn.in() != 3 * d || unitOut.in() != unitIn.out() || unitOut.out() != 1) {
+            throw new IllegalArgumentException(unitIn.node() + " → " + act + " → " + unitOut.node() + ": the activation"
+                    + " unit maps [b; b*n; n] (3 x " + d + " = " + 3 * d + " columns) to a hidden layer and then to 1"
+                    + " weight, but these layers are " + unitIn.in() + " → " + unitIn.out() + " and " + unitOut.in()
+                    + " → " + unitOut.out());
+        }
+        return new Unit(unitIn, act, unitOut, unitParts(unitIn, history, candidates));
+    }
+
+    /**
+     * The read layers in Arbor's layouts: the unit's columns in [b; b*n; n] order, the first hidden layer's in
+     * [pooled; n] order ({@code candidatesFirst}: the graph has [n; pooled]), and the output's rows so that the
+     * score is logit1 - logit0 ({@code outputRows}: the graph's positive and negative rows, -1 for none).
+     */
+    private ModelWeights weights(Unit unit, List<Layer> layers, boolean candidatesFirst, Dense output, int[] outputRows) {
+        int d = index.embeddingDim();
+        int[] hidden = layers.stream().mapToInt(l -> l.dense().out()).toArray();
+        ModelWeights weights = ModelWeights.zeros(new ModelArchitecture(unit == null ? ModelKind.MLP : ModelKind.ATTENTION_DNN,
+                d, index.windowSizes(), unit == null ? 0 : unit.in().out(), hidden));
+        if (unit != null) {
+            int a = unit.in().out();
             float[] w1 = weights.tensor("att.w1");
-            for (int r = 0; r < unitIn.out(); r++) {
+            for (int r = 0; r < a; r++) {
                 for (int k = 0; k < 3; k++) {
-                    System.arraycopy(unitIn.w(), r * 3 * d + k * d, w1, r * 3 * d + parts[k] * d, d);
+                    System.arraycopy(unit.in().w(), r * 3 * d + k * d, w1, r * 3 * d + unit.parts()[k] * d, d);
                 }
             }
-            System.arraycopy(unitIn.b(), 0, weights.tensor("att.b1"), 0, unitIn.out());
-            System.arraycopy(slopes(act, unitIn.out()), 0, weights.tensor("att.alpha"), 0, unitIn.out());
-            System.arraycopy(unitOut.w(), 0, weights.tensor("att.w2"), 0, unitIn.out());
-            weights.tensor("att.b2")[0] = unitOut.b()[0];
-            unitText = "activation unit " + 3 * d + " → " + unitIn.out() + " → 1 (" + unitIn.form() + ", " + act.op() + "); ";
-        } else {
-            weights = ModelWeights.zeros(new ModelArchitecture(ModelKind.MLP, d, index.windowSizes(), 0, hidden));
+            System.arraycopy(unit.in().b(), 0, weights.tensor("att.b1"), 0, a);
+            System.arraycopy(slopes(unit.activation(), a), 0, weights.tensor("att.alpha"), 0, a);
+            System.arraycopy(unit.out().w(), 0, weights.tensor("att.w2"), 0, a);
+            weights.tensor("att.b2")[0] = unit.out().b()[0];
         }
         int pooledWidth = index.mlpInput() - d;
         for (int i = 0; i < layers.size(); i++) {
-            Dense layer = layers.get(i);
+            Dense layer = layers.get(i).dense();
             float[] w = weights.tensor("mlp" + i + ".w");
-            if (i == 0 && candidateSlot == 0) { // [n; pooled] in the graph, [pooled; n] in Arbor's layout
+            if (i == 0 && candidatesFirst) {
                 for (int r = 0; r < layer.out(); r++) {
                     System.arraycopy(layer.w(), r * layer.in() + d, w, r * layer.in(), pooledWidth);
                     System.arraycopy(layer.w(), r * layer.in(), w, r * layer.in() + pooledWidth, d);
@@ -224,25 +231,45 @@ public final class OnnxImporter {
                 System.arraycopy(layer.w(), 0, w, 0, w.length);
             }
             System.arraycopy(layer.b(), 0, weights.tensor("mlp" + i + ".b"), 0, layer.out());
-            System.arraycopy(slopes.get(i), 0, weights.tensor("mlp" + i + ".alpha"), 0, layer.out());
+            System.arraycopy(layers.get(i).slopes(), 0, weights.tensor("mlp" + i + ".alpha"), 0, layer.out());
         }
         int h = output.in();
         float[] outW = weights.tensor("out.w"), outB = weights.tensor("out.b");
-        for (int row = 0; row < 2; row++) { // logit1 - logit0: the positive row is 1, the negative (if any) row 0
+        for (int row = 0; row < 2; row++) { // row 1 is the positive logit, row 0 the negative one (zero if none)
             int from = outputRows[1 - row];
             if (from >= 0) {
                 System.arraycopy(output.w(), from * h, outW, row * h, h);
                 outB[row] = output.b()[from];
             }
         }
-        String description = weights.architecture().kind() + ": " + unitText + "hidden " + index.mlpInput() + " → "
-                + Arrays.stream(hidden).mapToObj(Integer::toString).collect(Collectors.joining(" → ")) + " ("
-                + activationOps.stream().distinct().collect(Collectors.joining("; ")) + "); score "
-                + (outputRows[1] < 0 ? "a 1-wide layer" : "column " + outputRows[0] + " - column " + outputRows[1])
-                + " of " + output.node();
-        OnnxScorer.Names names = new OnnxScorer.Names(inputs.get(history).getName(), inputs.get(mask).getName(),
-                inputs.get(candidates).getName(), scores);
-        return new Imported(weights, names, candidateBatch, description);
+        return weights;
+    }
+
+    /** The hidden layers below {@code output}, first to last, each reading what the one before it gives. */
+    private List<Layer> hiddenLayers(Dense output) {
+        List<Layer> layers = new ArrayList<>();
+        String x = output.input();
+        for (OnnxGraph.Node act = g.source(x); act != null && ACTIVATIONS.contains(act.op()); act = g.source(x)) {
+            Dense layer = dense(act.input(0));
+            if (layer == null) {
+                throw new IllegalArgumentException(act + ": its input does not come from a dense layer (Gemm, or MatMul"
+                        + " then Add, with constant weights)");
+            }
+            layers.addFirst(new Layer(layer, act, slopes(act, layer.out())));
+            x = layer.input();
+        }
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException(output.node() + ": the output layer reads no hidden layer; Arbor's models"
+                    + " have at least one (a dense layer then PRelu)");
+        }
+        for (int i = 1; i <= layers.size(); i++) {
+            Dense previous = layers.get(i - 1).dense(), next = i < layers.size() ? layers.get(i).dense() : output;
+            if (next.in() != previous.out()) {
+                throw new IllegalArgumentException(next.node() + ": reads " + next.in() + " columns, but the layer before"
+                        + " it, " + previous.node() + ", gives " + previous.out());
+            }
+        }
+        return layers;
     }
 
     /** The dense layer whose output the score is: a 2-wide layer of which two columns are subtracted, or a 1-wide one. */
