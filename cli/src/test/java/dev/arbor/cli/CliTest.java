@@ -208,6 +208,26 @@ class CliTest {
     }
 
     @Test
+    void importOnnxPublishesTheGraphsModelAndNamesAMissingIndex() throws Exception {
+        Path index = dir.resolve("synth");
+        assertEquals(0, arbor("synth", "--items", "1000", "--model", "mlp", "-o", index.toString()).code());
+        Path attention = dir.resolve("attention");
+        assertEquals(0, arbor("synth", "--items", "500", "-o", attention.toString()).code());
+        Path file = dir.resolve("attention.onnx");
+        assertEquals(0, arbor("export-onnx", attention.toString(), "-o", file.toString()).code());
+        Run imported = arbor("import-onnx", file.toString(), "--index", index.toString(), "--check-users", "5");
+        assertEquals(0, imported.code(), imported.err());
+        assertTrue(imported.out().contains("published " + index.resolve("seg-2")) && imported.out().contains(
+                "model     ATTENTION_DNN(dim=24") && imported.out().contains("replaces  MLP(dim=24"), imported.out());
+        Run inspect = arbor("inspect", index.toString());
+        assertTrue(inspect.out().contains("import.onnx.sha256"), inspect.out());
+
+        Run missing = arbor("import-onnx", file.toString(), "--index", dir.resolve("missing").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("not an index directory"), missing.err());
+    }
+
+    @Test
     void benchRunsATinyWorkloadAndRejectsBadSizes() {
         Run bench = arbor("bench", "--sizes", "2e3", "--models", "mlp", "--beams", "20", "-k", "10", "--queries", "4",
                 "--recall-queries", "2", "--seconds", "0.02", "--threads", "1", "--level-sizes", "16", "--ort-threads", "1",

@@ -23,11 +23,24 @@ import java.util.Map;
  * (the session itself could be shared, the buffers cannot).
  */
 public final class OnnxScorer implements AutoCloseable {
+    /** The graph's input and output names: the exporter's, or those of a graph trained elsewhere. */
+    public record Names(String history, String mask, String candidates, String scores) {
+        public static final Names EXPORTED = new Names(OnnxExporter.HISTORY, OnnxExporter.MASK, OnnxExporter.CANDIDATES,
+                OnnxExporter.SCORES);
+
+        @Override
+        public String toString() {
+            return "history \"" + history + "\", mask \"" + mask + "\", candidates \"" + candidates + "\" -> scores \""
+                    + scores + "\"";
+        }
+    }
+
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
     private final int dim, historyLength;
     private final FloatBuffer history, mask;
     private final OnnxTensor historyTensor, maskTensor;
+    private final Names names;
     private final Map<String, OnnxTensor> inputs = new HashMap<>(4), outputs = new HashMap<>(2);
     private FloatBuffer candidates = floats(0), scores = floats(0);
     private OnnxTensor candidateTensor, scoreTensor;
@@ -40,9 +53,16 @@ public final class OnnxScorer implements AutoCloseable {
 
     /** Opens an exported model; {@code architecture} gives the input shapes. */
     public OnnxScorer(byte[] onnxModel, ModelArchitecture architecture, int intraOpThreads) throws OrtException {
+        this(onnxModel, architecture, Names.EXPORTED, intraOpThreads);
+    }
+
+    /** Opens a model whose inputs and output are called {@code names}; {@code architecture} gives their shapes. */
+    public OnnxScorer(byte[] onnxModel, ModelArchitecture architecture, Names names, int intraOpThreads)
+            throws OrtException {
         if (intraOpThreads < 1) {
             throw new IllegalArgumentException("intra-op threads must be >= 1, got " + intraOpThreads);
         }
+        this.names = names;
         this.dim = architecture.embeddingDim();
         this.historyLength = architecture.historyLength();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
@@ -56,8 +76,8 @@ public final class OnnxScorer implements AutoCloseable {
         mask = floats(historyLength);
         historyTensor = OnnxTensor.createTensor(env, history, new long[] {historyLength, dim});
         maskTensor = OnnxTensor.createTensor(env, mask, new long[] {historyLength});
-        inputs.put(OnnxExporter.HISTORY, historyTensor);
-        inputs.put(OnnxExporter.MASK, maskTensor);
+        inputs.put(names.history(), historyTensor);
+        inputs.put(names.mask(), maskTensor);
     }
 
     /**
@@ -96,8 +116,8 @@ public final class OnnxScorer implements AutoCloseable {
         }
         candidateTensor = OnnxTensor.createTensor(env, candidates.slice(0, count * dim), new long[] {count, dim});
         scoreTensor = OnnxTensor.createTensor(env, scores.slice(0, count), new long[] {count});
-        inputs.put(OnnxExporter.CANDIDATES, candidateTensor);
-        outputs.put(OnnxExporter.SCORES, scoreTensor);
+        inputs.put(names.candidates(), candidateTensor);
+        outputs.put(names.scores(), scoreTensor);
         batch = count;
     }
 

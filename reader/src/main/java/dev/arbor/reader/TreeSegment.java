@@ -7,8 +7,10 @@ import dev.arbor.format.ElementType;
 import dev.arbor.format.FramedFile;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
+import dev.arbor.format.ModelWeights;
 import dev.arbor.format.TensorSpec;
 import dev.arbor.format.HierarchicalHistory;
+import dev.arbor.format.TreeIndex;
 import dev.arbor.format.TreeShape;
 import dev.arbor.scorer.Kernels;
 import dev.arbor.scorer.ModelTensors;
@@ -19,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -275,6 +278,32 @@ public final class TreeSegment implements SearchableTree, MappedSegment {
     /** Whether any item lies under {@code node}. */
     public boolean nonEmpty(int node) {
         return (nonEmpty.getAtIndex(FramedFile.LONG, node >>> 6) & (1L << node)) != 0;
+    }
+
+    /**
+     * The segment copied onto the heap as the writer takes it, properties included: what a tool that changes one part
+     * of an index and republishes it starts from.
+     */
+    public TreeIndex toTreeIndex() {
+        int n = itemCount();
+        long[] ids = new long[n];
+        int[] leaves = new int[n], categories = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = itemId(i);
+            leaves[i] = leafOf(i);
+            categories[i] = categoryOf(i);
+        }
+        List<TensorSpec> specs = architecture().tensors();
+        float[][] tensors = new float[specs.size()][];
+        for (int t = 0; t < tensors.length; t++) {
+            tensors[t] = model.array(specs.get(t).name());
+        }
+        List<String> names = new ArrayList<>(categoryCount());
+        for (int c = 0; c < categoryCount(); c++) {
+            names.add(categoryName(c));
+        }
+        return new TreeIndex(shape, ids, leaves, embeddings.toArray(FramedFile.FLOAT),
+                new ModelWeights(architecture(), tensors), properties(), categories, names);
     }
 
     @Override
