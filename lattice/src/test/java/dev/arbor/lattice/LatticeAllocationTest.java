@@ -1,18 +1,14 @@
 package dev.arbor.lattice;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arbor.format.LatticeShape;
 import dev.arbor.search.SearchResult;
-import java.lang.management.ManagementFactory;
+import dev.arbor.testkit.Allocations;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class LatticeAllocationTest {
-    private static final int ROUND = 200;
-    private static final int MAX_WARM_UP_ROUNDS = 50;
-    private static final long ALLOCATION_LIMIT = 16;
 
     @Test
     void aQueryAllocatesNothingAfterWarmUp() {
@@ -43,7 +39,7 @@ class LatticeAllocationTest {
             int n = collector.collect(ctx, paths, 50, candidates);
             collector.rerank(ctx, reranker, candidates, n, 10, top);
         };
-        assertSteadyStateAllocatesNothing("query", search);
+        Allocations.assertSteadyStateAllocatesNothing("query", search);
         assertEquals(20, paths.count());
         assertEquals(10, top.count());
     }
@@ -62,7 +58,7 @@ class LatticeAllocationTest {
             searcher.search(ctx, 20, 20, paths);
             scores.add((int) (sample[0]++ % 100), paths);
         };
-        assertSteadyStateAllocatesNothing("merge", merge);
+        Allocations.assertSteadyStateAllocatesNothing("merge", merge);
         assertEquals(20, scores.candidates(0));
     }
 
@@ -101,39 +97,7 @@ class LatticeAllocationTest {
             int n = collector.collect(ctx, paths, 100, candidates);
             collector.rerank(ctx, model, candidates, n, 10, top);
         };
-        assertSteadyStateAllocatesNothing("model query", search);
+        Allocations.assertSteadyStateAllocatesNothing("model query", search);
         assertEquals(10, top.count());
-    }
-
-    private static void assertSteadyStateAllocatesNothing(String what, Runnable call) {
-        // Warm up until a round stops allocating less than the one before (the JIT may still be interpreting after a
-        // fixed count on a busy machine), within a generous bound.
-        long previous, last = Long.MAX_VALUE;
-        int warmUpRounds = 0;
-        do {
-            previous = last;
-            last = allocatedPerCall(call);
-            warmUpRounds++;
-        } while ((last < previous || last >= ALLOCATION_LIMIT) && warmUpRounds < MAX_WARM_UP_ROUNDS);
-        // A real allocation on the hot path shows in every round; a stray compilation event in one at most.
-        long steady = Long.MAX_VALUE;
-        for (int round = 0; round < 3; round++) {
-            steady = Math.min(steady, allocatedPerCall(call));
-        }
-        System.out.printf("LatticeAllocationTest: %d B per %s in the steady state, after %d warm-up rounds of %d%n",
-                steady, what, warmUpRounds, ROUND);
-        assertTrue(steady < ALLOCATION_LIMIT, "a " + what + " allocated " + steady + " bytes in the steady state (after "
-                + warmUpRounds + " warm-up rounds of " + ROUND + "; the last warm-up round allocated " + last
-                + " bytes per " + what + ")");
-    }
-
-    /** Bytes this thread allocates per call of {@code call}, averaged over one round. */
-    private static long allocatedPerCall(Runnable call) {
-        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = mx.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < ROUND; i++) {
-            call.run();
-        }
-        return (mx.getCurrentThreadAllocatedBytes() - before) / ROUND;
     }
 }

@@ -8,8 +8,8 @@ import dev.arbor.format.ModelKind;
 import dev.arbor.format.TreeIndex;
 import dev.arbor.format.TreeShape;
 import dev.arbor.synth.SyntheticIndex;
+import dev.arbor.testkit.Allocations;
 import dev.arbor.writer.SegmentWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -152,43 +152,9 @@ class BeamSearchTest {
                 ctx.reset().history(history, history.length).exclude(history[68]);
                 searcher.search(ctx, 20, 40, result);
             };
-            // Warm up until the compiled path is in use: on a busy machine the JIT may still be interpreting (and
-            // so allocating what escape analysis later removes) after a fixed count, so wait until a round stops
-            // allocating less than the one before, within a generous bound.
-            long previous, last = Long.MAX_VALUE;
-            int warmUpRounds = 0;
-            do {
-                previous = last;
-                last = allocatedPerSearch(search);
-                warmUpRounds++;
-            } while ((last < previous || last >= ALLOCATION_LIMIT) && warmUpRounds < MAX_WARM_UP_ROUNDS);
-            // The steady state: a real allocation on the hot path happens in every search, so it shows in every one of
-            // these rounds; a stray compilation event shows in one at most.
-            long steady = Long.MAX_VALUE;
-            for (int round = 0; round < 3; round++) {
-                steady = Math.min(steady, allocatedPerSearch(search));
-            }
-            System.out.printf("BeamSearchTest: %d B per search in the steady state, after %d warm-up rounds of %d%n",
-                    steady, warmUpRounds, ROUND);
-            assertTrue(steady < ALLOCATION_LIMIT, "a search allocated " + steady + " bytes in the steady state (after "
-                    + warmUpRounds + " warm-up rounds of " + ROUND + " searches; the last warm-up round allocated "
-                    + last + " bytes per search)");
+            Allocations.assertSteadyStateAllocatesNothing("search", search);
             assertEquals(20, result.count());
         }
-    }
-
-    private static final int ROUND = 200;
-    private static final int MAX_WARM_UP_ROUNDS = 50;
-    private static final long ALLOCATION_LIMIT = 16;
-
-    /** Bytes this thread allocates per call of {@code search}, averaged over one round. */
-    private static long allocatedPerSearch(Runnable search) {
-        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = mx.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < ROUND; i++) {
-            search.run();
-        }
-        return (mx.getCurrentThreadAllocatedBytes() - before) / ROUND;
     }
 
     @Test
