@@ -80,10 +80,14 @@ public final class GenericCsvReader {
         if (p.isLong(0) && p.isLong(1)) {
             long user = p.longField(0, "user");
             item = p.longField(1, "item");
-            if (columns == 4) {
-                builder.add(user, item, timestamp);
-            } else {
-                builder.add(user, item);
+            try {
+                if (columns == 4) {
+                    builder.add(user, item, timestamp);
+                } else {
+                    builder.add(user, item);
+                }
+            } catch (IllegalArgumentException e) {
+                throw p.error(e.getMessage()); // an integer id that a name's id has taken
             }
         } else {
             item = add(p, p.lineNumber(), id(p, 0, "user"), id(p, 1, "item"), timestamp);
