@@ -15,9 +15,10 @@ import java.util.Objects;
 /**
  * Accumulates interactions and item metadata, then builds an {@link InteractionLog}. The readers use it, and so can
  * generators of synthetic data. Ids are integers, or text by the rule of {@link ExternalIds}: an integer, or a name
- * that stands for its derived id; two different ids that come to the same 64-bit id are refused. Item metadata (category, title) may arrive before or after the item's first
- * interaction, as MovieLens keeps it in a separate file; metadata for items that never interact is dropped. The
- * first category or title given for an item wins. A builder builds once.
+ * that stands for its derived id; two different ids that come to the same 64-bit id are refused. Item metadata
+ * (category, title) may arrive before or after the item's first interaction, as MovieLens keeps it in a separate
+ * file; metadata for items that never interact is dropped. The first category or title given for an item wins. A
+ * builder builds once.
  */
 public final class InteractionLogBuilder {
 
@@ -89,11 +90,11 @@ public final class InteractionLogBuilder {
 
     private void append(long userId, String userName, long itemId, String itemName) {
         checkOpen();
-        // Both ordinals first, so that a refused id leaves no half-added interaction.
-        int user = users.ordinal(userId, userName);
-        int item = items.ordinal(itemId, itemName);
-        userOrdinals.add(user);
-        itemOrdinals.add(item);
+        // Both checked before either is added, so that a refused interaction leaves no user or item behind.
+        users.checkName(userId, userName);
+        items.checkName(itemId, itemName);
+        userOrdinals.add(users.ordinal(userId, userName));
+        itemOrdinals.add(items.ordinal(itemId, itemName));
     }
 
     /** Sets the category of item {@code itemId} unless it already has one. */
@@ -196,24 +197,33 @@ public final class InteractionLogBuilder {
             index.defaultReturnValue(-1);
         }
 
-        int ordinal(long id, String name) {
-            int ordinal = index.putIfAbsent(id, ids.size());
-            if (ordinal < 0) {
-                ids.add(id);
-                if (name != null && names == null) {
-                    names = new ArrayList<>(Collections.nCopies(ids.size() - 1, null));
-                }
-                if (names != null) {
-                    names.add(name);
-                }
-                return ids.size() - 1;
+        /** Refuses {@code id} under {@code name} (null for an integer) when it is known under another name or none. */
+        void checkName(long id, String name) {
+            if (names == null && name == null) {
+                return;
             }
-            String known = names == null ? null : names.get(ordinal);
+            int ordinal = index.get(id);
+            String known = ordinal < 0 ? name : names == null ? null : names.get(ordinal);
             if (!Objects.equals(known, name)) {
                 throw new IllegalArgumentException(kind + " " + describe(known, id) + " and " + kind + " "
                         + describe(name, id) + " come to the same 64-bit id " + id + "; rename one");
             }
-            return ordinal;
+        }
+
+        /** The ordinal of {@code id}, a new one at its first appearance; its name was checked by {@link #checkName}. */
+        int ordinal(long id, String name) {
+            int ordinal = index.putIfAbsent(id, ids.size());
+            if (ordinal >= 0) {
+                return ordinal;
+            }
+            ids.add(id);
+            if (name != null && names == null) {
+                names = new ArrayList<>(Collections.nCopies(ids.size() - 1, null));
+            }
+            if (names != null) {
+                names.add(name);
+            }
+            return ids.size() - 1;
         }
 
         private static String describe(String name, long id) {

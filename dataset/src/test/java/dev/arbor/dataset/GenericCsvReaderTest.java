@@ -118,6 +118,14 @@ class GenericCsvReaderTest {
         assertEquals(csv + ":2: item \"i1\" and item " + clash + " come to the same 64-bit id " + clash
                 + "; rename one", assertThrows(DataFormatException.class,
                 () -> GenericCsvReader.read(csv, ReadOptions.DEFAULTS)).getMessage());
+        Path integerFirst = TestData.write(dir, "first.csv", "1," + clash + "\nu2,i1\n");
+        assertEquals(integerFirst + ":2: item " + clash + " and item \"i1\" come to the same 64-bit id " + clash
+                + "; rename one", assertThrows(DataFormatException.class,
+                () -> GenericCsvReader.read(integerFirst, ReadOptions.DEFAULTS)).getMessage());
+        // With a bad line allowed, the refused interaction leaves neither its user nor its item behind.
+        InteractionLog log = GenericCsvReader.read(integerFirst, ReadOptions.DEFAULTS.withMaxBadLines(1));
+        assertEquals(1, log.numUsers());
+        assertEquals(1, log.numItems());
     }
 
     @Test
