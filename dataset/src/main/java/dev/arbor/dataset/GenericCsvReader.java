@@ -14,10 +14,11 @@ import java.util.Locale;
  * line fixes the column count, and every other line must match it.
  *
  * <p>A first line whose user and item fields are both not integers is a header when it names its columns (its user
- * field starts with {@code user} and its item field with {@code item}, in any case), when it cannot be data (a field
- * count other than 2 to 4, a timestamp that is not an integer), when the line after it has integer user and item
- * fields (a file of integer ids, whatever its header says), or when it is the only line. Otherwise it is data: the
- * first interaction of a file of names.
+ * field starts with {@code user} and its item field with {@code item}, in any case) or cannot be data (a field count
+ * other than 2 to 4, a timestamp that is not an integer). Otherwise the line after it decides: the first line is data,
+ * the first interaction of a file of names, when that line has a user and an item and one of them is a name; it is a
+ * header when that line has integer user and item fields (a file of integer ids, whatever its header says), when it
+ * is malformed, or when there is none.
  */
 public final class GenericCsvReader {
 
@@ -65,7 +66,7 @@ public final class GenericCsvReader {
         if (undecided != null) {
             FirstLine first = undecided;
             undecided = null;
-            if (!(p.fieldCount() >= 2 && p.isLong(0) && p.isLong(1))) {
+            if (p.fieldCount() >= 2 && !(p.isLong(0) && p.isLong(1))) {
                 try {
                     addFirst(first, p);
                 } catch (DataFormatException e) {

@@ -103,6 +103,13 @@ class GenericCsvReaderTest {
 
         Path header = TestData.write(dir, "header.csv", "user_id,item_id,category\nu1,i1,Books\nu1,i2,Toys\n");
         assertEquals(2, GenericCsvReader.read(header, ReadOptions.DEFAULTS).size());
+        // A header named otherwise, before integer ids or a malformed line, is still a header.
+        Path numeric = TestData.write(dir, "numeric.csv", "customer,sku\n1,10\n");
+        assertEquals(1, GenericCsvReader.read(numeric, ReadOptions.DEFAULTS).size());
+        Path malformed = TestData.write(dir, "malformed.csv", "customer,sku\nx\nu1,i1\n");
+        InteractionLog afterBadLine = GenericCsvReader.read(malformed, ReadOptions.DEFAULTS.withMaxBadLines(1));
+        assertEquals(1, afterBadLine.size());
+        assertEquals(-1, afterBadLine.itemOrdinal(ExternalIds.nameId("sku")));
 
         // Four columns: a timestamp that is not an integer makes the first line a header, whatever it is called.
         Path stamped = TestData.write(dir, "stamped.csv", "customer,sku,cat,ts\nu1,i1,a,5\nu1,i2,b,6\n");
