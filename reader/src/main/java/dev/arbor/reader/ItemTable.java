@@ -162,11 +162,6 @@ final class ItemTable {
         }
     }
 
-    /** Whether some item has a name (the file has the name sections). */
-    boolean hasNames() {
-        return itemNames != null;
-    }
-
     /**
      * The name of item {@code ordinal}, or null when it has an integer id. Decodes the mapped bytes; for output, not
      * for a hot path.
