@@ -91,7 +91,7 @@ public final class GenericCsvReader {
                 throw p.error(e.getMessage()); // an integer id that a name's id has taken
             }
         } else {
-            item = add(p, p.lineNumber(), id(p, 0, "user"), id(p, 1, "item"), timestamp);
+            item = add(p, p.lineNumber(), p.text(0), p.text(1), timestamp);
         }
         if (columns >= 3 && !p.text(2).isBlank()) {
             builder.category(item, p.text(2).strip());
@@ -119,8 +119,14 @@ public final class GenericCsvReader {
         builder = new InteractionLogBuilder(columns == 4);
     }
 
-    /** Adds an interaction of ids given as text; returns the item's id. An id clash is an error of line {@code line}. */
+    /**
+     * Adds an interaction of ids given as text; returns the item's id. An empty id, or one that comes to another's
+     * 64-bit id, is an error of line {@code line}.
+     */
     private long add(LineParser p, long line, String user, String item, long timestamp) throws DataFormatException {
+        if (user.isBlank() || item.isBlank()) {
+            throw p.errorAt(line, "field '" + (user.isBlank() ? "user" : "item") + "' is empty");
+        }
         try {
             if (columns == 4) {
                 builder.add(user, item, timestamp);
@@ -131,15 +137,6 @@ public final class GenericCsvReader {
             throw p.errorAt(line, e.getMessage());
         }
         return ExternalIds.parse(item);
-    }
-
-    /** Field {@code i}'s text, an id as text; the error names the field when it is empty. */
-    private static String id(LineParser p, int i, String name) throws DataFormatException {
-        String text = p.text(i);
-        if (text.isBlank()) {
-            throw p.error("field '" + name + "' is empty");
-        }
-        return text;
     }
 
     /** Whether a first line names its columns: its user field starts with "user", its item field with "item". */

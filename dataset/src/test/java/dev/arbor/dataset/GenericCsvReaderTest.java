@@ -140,6 +140,9 @@ class GenericCsvReaderTest {
         Path csv = TestData.write(dir, "log.csv", "1,10\n,11\n");
         assertEquals(csv + ":2: field 'user' is empty", assertThrows(DataFormatException.class,
                 () -> GenericCsvReader.read(csv, ReadOptions.DEFAULTS)).getMessage());
+        Path first = TestData.write(dir, "first.csv", " ,i1\nu2,i2\n");
+        assertEquals(first + ":1: field 'user' is empty", assertThrows(DataFormatException.class,
+                () -> GenericCsvReader.read(first, ReadOptions.DEFAULTS)).getMessage());
     }
 
     @Test
