@@ -18,22 +18,22 @@ final class CliSupport {
         };
     }
 
-    /** Parses "1,2,3" into ids, naming the bad element. */
-    static long[] parseIds(String option, String text) {
+    /**
+     * Splits "1,2,3" or "B000123,u-77" into item ids as text (integers or names, {@code format.ExternalIds}), naming
+     * an empty element.
+     */
+    static String[] idTexts(String option, String text) {
         if (text == null || text.isBlank()) {
-            return new long[0];
+            return new String[0];
         }
-        String[] parts = text.split(",");
-        long[] ids = new long[parts.length];
+        String[] parts = text.split(",", -1);
         for (int i = 0; i < parts.length; i++) {
-            try {
-                ids[i] = Long.parseLong(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + ": element " + (i + 1) + " \"" + parts[i].trim()
-                        + "\" is not an item id (a 64-bit integer)");
+            parts[i] = parts[i].strip();
+            if (parts[i].isEmpty()) {
+                throw new IllegalArgumentException(option + ": element " + (i + 1) + " is empty");
             }
         }
-        return ids;
+        return parts;
     }
 
     static String hex(byte[] bytes) {

@@ -15,6 +15,7 @@ import dev.arbor.search.SearchContext;
 import dev.arbor.search.SearchResult;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.ToIntFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,7 +30,8 @@ final class SearchCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "Index directory.")
     Path dir;
 
-    @Option(names = "--history", required = true, description = "Comma-separated item ids, most recent last.")
+    @Option(names = "--history", required = true, description = "Comma-separated item ids (integers or names), most"
+            + " recent last.")
     String history;
 
     @Option(names = "-k", defaultValue = "10", description = "Number of results (default: ${DEFAULT-VALUE}).")
@@ -58,7 +60,7 @@ final class SearchCommand implements Callable<Integer> {
         if (!bruteForce && beam < k) {
             throw new IllegalArgumentException("--beam " + beam + " is narrower than -k " + k);
         }
-        long[] ids = CliSupport.parseIds("--history", history);
+        String[] ids = CliSupport.idTexts("--history", history);
         var out = spec.commandLine().getOut();
         if (IndexDirectory.kind(dir) == SegmentFormat.INDEX_KIND_PATH_LATTICE) {
             return searchLattice(ids, out);
@@ -67,10 +69,11 @@ final class SearchCommand implements Callable<Integer> {
         try (TreeSegment s = noVerify ? IndexDirectory.openLatest(dir) : IndexDirectory.openLatestVerified(dir)) {
             long t1 = System.nanoTime();
             BeamSearcher searcher = new BeamSearcher(s);
-            SearchContext ctx = searcher.newContext().history(ids, ids.length);
+            int[] history = ordinals(ids, s::ordinalOf, s.describe());
+            SearchContext ctx = searcher.newContext().historyOrdinals(history, history.length);
             if (!keepHistory) {
-                for (long id : ids) {
-                    ctx.exclude(id);
+                for (int ordinal : history) {
+                    ctx.excludeOrdinal(ordinal);
                 }
             }
             SearchResult result = new SearchResult(k);
@@ -83,7 +86,7 @@ final class SearchCommand implements Callable<Integer> {
             long t3 = System.nanoTime();
             out.printf("%-5s %-20s %s%n", "rank", "item", "score");
             for (int i = 0; i < result.count(); i++) {
-                out.printf("%-5d %-20d %.5f%n", i + 1, result.itemId(i), result.score(i));
+                out.printf("%-5d %-20s %.5f%n", i + 1, s.itemIdText(result.ordinal(i)), result.score(i));
             }
             out.printf("%d results; %s scored %,d nodes (the index holds %,d items) in %.2f ms (cold, first query); open%s %.1f ms%n",
                     result.count(), bruteForce ? "brute force" : "beam " + beam, ctx.scoredNodes(), s.itemCount(),
@@ -96,7 +99,7 @@ final class SearchCommand implements Callable<Integer> {
      * Deep Retrieval: the top {@code --beam} paths by beam search over the lattice, their items collected (each once,
      * the history excluded unless kept) up to {@link #CANDIDATES_PER_RESULT} per result, reranked to the top k.
      */
-    private int searchLattice(long[] ids, java.io.PrintWriter out) throws java.io.IOException {
+    private int searchLattice(String[] ids, java.io.PrintWriter out) throws java.io.IOException {
         if (bruteForce) {
             throw new IllegalArgumentException("--brute-force scores every item of a tree; a path lattice is searched by"
                     + " its paths only");
@@ -107,14 +110,10 @@ final class SearchCommand implements Callable<Integer> {
             LatticeModelScorer scorer = s.scorer(Kernels.best());
             LatticeSearcher<LatticeModelScorer.User> searcher = new LatticeSearcher<>(scorer);
             LatticeContext<LatticeModelScorer.User> ctx = searcher.newContext();
-            int[] history = new int[ids.length];
-            for (int i = 0; i < ids.length; i++) {
-                history[i] = s.ordinalOf(ids[i]);
-                if (history[i] < 0) {
-                    throw new IllegalArgumentException("unknown item id " + ids[i] + " in --history: not in " + s.directory());
-                }
-                if (!keepHistory) {
-                    ctx.excludeOrdinal(history[i]);
+            int[] history = ordinals(ids, s::ordinalOf, "segment " + s.directory());
+            if (!keepHistory) {
+                for (int ordinal : history) {
+                    ctx.excludeOrdinal(ordinal);
                 }
             }
             long t2 = System.nanoTime();
@@ -128,12 +127,24 @@ final class SearchCommand implements Callable<Integer> {
             long t3 = System.nanoTime();
             out.printf("%-5s %-20s %s%n", "rank", "item", "rerank score");
             for (int i = 0; i < result.count(); i++) {
-                out.printf("%-5d %-20d %.5f%n", i + 1, result.itemId(i), result.score(i));
+                out.printf("%-5d %-20s %.5f%n", i + 1, s.itemIdText(result.ordinal(i)), result.score(i));
             }
             out.printf("%d results; beam %d over a %d x %d lattice gave %d paths and %,d candidates (the index holds %,d"
                     + " items) in %.2f ms (cold, first query); open%s %.1f ms%n", result.count(), beam, s.k(), s.depth(),
                     paths.count(), count, s.itemCount(), (t3 - t2) / 1e6, noVerify ? "" : " + verify", (t1 - t0) / 1e6);
         }
         return 0;
+    }
+
+    /** The segment's ordinal of each id of the history; an id it does not hold is an error that names it. */
+    private static int[] ordinals(String[] ids, ToIntFunction<String> ordinalOf, String segment) {
+        int[] ordinals = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            ordinals[i] = ordinalOf.applyAsInt(ids[i]);
+            if (ordinals[i] < 0) {
+                throw new IllegalArgumentException("unknown item id " + ids[i] + " in --history: not in " + segment);
+            }
+        }
+        return ordinals;
     }
 }

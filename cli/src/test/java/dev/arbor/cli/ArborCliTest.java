@@ -55,7 +55,8 @@ class ArborCliTest {
     @Test
     void badSearchArguments() {
         arbor("search", index, "--history", "42").expect(2, "unknown item id 42");
-        arbor("search", index, "--history", ID + ",abc").expect(2, "element 2 \"abc\" is not an item id");
+        arbor("search", index, "--history", ID + ",abc").expect(2, "unknown item id abc in --history");
+        arbor("search", index, "--history", ID + ",,7").expect(2, "--history: element 2 is empty");
         arbor("search", index, "--history", ID, "-k", 10, "--beam", 5).expect(2, "--beam 5 is narrower than -k 10");
         arbor("search", index, "--history", ID, "--beam", -1).expect(2, "narrower");
         for (int k : new int[] {0, -5, 2_000_000_000}) {

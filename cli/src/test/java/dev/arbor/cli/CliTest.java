@@ -90,11 +90,40 @@ class CliTest {
     @Test
     void brokenCsvLineIsReportedWithFileAndLine() throws Exception {
         Path csv = dir.resolve("log.csv");
-        Files.write(csv, List.of("1,10,3,100", "1,11,3,101", "2,10,3,102", "2,x,3,103", "3,12,4,104"));
+        Files.write(csv, List.of("1,10,3,100", "1,11,3,101", "2,10,3,102", "2,11,3,x", "3,12,4,104"));
         Run run = arbor("train", "--data", csv.toString(), "--format", "csv", "-o", dir.resolve("out").toString());
         assertEquals(1, run.code());
         assertTrue(run.err().contains(csv + ":4:"), run.err());
         assertFalse(Files.exists(dir.resolve("out").resolve("commit.arb")), "nothing published");
+    }
+
+    /** A log whose users and items are strings trains, publishes and searches by those strings. */
+    @Test
+    void stringIdsTrainPublishAndSearch() throws Exception {
+        List<String> ratings = Files.readAllLines(BUNDLED.resolve("ratings.csv")).subList(1, 4001);
+        List<String> lines = new java.util.ArrayList<>(List.of("user,item,category,timestamp"));
+        for (String line : ratings) {
+            String[] f = line.split(",");
+            lines.add("u" + f[0] + ",movie-" + f[1] + ",g" + (Integer.parseInt(f[1]) % 5) + "," + f[3]);
+        }
+        Path csv = dir.resolve("names.csv");
+        Files.write(csv, lines);
+        Path index = dir.resolve("index");
+        Run train = arbor("train", "--data", csv.toString(), "--format", "csv", "--model", "mlp", "--rounds", "1",
+                "--epochs", "1", "--samples-per-epoch", "400", "--test-users", "5", "--validation-users", "2",
+                "--eval-beam", "50", "-o", index.toString());
+        assertEquals(0, train.code(), train.err());
+        assertEquals(0, arbor("check", index.toString()).code());
+
+        Run search = arbor("search", index.toString(), "--history", "movie-1,movie-3", "-k", "5", "--beam", "20");
+        assertEquals(0, search.code(), search.err());
+        List<String> results = search.out().lines().filter(l -> l.matches("\\d+ +movie-\\d+ .*")).toList();
+        assertEquals(5, results.size(), search.out());
+        assertFalse(search.out().contains("movie-1 ") || search.out().contains("movie-3 "), "the history is excluded");
+
+        Run unknown = arbor("search", index.toString(), "--history", "movie-1,movie-nope");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("unknown item id movie-nope in --history"), unknown.err());
     }
 
     @Test

@@ -38,13 +38,15 @@ public final class InteractionLog {
     private final String[] categoryNames;
     private final boolean hasCategories;
     private final String[] itemTitles;
+    private final String[] itemNames;
     private final int[] userOffsets;
     private final int[] sequenceItems;
     private final List<BadLine> badLines;
 
     InteractionLog(int[] userOrdinals, int[] itemOrdinals, long[] timestamps, long[] userIds, long[] itemIds,
             Long2IntOpenHashMap userIndex, Long2IntOpenHashMap itemIndex, int[] itemCategories,
-            String[] categoryNames, boolean hasCategories, String[] itemTitles, List<BadLine> badLines) {
+            String[] categoryNames, boolean hasCategories, String[] itemTitles, String[] itemNames,
+            List<BadLine> badLines) {
         this.userOrdinals = userOrdinals;
         this.itemOrdinals = itemOrdinals;
         this.timestamps = timestamps;
@@ -56,6 +58,7 @@ public final class InteractionLog {
         this.categoryNames = categoryNames;
         this.hasCategories = hasCategories;
         this.itemTitles = itemTitles;
+        this.itemNames = itemNames;
         this.badLines = List.copyOf(badLines);
         this.userOffsets = new int[userIds.length + 1];
         this.sequenceItems = new int[userOrdinals.length];
@@ -131,6 +134,11 @@ public final class InteractionLog {
         return itemTitles != null;
     }
 
+    /** Whether some item's id is a name ({@code format.ExternalIds}) rather than an integer. */
+    public boolean hasItemNames() {
+        return itemNames != null;
+    }
+
     /** User ordinal of each interaction, input order. Backing array: do not modify. */
     public int[] userOrdinals() {
         return userOrdinals;
@@ -151,7 +159,10 @@ public final class InteractionLog {
         return userIds;
     }
 
-    /** External item id of each item ordinal. Backing array: do not modify. */
+    /**
+     * External item id of each item ordinal; for an item with a name, the name's id ({@code format.ExternalIds}).
+     * Backing array: do not modify.
+     */
     public long[] itemIds() {
         return itemIds;
     }
@@ -179,6 +190,11 @@ public final class InteractionLog {
     /** The name of category {@code category}: a genre for MovieLens, the decimal category id for Taobao. */
     public String categoryName(int category) {
         return categoryNames[category];
+    }
+
+    /** The name of item {@code item}, or null when its id is an integer. */
+    public String itemName(int item) {
+        return itemNames == null ? null : itemNames[item];
     }
 
     /** The title of item {@code item}, or null when the source has none for it. */

@@ -1,5 +1,6 @@
 package dev.arbor.dataset;
 
+import dev.arbor.format.ExternalIds;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
@@ -7,23 +8,25 @@ import it.unimi.dsi.fastutil.longs.LongArrayList;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Accumulates interactions and item metadata, then builds an {@link InteractionLog}. The readers use it, and so can
- * generators of synthetic data. Item metadata (category, title) may arrive before or after the item's first
- * interaction, as MovieLens keeps it in a separate file; metadata for items that never interact is dropped. The
- * first category or title given for an item wins. A builder builds once.
+ * generators of synthetic data. Ids are integers, or text by the rule of {@link ExternalIds}: an integer, or a name
+ * that stands for its derived id; two different ids that come to the same 64-bit id are refused. Item metadata
+ * (category, title) may arrive before or after the item's first interaction, as MovieLens keeps it in a separate
+ * file; metadata for items that never interact is dropped. The first category or title given for an item wins. A
+ * builder builds once.
  */
 public final class InteractionLogBuilder {
 
     private final boolean withTimestamps;
-    private final Long2IntOpenHashMap userIndex = new Long2IntOpenHashMap();
-    private final Long2IntOpenHashMap itemIndex = new Long2IntOpenHashMap();
-    private final LongArrayList userIds = new LongArrayList();
-    private final LongArrayList itemIds = new LongArrayList();
-    private final IntArrayList users = new IntArrayList();
-    private final IntArrayList items = new IntArrayList();
+    private final Ids users = new Ids("user");
+    private final Ids items = new Ids("item");
+    private final IntArrayList userOrdinals = new IntArrayList();
+    private final IntArrayList itemOrdinals = new IntArrayList();
     private final LongArrayList times = new LongArrayList();
     /** Category names as first given; an item's category is an index into this list until {@link #build}. */
     private final Object2IntOpenHashMap<String> categoryIndex = new Object2IntOpenHashMap<>();
@@ -35,41 +38,63 @@ public final class InteractionLogBuilder {
     /** A builder whose interactions do ({@code withTimestamps}) or do not carry timestamps. */
     public InteractionLogBuilder(boolean withTimestamps) {
         this.withTimestamps = withTimestamps;
-        userIndex.defaultReturnValue(-1);
-        itemIndex.defaultReturnValue(-1);
         itemCategory.defaultReturnValue(-1);
     }
 
     /** Adds an interaction of a builder with timestamps. */
     public void add(long userId, long itemId, long timestamp) {
-        if (!withTimestamps) {
-            throw new IllegalStateException("this builder has no timestamps; use add(userId, itemId)");
-        }
-        append(userId, itemId);
+        requireTimestamps(true);
+        append(userId, null, itemId, null);
         times.add(timestamp);
     }
 
     /** Adds an interaction of a builder without timestamps. */
     public void add(long userId, long itemId) {
-        if (withTimestamps) {
-            throw new IllegalStateException("this builder needs timestamps; use add(userId, itemId, timestamp)");
-        }
-        append(userId, itemId);
+        requireTimestamps(false);
+        append(userId, null, itemId, null);
     }
 
-    private void append(long userId, long itemId) {
+    /**
+     * Adds an interaction of a builder with timestamps, its user and item given as text ({@link ExternalIds}).
+     *
+     * @throws IllegalArgumentException when an id is blank, or comes to the same 64-bit id as another one
+     */
+    public void add(String user, String item, long timestamp) {
+        requireTimestamps(true);
+        append(user, item);
+        times.add(timestamp);
+    }
+
+    /**
+     * Adds an interaction of a builder without timestamps, its user and item given as text ({@link ExternalIds}).
+     *
+     * @throws IllegalArgumentException when an id is blank, or comes to the same 64-bit id as another one
+     */
+    public void add(String user, String item) {
+        requireTimestamps(false);
+        append(user, item);
+    }
+
+    private void requireTimestamps(boolean given) {
+        if (given != withTimestamps) {
+            throw new IllegalStateException(withTimestamps ? "this builder needs timestamps; use add(user, item, timestamp)"
+                    : "this builder has no timestamps; use add(user, item)");
+        }
+    }
+
+    private void append(String user, String item) {
+        String u = user.strip(), i = item.strip();
+        append(ExternalIds.parse(u), ExternalIds.isInteger(u) ? null : u, ExternalIds.parse(i),
+                ExternalIds.isInteger(i) ? null : i);
+    }
+
+    private void append(long userId, String userName, long itemId, String itemName) {
         checkOpen();
-        users.add(ordinal(userIndex, userIds, userId));
-        items.add(ordinal(itemIndex, itemIds, itemId));
-    }
-
-    private static int ordinal(Long2IntOpenHashMap index, LongArrayList ids, long id) {
-        int ordinal = index.putIfAbsent(id, ids.size());
-        if (ordinal >= 0) {
-            return ordinal;
-        }
-        ids.add(id);
-        return ids.size() - 1;
+        // Both checked before either is added, so that a refused interaction leaves no user or item behind.
+        users.checkName(userId, userName);
+        items.checkName(itemId, itemName);
+        userOrdinals.add(users.ordinal(userId, userName));
+        itemOrdinals.add(items.ordinal(itemId, itemName));
     }
 
     /** Sets the category of item {@code itemId} unless it already has one. */
@@ -116,7 +141,7 @@ public final class InteractionLogBuilder {
     InteractionLog build(List<BadLine> badLines) {
         checkOpen();
         built = true;
-        long[] itemIdArray = itemIds.toLongArray();
+        long[] itemIdArray = items.ids.toLongArray();
         int numItems = itemIdArray.length;
 
         // Renumber categories densely over the items that occur, in order of first item, so that genres of
@@ -151,9 +176,64 @@ public final class InteractionLogBuilder {
                 titles[item] = itemTitle.get(itemIdArray[item]);
             }
         }
-        return new InteractionLog(users.toIntArray(), items.toIntArray(), withTimestamps ? times.toLongArray() : null,
-                userIds.toLongArray(), itemIdArray, userIndex, itemIndex, categories, used.toArray(String[]::new),
-                hasCategories, titles, badLines);
+        return new InteractionLog(userOrdinals.toIntArray(), itemOrdinals.toIntArray(),
+                withTimestamps ? times.toLongArray() : null, users.ids.toLongArray(), itemIdArray, users.index,
+                items.index, categories, used.toArray(String[]::new), hasCategories, titles, items.names(), badLines);
+    }
+
+    /**
+     * The users' or the items' ids in order of first appearance, with the name of each that has one. A name is kept
+     * only to tell it apart from another id of the same 64-bit value; the list of names is made at the first one.
+     */
+    private static final class Ids {
+        final String kind;
+        final Long2IntOpenHashMap index = new Long2IntOpenHashMap();
+        final LongArrayList ids = new LongArrayList();
+        /** Each ordinal's name, null for an integer id; null until an id with a name arrives. */
+        List<String> names;
+
+        Ids(String kind) {
+            this.kind = kind;
+            index.defaultReturnValue(-1);
+        }
+
+        /** Refuses {@code id} under {@code name} (null for an integer) when it is known under another name or none. */
+        void checkName(long id, String name) {
+            if (names == null && name == null) {
+                return;
+            }
+            int ordinal = index.get(id);
+            String known = ordinal < 0 ? name : names == null ? null : names.get(ordinal);
+            if (!Objects.equals(known, name)) {
+                throw new IllegalArgumentException(kind + " " + describe(known, id) + " and " + kind + " "
+                        + describe(name, id) + " come to the same 64-bit id " + id + "; rename one");
+            }
+        }
+
+        /** The ordinal of {@code id}, a new one at its first appearance; its name was checked by {@link #checkName}. */
+        int ordinal(long id, String name) {
+            int ordinal = index.putIfAbsent(id, ids.size());
+            if (ordinal >= 0) {
+                return ordinal;
+            }
+            ids.add(id);
+            if (name != null && names == null) {
+                names = new ArrayList<>(Collections.nCopies(ids.size() - 1, null));
+            }
+            if (names != null) {
+                names.add(name);
+            }
+            return ids.size() - 1;
+        }
+
+        private static String describe(String name, long id) {
+            return name == null ? Long.toString(id) : "\"" + name + "\"";
+        }
+
+        /** Each ordinal's name, null for an integer id; null when no id has a name. */
+        String[] names() {
+            return names == null ? null : names.toArray(String[]::new);
+        }
     }
 
     private void checkOpen() {

@@ -43,6 +43,8 @@ final class LineParser {
     private int[] ends = new int[8];
     /** Unescaped text of quoted CSV fields (null for unquoted ones, which are read straight from {@link #line}). */
     private String[] unquoted = new String[8];
+    /** The value of the last field {@link #parseLong} read as a long. */
+    private long parsed;
 
     private LineParser(Path path) {
         this.path = path;
@@ -109,6 +111,16 @@ final class LineParser {
     /** A {@code path:line: reason} exception for the current line. */
     DataFormatException error(String reason) {
         return new DataFormatException(path, lineNumber, reason);
+    }
+
+    /** A {@code path:line: reason} exception for line {@code line}, an earlier one than the current. */
+    DataFormatException errorAt(long line, String reason) {
+        return new DataFormatException(path, line, reason);
+    }
+
+    /** Whether the current line is the file's first non-blank one. */
+    boolean isFirstLine() {
+        return lineNumber == firstLineNumber;
     }
 
     /** Splits the current line at every occurrence of {@code delimiter} (one character, or several such as {@code ::}). */
@@ -200,10 +212,10 @@ final class LineParser {
 
     /**
      * Whether the current line is a header: it is the first non-blank line of the file and its first two fields
-     * (or its only one) are not numbers. Data lines always start with numeric ids, so this cannot eat data.
+     * (or its only one) are not numbers. For the formats whose ids are always numbers: it cannot eat their data.
      */
     boolean isHeader() {
-        return lineNumber == firstLineNumber && !isLong(0) && (fieldCount < 2 || !isLong(1));
+        return isFirstLine() && !isLong(0) && (fieldCount < 2 || !isLong(1));
     }
 
     /** The text of field {@code i}, with CSV quotes removed. */
@@ -219,6 +231,19 @@ final class LineParser {
 
     /** Field {@code i} as a long; the error names the field {@code name}. Surrounding spaces are allowed. */
     long longField(int i, String name) throws DataFormatException {
+        if (!parseLong(i)) {
+            throw notNumber(i, name);
+        }
+        return parsed;
+    }
+
+    /** Whether field {@code i} reads as a long, as {@link #longField} would take it; throws nothing, allocates nothing. */
+    boolean isLong(int i) {
+        return parseLong(i);
+    }
+
+    /** Parses field {@code i} into {@link #parsed}; false when it is not a long. */
+    private boolean parseLong(int i) {
         String src = source(i);
         int from = starts[i];
         int to = ends[i];
@@ -231,24 +256,25 @@ final class LineParser {
         boolean negative = from < to && src.charAt(from) == '-';
         int k = negative ? from + 1 : from;
         if (k == to) {
-            throw notNumber(i, name);
+            return false;
         }
         // Accumulate negatively so that Long.MIN_VALUE parses; overflow is caught before it happens.
         long value = 0;
         for (; k < to; k++) {
             int d = src.charAt(k) - '0';
             if (d < 0 || d > 9 || value < (Long.MIN_VALUE + d) / 10) {
-                throw notNumber(i, name);
+                return false;
             }
             value = value * 10 - d;
         }
         if (!negative) {
             if (value == Long.MIN_VALUE) {
-                throw notNumber(i, name);
+                return false;
             }
             value = -value;
         }
-        return value;
+        parsed = value;
+        return true;
     }
 
     /** Field {@code i} as a finite decimal number such as {@code 3.5} or {@code 1e3}; the error names the field. */
@@ -271,15 +297,6 @@ final class LineParser {
             }
         }
         throw notNumber(i, name);
-    }
-
-    private boolean isLong(int i) {
-        try {
-            longField(i, "");
-            return true;
-        } catch (DataFormatException e) {
-            return false;
-        }
     }
 
     private DataFormatException notNumber(int i, String name) {

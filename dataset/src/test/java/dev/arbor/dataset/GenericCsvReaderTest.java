@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.arbor.format.ExternalIds;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -63,10 +64,85 @@ class GenericCsvReaderTest {
     }
 
     @Test
-    void aNonNumericItemOnTheFirstLineIsAnErrorNotAHeader() throws IOException {
+    void aNamedItemOnTheFirstLineIsDataNotAHeader() throws IOException {
         Path csv = TestData.write(dir, "log.csv", "1,abc\n");
-        assertEquals(csv + ":1: field 'item' is not a number: \"abc\"", assertThrows(DataFormatException.class,
+        InteractionLog log = GenericCsvReader.read(csv, ReadOptions.DEFAULTS);
+        assertEquals(1, log.size());
+        assertEquals("abc", log.itemName(log.itemOrdinal(ExternalIds.nameId("abc"))));
+    }
+
+    @Test
+    void stringUserAndItemIdsAreNamesWithDerivedIds() throws IOException {
+        Path csv = TestData.write(dir, "log.csv", """
+                u1,i1
+                u1,B000123
+                u2,i1
+                u2,42
+                """);
+
+        InteractionLog log = GenericCsvReader.read(csv, ReadOptions.DEFAULTS);
+
+        assertEquals(4, log.size());
+        assertEquals(2, log.numUsers());
+        assertEquals(3, log.numItems());
+        assertTrue(log.hasItemNames());
+        int i1 = log.itemOrdinal(ExternalIds.nameId("i1"));
+        assertEquals("i1", log.itemName(i1));
+        assertEquals("B000123", log.itemName(log.itemOrdinal(ExternalIds.nameId("B000123"))));
+        // An id that reads as an integer is that integer, named or not by its neighbours.
+        assertEquals(null, log.itemName(log.itemOrdinal(42)));
+        assertArrayEquals(new int[] {i1, log.itemOrdinal(42)}, log.sequence(log.userOrdinal(ExternalIds.nameId("u2"))));
+    }
+
+    @Test
+    void aFileOfNamesKeepsItsFirstLineUnlessItNamesTheColumns() throws IOException {
+        Path data = TestData.write(dir, "data.csv", "u1,i1,Books\nu1,i2,Toys\n");
+        InteractionLog log = GenericCsvReader.read(data, ReadOptions.DEFAULTS);
+        assertEquals(2, log.size());
+        assertEquals("Books", log.categoryName(log.itemCategory(log.itemOrdinal(ExternalIds.nameId("i1")))));
+
+        Path header = TestData.write(dir, "header.csv", "user_id,item_id,category\nu1,i1,Books\nu1,i2,Toys\n");
+        assertEquals(2, GenericCsvReader.read(header, ReadOptions.DEFAULTS).size());
+        // A header named otherwise, before integer ids or a malformed line, is still a header.
+        Path numeric = TestData.write(dir, "numeric.csv", "customer,sku\n1,10\n");
+        assertEquals(1, GenericCsvReader.read(numeric, ReadOptions.DEFAULTS).size());
+        Path malformed = TestData.write(dir, "malformed.csv", "customer,sku\nx\nu1,i1\n");
+        InteractionLog afterBadLine = GenericCsvReader.read(malformed, ReadOptions.DEFAULTS.withMaxBadLines(1));
+        assertEquals(1, afterBadLine.size());
+        assertEquals(-1, afterBadLine.itemOrdinal(ExternalIds.nameId("sku")));
+
+        // Four columns: a timestamp that is not an integer makes the first line a header, whatever it is called.
+        Path stamped = TestData.write(dir, "stamped.csv", "customer,sku,cat,ts\nu1,i1,a,5\nu1,i2,b,6\n");
+        assertEquals(2, GenericCsvReader.read(stamped, ReadOptions.DEFAULTS).size());
+        Path stampedData = TestData.write(dir, "stamped-data.csv", "u1,i1,a,5\nu1,i2,b,6\n");
+        assertEquals(2, GenericCsvReader.read(stampedData, ReadOptions.DEFAULTS).size());
+    }
+
+    @Test
+    void anIntegerIdThatIsANamesIdIsRefusedNamingTheLine() throws IOException {
+        long clash = ExternalIds.nameId("i1");
+        Path csv = TestData.write(dir, "log.csv", "1,i1\n2," + clash + "\n");
+        assertEquals(csv + ":2: item \"i1\" and item " + clash + " come to the same 64-bit id " + clash
+                + "; rename one", assertThrows(DataFormatException.class,
                 () -> GenericCsvReader.read(csv, ReadOptions.DEFAULTS)).getMessage());
+        Path integerFirst = TestData.write(dir, "first.csv", "1," + clash + "\nu2,i1\n");
+        assertEquals(integerFirst + ":2: item " + clash + " and item \"i1\" come to the same 64-bit id " + clash
+                + "; rename one", assertThrows(DataFormatException.class,
+                () -> GenericCsvReader.read(integerFirst, ReadOptions.DEFAULTS)).getMessage());
+        // With a bad line allowed, the refused interaction leaves neither its user nor its item behind.
+        InteractionLog log = GenericCsvReader.read(integerFirst, ReadOptions.DEFAULTS.withMaxBadLines(1));
+        assertEquals(1, log.numUsers());
+        assertEquals(1, log.numItems());
+    }
+
+    @Test
+    void anEmptyIdIsAnErrorNamingTheField() throws IOException {
+        Path csv = TestData.write(dir, "log.csv", "1,10\n,11\n");
+        assertEquals(csv + ":2: field 'user' is empty", assertThrows(DataFormatException.class,
+                () -> GenericCsvReader.read(csv, ReadOptions.DEFAULTS)).getMessage());
+        Path first = TestData.write(dir, "first.csv", " ,i1\nu2,i2\n");
+        assertEquals(first + ":1: field 'user' is empty", assertThrows(DataFormatException.class,
+                () -> GenericCsvReader.read(first, ReadOptions.DEFAULTS)).getMessage());
     }
 
     @Test

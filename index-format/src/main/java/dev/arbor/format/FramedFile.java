@@ -228,6 +228,11 @@ public final class FramedFile {
         return bytes;
     }
 
+    /** Whether the file has a section {@code tag}: how a reader finds an optional section (FORMAT.md, "Versions and additions"). */
+    public boolean hasSection(int tag) {
+        return find(tag) != null;
+    }
+
     public Section[] sections() {
         return sections.clone();
     }

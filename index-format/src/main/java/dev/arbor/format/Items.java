@@ -29,6 +29,33 @@ final class Items {
         }
     }
 
+    /**
+     * No names (an empty list), or one per item: empty for an item with an integer id, else a name
+     * ({@link ExternalIds#isName}) whose id ({@link ExternalIds#nameId(String)}) is the item's.
+     */
+    static void checkItemNames(List<String> names, long[] itemIds) {
+        if (names.isEmpty()) {
+            return;
+        }
+        if (names.size() != itemIds.length) {
+            throw new IllegalArgumentException("expected no item names or " + itemIds.length + ", got " + names.size());
+        }
+        for (int i = 0; i < itemIds.length; i++) {
+            String name = names.get(i);
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!ExternalIds.isName(name)) {
+                throw new IllegalArgumentException("item " + i + "'s name \"" + name + "\" is not a name: it reads as an"
+                        + " integer, has surrounding whitespace or is not Unicode");
+            }
+            if (ExternalIds.nameId(name) != itemIds[i]) {
+                throw new IllegalArgumentException("item " + i + " is named \"" + name + "\" but has id " + itemIds[i]
+                        + ", not the name's id " + ExternalIds.nameId(name));
+            }
+        }
+    }
+
     /** Names non-empty, Unicode and distinct; one category per item, in {@code [-1, names.size())}. */
     static void checkCategories(int[] itemCategories, List<String> names, int items) {
         if (itemCategories.length != items) {

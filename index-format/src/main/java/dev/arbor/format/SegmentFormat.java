@@ -63,6 +63,10 @@ public final class SegmentFormat {
     public static final int ITEMS_CATEGORY_NAME_ENDS = 5;
     /** Optional: the category names, UTF-8, end to end. */
     public static final int ITEMS_CATEGORY_NAMES = 6;
+    /** Optional, with {@link #ITEMS_NAMES}: where each ordinal's name ends in it; an item without a name is empty. */
+    public static final int ITEMS_NAME_ENDS = 7;
+    /** Optional: the item names ({@link ExternalIds}), UTF-8, end to end in ordinal order. */
+    public static final int ITEMS_NAMES = 8;
 
     public static final String CODEC_EMBEDDINGS = "ArborEmbeddings";
     public static final int EMBEDDINGS_NODES = 1;

@@ -16,9 +16,18 @@ import java.util.Map;
  * @param metadata       build parameters, time and source data, stored verbatim
  * @param itemCategories category of each item ordinal, in {@code [0, categoryNames.size())} or -1 for none
  * @param categoryNames  the name of each category: non-empty and distinct; empty when the index has no categories
+ * @param itemNames      empty when every item has an integer id; else each item's name ({@link ExternalIds}), whose
+ *                       id is its entry of {@code itemIds}, or "" for an item with an integer id
  */
 public record TreeIndex(TreeShape shape, long[] itemIds, int[] itemToLeaf, float[] nodeEmbeddings, ModelWeights model,
-                        Map<String, String> metadata, int[] itemCategories, List<String> categoryNames) {
+                        Map<String, String> metadata, int[] itemCategories, List<String> categoryNames,
+                        List<String> itemNames) {
+
+    /** An index whose items all have integer ids. */
+    public TreeIndex(TreeShape shape, long[] itemIds, int[] itemToLeaf, float[] nodeEmbeddings, ModelWeights model,
+                     Map<String, String> metadata, int[] itemCategories, List<String> categoryNames) {
+        this(shape, itemIds, itemToLeaf, nodeEmbeddings, model, metadata, itemCategories, categoryNames, List.of());
+    }
 
     /** An index without categories: every item's category is -1. */
     public TreeIndex(TreeShape shape, long[] itemIds, int[] itemToLeaf, float[] nodeEmbeddings, ModelWeights model,
@@ -52,6 +61,8 @@ public record TreeIndex(TreeShape shape, long[] itemIds, int[] itemToLeaf, float
         metadata = new LinkedHashMap<>(metadata);
         categoryNames = List.copyOf(categoryNames);
         Items.checkCategories(itemCategories, categoryNames, n);
+        itemNames = List.copyOf(itemNames);
+        Items.checkItemNames(itemNames, itemIds);
     }
 
     public int dim() {

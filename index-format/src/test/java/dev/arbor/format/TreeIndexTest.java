@@ -71,6 +71,27 @@ class TreeIndexTest {
     }
 
     @Test
+    void itemNamesMustBeNamesOfTheItemsIds() {
+        long[] ids = {ExternalIds.nameId("i1"), 2, ExternalIds.nameId("B000123")};
+        int[] leaves = {0, 1, 2};
+        float[] emb = new float[SHAPE.nodeCount() * 24];
+        ModelWeights model = ModelWeights.zeros(MLP);
+        int[] none = {-1, -1, -1};
+        TreeIndex named = new TreeIndex(SHAPE, ids, leaves, emb, model, Map.of(), none, List.of(),
+                List.of("i1", "", "B000123"));
+        assertEquals(List.of("i1", "", "B000123"), named.itemNames());
+        assertEquals(List.of(), index(new long[] {1, 2, 3}, leaves, emb.length, MLP).itemNames());
+        refused("expected no item names or 3, got 2", () -> new TreeIndex(SHAPE, ids, leaves, emb, model, Map.of(),
+                none, List.of(), List.of("i1", "")));
+        refused("item 0 is named \"i2\" but has id " + ids[0], () -> new TreeIndex(SHAPE, ids, leaves, emb, model,
+                Map.of(), none, List.of(), List.of("i2", "", "B000123")));
+        refused("item 1's name \"2\" is not a name", () -> new TreeIndex(SHAPE, ids, leaves, emb, model, Map.of(),
+                none, List.of(), List.of("i1", "2", "B000123")));
+        refused("item 0's name \" i1\" is not a name", () -> new TreeIndex(SHAPE, ids, leaves, emb, model, Map.of(),
+                none, List.of(), List.of(" i1", "", "B000123")));
+    }
+
+    @Test
     void negativeOrAbsurdSizesAreRefused() {
         refused("branching must be >= 2", () -> TreeShape.forItems(1, 10));
         refused("itemCount must be >= 1", () -> TreeShape.forItems(2, 0));

@@ -4,6 +4,7 @@ import static dev.arbor.format.SegmentFormat.*;
 
 import dev.arbor.format.CorruptSegmentException;
 import dev.arbor.format.ElementType;
+import dev.arbor.format.ExternalIds;
 import dev.arbor.format.FramedFile;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -16,9 +17,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The mapped {@code items.arb} of a segment of any kind: ids, the id lookup and the categories. At open it checks the
- * sections' sizes and the category names (the one payload read at open); {@link #checkCategories()} checks every
- * item's category, and the lookups fail cleanly on a damaged value read from a segment opened unverified.
+ * The mapped {@code items.arb} of a segment of any kind: ids, the id lookup, the item names and the categories. At
+ * open it checks the sections' sizes and the category names (the one payload read at open); {@link #checkCategories()}
+ * checks every item's category, {@link #checkNames()} every item's name, and the lookups fail cleanly on a damaged
+ * value read from a segment opened unverified.
  */
 final class ItemTable {
     private static final ValueLayout.OfInt INT = FramedFile.INT;
@@ -31,6 +33,8 @@ final class ItemTable {
     private final MemorySegment itemCategories;
     private final String[] categoryNames;
     private final Map<String, Integer> categoryOrdinals = new HashMap<>();
+    /** Where each item's name ends in {@link #itemNames}, and the names; both null when no item has a name. */
+    private final MemorySegment itemNameEnds, itemNames;
 
     /**
      * Binds {@code items} (field 0 is checked against {@code itemCount}, which {@code source} determines).
@@ -48,6 +52,19 @@ final class ItemTable {
         boolean hasCategories = items.fieldCount() > 1;
         categoryNames = hasCategories ? readCategoryNames(items, categoryOrdinals) : new String[0];
         itemCategories = hasCategories ? items.section(ITEMS_CATEGORIES, "itemCategories", ElementType.I32, itemCount) : null;
+        // The names came after categories: a file without their sections has only integer ids.
+        if (items.hasSection(ITEMS_NAME_ENDS) || items.hasSection(ITEMS_NAMES)) {
+            itemNameEnds = items.section(ITEMS_NAME_ENDS, "itemNameEnds", ElementType.I64, itemCount);
+            itemNames = items.section(ITEMS_NAMES, "itemNames", ElementType.U8);
+            long last = itemNameEnds.getAtIndex(LONG, itemCount - 1L);
+            if (last != itemNames.byteSize()) {
+                throw new CorruptSegmentException(items.resource(), "section itemNameEnds: the names end at " + last
+                        + ", but itemNames has " + itemNames.byteSize() + " bytes");
+            }
+        } else {
+            itemNameEnds = null;
+            itemNames = null;
+        }
     }
 
     /**
@@ -109,6 +126,87 @@ final class ItemTable {
     private String categoryOutOfRange(int item, int category) {
         return "section itemCategories: item " + item + " has category " + category + ", outside [-1, "
                 + categoryNames.length + ")";
+    }
+
+    /**
+     * Every item's name: the ends ascending, and each non-empty name valid UTF-8, a name by {@link ExternalIds#isName}
+     * and the name of the item's id. The last check ties each name to its id, so a damaged name cannot send a lookup
+     * to another item.
+     */
+    void checkNames() throws CorruptSegmentException {
+        if (itemNames == null) {
+            return;
+        }
+        long start = 0;
+        for (int item = 0; item < itemCount; item++) {
+            long end = itemNameEnds.getAtIndex(LONG, item);
+            if (end < start || end > itemNames.byteSize()) {
+                throw new CorruptSegmentException(file.resource(), "section itemNameEnds: item " + item + "'s name ends"
+                        + " at " + end + ", outside [" + start + ", " + itemNames.byteSize() + "]");
+            }
+            if (end > start) {
+                MemorySegment bytes = itemNames.asSlice(start, end - start);
+                String name;
+                try {
+                    name = StandardCharsets.UTF_8.newDecoder().decode(bytes.asByteBuffer()).toString();
+                } catch (CharacterCodingException e) {
+                    throw new CorruptSegmentException(file.resource(), "section itemNames: item " + item + "'s name is"
+                            + " not valid UTF-8");
+                }
+                if (!ExternalIds.isName(name) || ExternalIds.nameId(bytes) != itemId(item)) {
+                    throw new CorruptSegmentException(file.resource(), "section itemNames: item " + item + "'s name \""
+                            + name + "\" is not a name or not the name of its id " + itemId(item));
+                }
+            }
+            start = end;
+        }
+    }
+
+    /**
+     * The name of item {@code ordinal}, or null when it has an integer id. Decodes the mapped bytes; for output, not
+     * for a hot path.
+     *
+     * @throws UncheckedIOException with a {@link CorruptSegmentException} when the stored ends are out of range
+     */
+    String itemName(int ordinal) {
+        Objects.checkIndex(ordinal, itemCount);
+        if (itemNames == null) {
+            return null;
+        }
+        MemorySegment name = nameBytes(ordinal);
+        return name.byteSize() == 0 ? null : new String(name.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+    }
+
+    /** The stored bytes of item {@code ordinal}'s name, empty for none; the ends are checked before they are used. */
+    private MemorySegment nameBytes(int ordinal) {
+        long start = ordinal == 0 ? 0 : itemNameEnds.getAtIndex(LONG, ordinal - 1);
+        long end = itemNameEnds.getAtIndex(LONG, ordinal);
+        if (start < 0 || end < start || end > itemNames.byteSize()) {
+            throw new UncheckedIOException(new CorruptSegmentException(file.resource(), "section itemNameEnds: item "
+                    + ordinal + "'s name lies at [" + start + ", " + end + "), outside the " + itemNames.byteSize()
+                    + " bytes of itemNames; run checkIntegrity()"));
+        }
+        return itemNames.asSlice(start, end - start);
+    }
+
+    /**
+     * Ordinal of the item that {@code text} stands for ({@link ExternalIds#parse}), or -1: the id lookup over the
+     * mapped sorted ids, and for a name a comparison of its UTF-8 bytes with the stored name in place, so that a name
+     * absent from the segment is never taken for an item whose id it happens to share.
+     *
+     * @throws IllegalArgumentException when {@code text} is blank
+     */
+    int ordinalOf(String text) {
+        String id = text.strip();
+        if (id.isEmpty() || ExternalIds.isInteger(id)) {
+            return ordinalOf(ExternalIds.parse(id));
+        }
+        MemorySegment utf8 = MemorySegment.ofArray(id.getBytes(StandardCharsets.UTF_8));
+        int ordinal = ordinalOf(ExternalIds.nameId(utf8));
+        if (ordinal < 0 || itemNames == null) {
+            return -1;
+        }
+        return nameBytes(ordinal).mismatch(utf8) == -1 ? ordinal : -1;
     }
 
     long itemId(int ordinal) {

@@ -34,9 +34,9 @@ import java.util.function.Consumer;
  * <p>{@link #open} checks every file's frame, that the files agree with each other (K, D, item count, dimension),
  * that every section has the size the fields imply, and what takes a constant number of reads: the path lists start
  * at 0 and end at the entry count, the first and last keys lie in the key space. Like the tree's, it makes no pass
- * over the payload but for the category names. {@link #checkIntegrity()} verifies every CRC32, every item's category,
- * and the paths: each item's codes in [0, K) or an unused slot, its paths distinct and first; the keys ascending; each
- * path's items ascending and in range; and the lists exactly the inverse of the items' paths. The lookups of a segment
+ * over the payload but for the category names. {@link #checkIntegrity()} verifies every CRC32, every item's category
+ * and name, and the paths: each item's codes in [0, K) or an unused slot, its paths distinct and first; the keys
+ * ascending; each path's items ascending and in range; and the lists exactly the inverse of the items' paths. The lookups of a segment
  * opened unverified check what they read, so damage ends in an {@link UncheckedIOException} carrying a
  * {@link CorruptSegmentException}, never a read out of bounds. The accessors allocate nothing. Thread-safe for reads;
  * {@link #close()} unmaps deterministically, after which any access fails instead of touching freed memory.
@@ -155,9 +155,9 @@ public final class LatticeSegment implements MappedSegment, PathItems {
     }
 
     /**
-     * Verifies the CRC32 of every file, every item's category, and the paths: every item's slots (codes in [0, K), or
-     * the no-path marker on every layer; at least one path; paths before unused slots; no path twice), the keys
-     * strictly ascending below K^D, every listed path with items, each path's items strictly ascending below N, and
+     * Verifies the CRC32 of every file, every item's category and name, and the paths: every item's slots (codes in
+     * [0, K), or the no-path marker on every layer; at least one path; paths before unused slots; no path twice), the
+     * keys strictly ascending below K^D, every listed path with items, each path's items strictly ascending below N, and
      * the lists exactly the inverse of the items' paths. The error names the file that fails.
      */
     @Override
@@ -170,6 +170,7 @@ public final class LatticeSegment implements MappedSegment, PathItems {
         segmentFiles.checkIntegrity(file -> {
             if (file == items.file()) {
                 items.checkCategories();
+                items.checkNames();
             } else if (file == pathsFile) {
                 checkLists();
                 checkItemPaths();
@@ -384,6 +385,29 @@ public final class LatticeSegment implements MappedSegment, PathItems {
      */
     public int ordinalOf(long id) {
         return items.ordinalOf(id);
+    }
+
+    /**
+     * Ordinal of the item that {@code text} stands for, an integer id or a name ({@code format.ExternalIds}), or -1;
+     * the same binary search, then for a name a comparison with the stored name, all in mapped memory.
+     *
+     * @throws IllegalArgumentException when {@code text} is blank
+     * @throws UncheckedIOException     with a {@link CorruptSegmentException} when a stored ordinal or name end is out
+     *                                  of range
+     */
+    public int ordinalOf(String text) {
+        return items.ordinalOf(text);
+    }
+
+    /** The name of item {@code ordinal}, or null when its id is an integer (or the segment names no item). */
+    public String itemName(int ordinal) {
+        return items.itemName(ordinal);
+    }
+
+    /** Item {@code ordinal}'s external id as text: its name, or its integer id in decimal. */
+    public String itemIdText(int ordinal) {
+        String name = items.itemName(ordinal);
+        return name != null ? name : Long.toString(items.itemId(ordinal));
     }
 
     /** Number of item categories; 0 when the segment has none (every {@link #categoryOf} is -1). */

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
  * that the files agree with each other (counts, dimensions, sizes), so no stored count or offset can
  * steer a read outside its region; the small meta file's CRC is verified too. Of the other files' payload
  * it reads only the category names, which it checks and keeps in a lookup map; {@link #checkIntegrity()}
- * verifies every CRC32 and every item's category (run it once when a segment arrives on a machine).
+ * verifies every CRC32 and every item's category and name (run it once when a segment arrives on a machine).
  * Thread-safe for reads; {@link #close()} unmaps deterministically, after which any access fails instead
  * of touching freed memory.
  */
@@ -130,9 +130,9 @@ public final class TreeSegment implements SearchableTree, MappedSegment {
     }
 
     /**
-     * Verifies the CRC32 of every file, and that every item's category is -1 or one of the segment's; the error
-     * names the file that fails. The pass reads every byte in order, so it asks for read-ahead while it runs
-     * and random access again afterwards.
+     * Verifies the CRC32 of every file, that every item's category is -1 or one of the segment's, and every item's
+     * name (FORMAT.md, "Item names"); the error names the file that fails. The pass reads every byte in order, so it
+     * asks for read-ahead while it runs and random access again afterwards.
      */
     @Override
     public void checkIntegrity() throws CorruptSegmentException {
@@ -144,6 +144,7 @@ public final class TreeSegment implements SearchableTree, MappedSegment {
         segmentFiles.checkIntegrity(file -> {
             if (file == items.file()) {
                 items.checkCategories();
+                items.checkNames();
             }
         }, verified);
     }
@@ -233,6 +234,29 @@ public final class TreeSegment implements SearchableTree, MappedSegment {
      */
     public int ordinalOf(long id) {
         return items.ordinalOf(id);
+    }
+
+    /**
+     * Ordinal of the item that {@code text} stands for, an integer id or a name ({@code format.ExternalIds}), or -1;
+     * the same binary search, then for a name a comparison with the stored name, all in mapped memory.
+     *
+     * @throws IllegalArgumentException when {@code text} is blank
+     * @throws UncheckedIOException     with a {@link CorruptSegmentException} when a stored ordinal or name end is out
+     *                                  of range
+     */
+    public int ordinalOf(String text) {
+        return items.ordinalOf(text);
+    }
+
+    /** The name of item {@code ordinal}, or null when its id is an integer (or the segment names no item). */
+    public String itemName(int ordinal) {
+        return items.itemName(ordinal);
+    }
+
+    /** Item {@code ordinal}'s external id as text: its name, or its integer id in decimal. */
+    public String itemIdText(int ordinal) {
+        String name = items.itemName(ordinal);
+        return name != null ? name : Long.toString(items.itemId(ordinal));
     }
 
     /** Number of item categories; 0 when the segment has none (every {@link #categoryOf} is -1). */

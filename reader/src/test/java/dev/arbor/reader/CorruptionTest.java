@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>The exhaustive cases cut 1..100 bytes off every file, flip single bytes in every header, field and
  * table byte, a sample of every section and every footer byte, and swap in each file from another
- * segment; for a tree directory and for a path-lattice one. Each outcome is tallied by the check that caught it; the table is printed after the class
+ * segment; for a tree directory, a tree whose items have names, and a path-lattice one. Each outcome is tallied by the check that caught it; the table is printed after the class
  * (docs/RELIABILITY.md quotes it).
  */
 class CorruptionTest {
@@ -49,9 +49,9 @@ class CorruptionTest {
         System.out.println(TALLY.table("Corruption cases by the check that caught them (CorruptionTest):"));
     }
 
-    /** The tree's lab, or a lattice's of the same size and seed. */
+    /** The tree's lab, or a named tree's or a lattice's of the same size and seed. */
     private DamageLab lab(DamageLab.Kind kind) throws Exception {
-        return kind == DamageLab.Kind.TREE ? lab : DamageLab.of(kind, dir.resolve("lattice"), 1);
+        return kind == DamageLab.Kind.TREE ? lab : DamageLab.of(kind, dir.resolve(kind.name()), 1);
     }
 
     @ParameterizedTest
@@ -205,7 +205,50 @@ class CorruptionTest {
         refused(file, b, DamageLab.Check.LENGTH, true, "truncated");
     }
 
+    /**
+     * Damage to the item names of {@code items.arb}, each refused naming the file: a flip by the checksum; resealed,
+     * names that do not end where the bytes do at open, and by {@code checkIntegrity()} an end out of order (which a
+     * read of the name also refuses), bytes that are not UTF-8 and a name that is not its item's id's.
+     */
+    @Test
+    void damagedItemNamesAreRefusedNamingTheFile() throws Exception {
+        DamageLab named = DamageLab.of(DamageLab.Kind.NAMED_TREE, dir.resolve("named"), 1);
+        String file = "items.arb";
+        long ends = section(named, file, SegmentFormat.ITEMS_NAME_ENDS).offset();
+        FramedFile.Section bytes = section(named, file, SegmentFormat.ITEMS_NAMES); // "sku-0" "" "商品-2" "sku-3" ...
+        long names = bytes.offset();
+        byte[] b = named.bytes(file);
+        b[(int) names + 2] ^= 1;
+        refused(named, file, b, DamageLab.Check.CHECKSUM, false, "checksum failed");
+
+        b = named.bytes(file);
+        b[(int) names + 4] = '7'; // "sku-0" becomes "sku-7", a name, but not the one of item 0's id
+        DamageLab.Outcome o = refused(named, file, DamageLab.reseal(b), DamageLab.Check.FIELDS_AND_TABLE, false,
+                "item 0's name \"sku-7\" is not a name or not the name of its id");
+        assertEquals(DamageLab.Search.OTHER_RESULTS, o.search(), "the name no longer finds its item");
+        b = named.bytes(file);
+        b[(int) names + 1] = (byte) 0xC0; // a lead byte without its continuation
+        refused(named, file, DamageLab.reseal(b), DamageLab.Check.FIELDS_AND_TABLE, false,
+                "item 0's name is not valid UTF-8");
+        b = named.bytes(file);
+        le(b).putLong((int) ends, bytes.byteLength() + 1);
+        o = refused(named, file, DamageLab.reseal(b), DamageLab.Check.FIELDS_AND_TABLE, false,
+                "item 0's name ends at " + (bytes.byteLength() + 1) + ", outside [0, " + bytes.byteLength() + "]");
+        assertEquals(DamageLab.Search.CLEAN_ERROR, o.search(), "reading the name fails cleanly");
+        b = named.bytes(file);
+        le(b).putLong((int) ends + 8 * (DamageLab.ITEMS - 1), bytes.byteLength() - 1);
+        refused(named, file, DamageLab.reseal(b), DamageLab.Check.FIELDS_AND_TABLE, true,
+                "the names end at " + (bytes.byteLength() - 1) + ", but itemNames has " + bytes.byteLength());
+
+        b = Arrays.copyOf(named.bytes(file), (int) names + 5);
+        refused(named, file, b, DamageLab.Check.LENGTH, true, "truncated");
+    }
+
     private FramedFile.Section section(String file, int tag) {
+        return section(lab, file, tag);
+    }
+
+    private static FramedFile.Section section(DamageLab lab, String file, int tag) {
         return Arrays.stream(lab.sections(file)).filter(s -> s.tag() == tag).findFirst().orElseThrow();
     }
 
@@ -215,6 +258,11 @@ class CorruptionTest {
 
     private DamageLab.Outcome refused(String file, byte[] damaged, DamageLab.Check check, boolean atOpen, String says)
             throws Exception {
+        return refused(lab, file, damaged, check, atOpen, says);
+    }
+
+    private static DamageLab.Outcome refused(DamageLab lab, String file, byte[] damaged, DamageLab.Check check,
+            boolean atOpen, String says) throws Exception {
         DamageLab.Outcome o = lab.damage(file, damaged);
         assertEquals(check, o.check(), o.message());
         assertEquals(atOpen, o.atOpen(), o.message());

@@ -3,11 +3,13 @@ package dev.arbor.reader;
 import static dev.arbor.format.SegmentFormat.*;
 
 import dev.arbor.format.CorruptSegmentException;
+import dev.arbor.format.ExternalIds;
 import dev.arbor.format.FramedFile;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
 import dev.arbor.format.SectionLayout;
 import dev.arbor.format.SegmentVersionException;
+import dev.arbor.format.TreeIndex;
 import dev.arbor.search.BeamSearcher;
 import dev.arbor.search.SearchContext;
 import dev.arbor.search.SearchResult;
@@ -38,8 +40,8 @@ import java.util.zip.CRC32;
  * corruption and fuzz tests.
  */
 final class DamageLab {
-    /** The index kinds a lab can write. */
-    enum Kind { TREE, LATTICE }
+    /** The index kinds a lab can write; a named tree's items have names (FORMAT.md, "Item names"). */
+    enum Kind { TREE, NAMED_TREE, LATTICE }
 
     private static final Map<String, String> CODECS = Map.of(TREE_FILE, CODEC_TREE, ITEMS_FILE, CODEC_ITEMS,
             EMBEDDINGS_FILE, CODEC_EMBEDDINGS, MODEL_FILE, CODEC_MODEL, PATHS_FILE, CODEC_PATHS, ITEM_EMBEDDINGS_FILE,
@@ -167,15 +169,39 @@ final class DamageLab {
                     new Reader<>(IndexDirectory::openLatestLattice, s -> latticeAnswer(s, probeIds)));
         }
         var index = SyntheticIndex.generate(items, 2, MODEL, seed);
-        Path segment = SegmentWriter.write(dir, index);
         long[] ids = SyntheticIndex.sampleHistory(index, 40, 4, new java.util.SplittableRandom(seed));
         int[] history = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             history[i] = (int) ((ids[i] - SyntheticIndex.FIRST_ITEM_ID) / SyntheticIndex.ITEM_ID_STEP);
         }
-        long[] probeIds = {ids[0], SyntheticIndex.itemId(items - 1), SyntheticIndex.itemId(0) - 1, Long.MAX_VALUE};
+        if (kind == Kind.NAMED_TREE) {
+            index = named(index);
+        }
+        Path segment = SegmentWriter.write(dir, index);
+        long[] probeIds = {index.itemIds()[history[0]], index.itemIds()[items - 1], SyntheticIndex.itemId(0) - 1,
+                Long.MAX_VALUE, ExternalIds.nameId("absent")};
+        String[] probeNames = {name(0), name(items - 1), name(items), "absent", "-3"};
         return new DamageLab(kind, dir, segment, new Reader<>(IndexDirectory::openLatest,
-                s -> treeAnswer(s, history, probeIds)));
+                s -> treeAnswer(s, history, probeIds, probeNames)));
+    }
+
+    /** {@code index} with its items named: most by {@link #name}, every third keeping its integer id. */
+    private static TreeIndex named(TreeIndex index) {
+        long[] ids = index.itemIds().clone();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            names.add(i % 3 == 1 ? "" : name(i));
+            if (i % 3 != 1) {
+                ids[i] = ExternalIds.nameId(name(i));
+            }
+        }
+        return new TreeIndex(index.shape(), ids, index.itemToLeaf(), index.nodeEmbeddings(), index.model(),
+                index.metadata(), index.itemCategories(), index.categoryNames(), names);
+    }
+
+    /** Item {@code i}'s name in a named tree; some are not ASCII. */
+    static String name(int i) {
+        return i % 3 == 2 ? "商品-" + i : "sku-" + i;
     }
 
     private DamageLab(Kind kind, Path dir, Path segment, Reader<?> reader) throws IOException {
@@ -183,7 +209,7 @@ final class DamageLab {
         this.dir = dir;
         this.segment = segment;
         this.reader = reader;
-        List<String> names = new ArrayList<>(List.of(kind == Kind.TREE ? TREE_SEGMENT_FILES : LATTICE_SEGMENT_FILES));
+        List<String> names = new ArrayList<>(List.of(kind == Kind.LATTICE ? LATTICE_SEGMENT_FILES : TREE_SEGMENT_FILES));
         names.addAll(List.of(META_FILE, COMMIT_FILE));
         files = List.copyOf(names);
         for (String f : files) {
@@ -192,9 +218,13 @@ final class DamageLab {
         expected = reader.answer(dir);
     }
 
-    /** {@code damage} as a tally's row: the tree's rows keep their names, the lattice's say so. */
+    /** {@code damage} as a tally's row: the tree's rows keep their names, the others' say their kind. */
     String label(String damage) {
-        return kind == Kind.TREE ? damage : "lattice: " + damage;
+        return switch (kind) {
+            case TREE -> damage;
+            case NAMED_TREE -> "named tree: " + damage;
+            case LATTICE -> "lattice: " + damage;
+        };
     }
 
     Path path(String file) {
@@ -263,15 +293,20 @@ final class DamageLab {
     }
 
     /**
-     * Item ids and raw score bits of a beam search and a brute-force search, after a few id lookups; then every
-     * item's category and every category name's hash, as a filter would read them.
+     * Item ids and raw score bits of a beam search and a brute-force search, after a few id and name lookups; then
+     * every item's category and every category name's hash, as a filter would read them; then the lookups' ordinals
+     * and the hash of every item's id as text, its name where it has one.
      */
-    private static long[] treeAnswer(TreeSegment s, int[] history, long[] probeIds) {
+    private static long[] treeAnswer(TreeSegment s, int[] history, long[] probeIds, String[] probeNames) {
+        LongStream.Builder lookups = LongStream.builder();
         for (long id : probeIds) {
-            int ordinal = s.ordinalOf(id);
-            if (ordinal < -1 || ordinal >= s.itemCount()) {
-                throw new AssertionError("ordinalOf returned " + ordinal);
-            }
+            lookups.add(checked(s.ordinalOf(id), s));
+        }
+        for (String name : probeNames) {
+            lookups.add(checked(s.ordinalOf(name), s));
+        }
+        for (int i = 0; i < s.itemCount(); i++) {
+            lookups.add(s.itemIdText(i).hashCode());
         }
         BeamSearcher searcher = new BeamSearcher(s);
         SearchContext ctx = searcher.newContext();
@@ -294,7 +329,14 @@ final class DamageLab {
             }
             out[results.length + s.itemCount() + c] = s.categoryName(c).hashCode();
         }
-        return out;
+        return LongStream.concat(Arrays.stream(out), lookups.build()).toArray();
+    }
+
+    private static int checked(int ordinal, TreeSegment s) {
+        if (ordinal < -1 || ordinal >= s.itemCount()) {
+            throw new AssertionError("ordinalOf returned " + ordinal);
+        }
+        return ordinal;
     }
 
     /**

@@ -82,6 +82,16 @@ class SegmentFuzzTest {
         });
     }
 
+    /** A tree whose items have names (FORMAT.md, "Item names"): every damage above, half of the cases resealed. */
+    @Test
+    void namedTreeDamageOfEveryKind() throws Exception {
+        DamageLab named = DamageLab.of(DamageLab.Kind.NAMED_TREE, dir.resolve("named"), 5);
+        Fuzz.forAll("namedTreeDamageOfEveryKind", TRIES, r -> {
+            boolean reseal = r.nextBoolean();
+            check(named, r, reseal ? "any damage, CRC resealed" : "any damage", reseal, this::anyDamage);
+        });
+    }
+
     private byte[] anyDamage(SplittableRandom r, DamageLab lab, String file, byte[] b) {
         return switch (r.nextInt(3)) {
             case 0 -> flips(r, lab, file, b);

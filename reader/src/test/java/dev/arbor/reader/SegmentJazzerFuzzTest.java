@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Coverage-guided fuzzing of the segment readers with Jazzer: the fuzzer's bytes choose one file of a valid index
- * directory ({@link DamageLab}: a tree's, or in the second target a path lattice's) and 1 to 4 edits to it (a byte
+ * directory ({@link DamageLab}: a tree's, or in the second target a path lattice's, in the third a tree whose items
+ * have names) and 1 to 4 edits to it (a byte
  * XOR, a 4- or 8-byte number written anywhere, a cut, an insertion, a deletion), and whether the CRC is recomputed
  * afterwards. {@link DamageLab#probe()} then opens the directory unverified, searches (or reads every path and list
  * of the lattice), and verifies every checksum (what {@code openVerified} does).
@@ -33,12 +34,13 @@ class SegmentJazzerFuzzTest {
     @TempDir
     static Path dir;
     /** One directory per kind for every input (each probe restores the file it damaged); 50 items keep a probe quick. */
-    static DamageLab tree, lattice;
+    static DamageLab tree, lattice, named;
 
     @BeforeAll
     static void write() throws Exception {
         tree = DamageLab.of(DamageLab.Kind.TREE, dir.resolve("tree"), 5, 50);
         lattice = DamageLab.of(DamageLab.Kind.LATTICE, dir.resolve("lattice"), 5, 50);
+        named = DamageLab.of(DamageLab.Kind.NAMED_TREE, dir.resolve("named"), 5, 50);
     }
 
     @AfterAll
@@ -55,6 +57,12 @@ class SegmentJazzerFuzzTest {
     @FuzzTest(maxExecutions = 125_000, maxDuration = "30m")
     void damagedLatticeIsAnsweredOrRefusedNamingTheFile(FuzzedDataProvider data) throws Exception {
         damagedIsAnsweredOrRefusedNamingTheFile(lattice, data);
+    }
+
+    /** The same for a tree whose items have names, whose probe also looks items up by name and reads every name. */
+    @FuzzTest(maxExecutions = 125_000, maxDuration = "30m")
+    void damagedNamedTreeIsAnsweredOrRefusedNamingTheFile(FuzzedDataProvider data) throws Exception {
+        damagedIsAnsweredOrRefusedNamingTheFile(named, data);
     }
 
     private static void damagedIsAnsweredOrRefusedNamingTheFile(DamageLab lab, FuzzedDataProvider data)

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.arbor.format.ExternalIds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -13,7 +14,8 @@ import java.util.Arrays;
 /**
  * Parses the JSON bodies of {@code /v1/retrieve} and {@code /v1/events} strictly: unknown or repeated fields, wrong
  * types and values out of range are refused with a 400 that names the field, so that a typo never silently changes
- * what a request asks.
+ * what a request asks. An item id is an integer, or a string that holds an integer or a name; a name becomes the id
+ * {@link ExternalIds} derives from it, the id the segment and the history store know the item by.
  */
 public final class Requests {
     /** Most ids one list may hold; far above any real history, exclusion or allow list. */
@@ -45,7 +47,7 @@ public final class Requests {
                                   String[] categories, long[] allow, long[] deny) {
     }
 
-    /** One behaviour to append to a user's history. */
+    /** One behaviour to append to a user's history; {@code itemId} is an integer id or a name's id. */
     public record EventRequest(String userId, long itemId, long timestampMillis) {
     }
 
@@ -112,7 +114,7 @@ public final class Requests {
                 p.nextToken();
                 switch (field) {
                     case "user_id" -> userId = userId(p);
-                    case "item_id" -> itemId = longValue(p, "item_id");
+                    case "item_id" -> itemId = itemId(p, "item_id");
                     case "ts" -> ts = longValue(p, "ts");
                     default -> throw ErrorResponse.field(field, "unknown field; an event takes user_id, item_id"
                             + " and ts");
@@ -187,6 +189,22 @@ public final class Requests {
         return p.getLongValue();
     }
 
+    /** An item id: an integer, or a string that holds an integer or a name ({@link ExternalIds#parse}). */
+    private static long itemId(JsonParser p, String field) throws IOException, ErrorResponse {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+                throw ErrorResponse.field(field, "must be an item id (an integer or a string), got "
+                        + describe(p.currentToken()));
+            }
+            return longValue(p, field);
+        }
+        String text = p.getText();
+        if (text.isBlank()) {
+            throw ErrorResponse.field(field, "must not be an empty string");
+        }
+        return ExternalIds.parse(text);
+    }
+
     private static boolean bool(JsonParser p, String field) throws ErrorResponse {
         return switch (p.currentToken()) {
             case VALUE_TRUE -> true;
@@ -208,7 +226,7 @@ public final class Requests {
             if (n == out.length) {
                 out = Arrays.copyOf(out, n * 2);
             }
-            out[n] = longValue(p, field + "[" + n + "]");
+            out[n] = itemId(p, field + "[" + n + "]");
             n++;
         }
         return Arrays.copyOf(out, n);

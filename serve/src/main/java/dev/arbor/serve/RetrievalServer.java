@@ -233,7 +233,13 @@ public final class RetrievalServer implements Closeable {
         StringBuilder json = new StringBuilder(64 + 48 * answer.itemIds().length);
         json.append("{\"items\":[");
         for (int i = 0; i < answer.itemIds().length; i++) {
-            json.append(i == 0 ? "" : ",").append("{\"item_id\":").append(answer.itemIds()[i]).append(",\"score\":");
+            json.append(i == 0 ? "" : ",").append("{\"item_id\":");
+            if (answer.itemNames()[i] != null) {
+                Json.string(json, answer.itemNames()[i]);
+            } else {
+                json.append(answer.itemIds()[i]);
+            }
+            json.append(",\"score\":");
             Json.number(json, answer.scores()[i]).append('}');
         }
         json.append("],\"generation\":").append(answer.generation())

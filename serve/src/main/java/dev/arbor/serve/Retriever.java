@@ -19,8 +19,11 @@ final class Retriever {
     private final int maxK;
     private final ThreadLocal<Scratch> scratch;
 
-    /** What a retrieval found, and what it was based on; {@code exact} when the filter made it score every item. */
-    record Answer(long generation, long[] itemIds, float[] scores, int historyUsed, int unknownHistoryItems,
+    /**
+     * What a retrieval found, and what it was based on; {@code exact} when the filter made it score every item.
+     * {@code itemNames} holds each item's name, null for an item with an integer id.
+     */
+    record Answer(long generation, long[] itemIds, String[] itemNames, float[] scores, int historyUsed, int unknownHistoryItems,
                   boolean exact, long scoredNodes, long searchNanos) {
     }
 
@@ -100,13 +103,15 @@ final class Retriever {
             }
             long searchNanos = System.nanoTime() - t;
             long[] items = new long[s.result.count()];
+            String[] names = new String[items.length];
             float[] scores = new float[items.length];
             for (int i = 0; i < items.length; i++) {
                 items[i] = s.result.itemId(i);
+                names[i] = segment.itemName(s.result.ordinal(i));
                 scores[i] = s.result.score(i);
             }
             int historyLength = segment.scorer().historyLength();
-            return new Answer(searcher.generation(), items, scores, Math.min(known, historyLength), count - known, exact,
+            return new Answer(searcher.generation(), items, names, scores, Math.min(known, historyLength), count - known, exact,
                     scored, searchNanos);
         } finally {
             index.release(searcher);

@@ -2,6 +2,7 @@ package dev.arbor.serve;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.arbor.format.ExternalIds;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -70,7 +71,10 @@ class RequestsTest {
         assertEquals("field 'k': must be an integer, got a string", refusal("{\"history\": [1], \"k\": \"ten\"}"));
         assertEquals("field 'k': must be an integer, got a fractional number", refusal("{\"history\": [1], \"k\": 2.5}"));
         assertEquals("field 'history': must be an array of item ids, got an integer", refusal("{\"history\": 1}"));
-        assertEquals("field 'history[1]': must be an integer, got a string", refusal("{\"history\": [1, \"x\"]}"));
+        assertEquals("field 'history[1]': must be an item id (an integer or a string), got a boolean",
+                refusal("{\"history\": [1, true]}"));
+        assertEquals("field 'filter.allow[0]': must not be an empty string",
+                refusal("{\"history\": [1], \"filter\": {\"allow\": [\" \"]}}"));
         assertEquals("field 'user_id': must be a string or an integer, got an object", refusal("{\"user_id\": {}}"));
         assertEquals("field 'exclude_history': must be true or false, got an integer",
                 refusal("{\"history\": [1], \"exclude_history\": 1}"));
@@ -104,6 +108,20 @@ class RequestsTest {
         assertEquals("give exactly one of the fields 'user_id' and 'history'", refusal("{\"user_id\": 1, \"history\": []}"));
     }
 
+    /** Item ids may be strings: an integer as text is that integer, any other text a name and its id. */
+    @Test
+    void itemIdsMayBeStrings() throws Exception {
+        byte[] b = ("{\"history\": [\"B000123\", 7, \"8\"], \"exclude\": [\"x\"], \"filter\": {\"allow\": [\"a\"],"
+                + " \"deny\": [\"é\"]}}").getBytes(StandardCharsets.UTF_8);
+        Requests.RetrieveRequest r = Requests.retrieve(b, b.length, LIMITS);
+        assertArrayEquals(new long[] {ExternalIds.nameId("B000123"), 7, 8}, r.history());
+        assertArrayEquals(new long[] {ExternalIds.nameId("x")}, r.exclude());
+        assertArrayEquals(new long[] {ExternalIds.nameId("a")}, r.allow());
+        assertArrayEquals(new long[] {ExternalIds.nameId("é")}, r.deny());
+        byte[] e = "{\"user_id\": \"u1\", \"item_id\": \"sku-1\", \"ts\": 5}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(new Requests.EventRequest("u1", ExternalIds.nameId("sku-1"), 5), Requests.event(e, e.length));
+    }
+
     @Test
     void events() throws Exception {
         byte[] b = "{\"user_id\": \"u1\", \"item_id\": 42, \"ts\": 1700000000000}".getBytes(StandardCharsets.UTF_8);
@@ -111,8 +129,10 @@ class RequestsTest {
         assertEquals("field 'ts': missing", eventRefusal("{\"user_id\": \"u1\", \"item_id\": 42}"));
         assertEquals("field 'item_id': missing", eventRefusal("{\"user_id\": 5, \"ts\": 1}"));
         assertEquals("field 'user_id': missing", eventRefusal("{\"item_id\": 5, \"ts\": 1}"));
-        assertEquals("field 'item_id': must be an integer, got a string",
-                eventRefusal("{\"user_id\": 5, \"item_id\": \"i\", \"ts\": 1}"));
+        assertEquals("field 'item_id': must be an item id (an integer or a string), got a fractional number",
+                eventRefusal("{\"user_id\": 5, \"item_id\": 1.5, \"ts\": 1}"));
+        assertEquals("field 'ts': must be an integer, got a string",
+                eventRefusal("{\"user_id\": 5, \"item_id\": 1, \"ts\": \"1\"}"));
         assertTrue(eventRefusal("{\"user_id\": 5, \"item\": 1, \"ts\": 1}").startsWith("field 'item': unknown field"));
     }
 }

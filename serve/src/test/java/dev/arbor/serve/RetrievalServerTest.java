@@ -2,6 +2,7 @@ package dev.arbor.serve;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.arbor.format.ExternalIds;
 import dev.arbor.format.ModelKind;
 import dev.arbor.format.TreeIndex;
 import dev.arbor.reader.IndexDirectory;
@@ -194,6 +195,75 @@ class RetrievalServerTest {
         assertEquals(0, field(stranger.body(), "history_used"));
     }
 
+    /**
+     * Items named by strings (every third keeps its integer id): histories, exclusions, allow lists and events take
+     * the strings, the answer names the items, and it is the beam search's answer over the items' ordinals.
+     */
+    @Test
+    void stringItemIdsRetrieveAndRecordEvents() throws Exception {
+        TreeIndex plain = index(2000, 1);
+        long[] ids = plain.itemIds().clone();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            names.add(i % 3 == 1 ? "" : "sku-" + i);
+            if (i % 3 != 1) {
+                ids[i] = ExternalIds.nameId("sku-" + i);
+            }
+        }
+        Path index = dir.resolve("index");
+        SegmentWriter.write(index, new TreeIndex(plain.shape(), ids, plain.itemToLeaf(), plain.nodeEmbeddings(),
+                plain.model(), plain.metadata(), plain.itemCategories(), plain.categoryNames(), names));
+        RetrievalServer s = start(index, options(index));
+        String history = "[\"sku-3\", " + ids[400] + ", \"sku-900\"]";
+        HttpResponse<String> r = post(s, "/v1/retrieve", "{\"history\": " + history + ", \"k\": 20, \"beam\": 60,"
+                + " \"exclude\": [\"sku-5\"]}", null);
+        assertEquals(200, r.statusCode(), r.body());
+        List<String> answer = new ArrayList<>();
+        try (TreeSegment segment = IndexDirectory.openLatest(index)) {
+            BeamSearcher searcher = new BeamSearcher(segment);
+            int[] ordinals = {3, 400, 900};
+            SearchContext ctx = searcher.newContext().historyOrdinals(ordinals, 3).excludeOrdinal(5);
+            for (int ordinal : ordinals) {
+                ctx.excludeOrdinal(ordinal);
+            }
+            SearchResult expected = new SearchResult(20);
+            searcher.search(ctx, 20, 60, expected);
+            for (int i = 0; i < expected.count(); i++) {
+                String name = names.get(expected.ordinal(i));
+                answer.add(name.isEmpty() ? Long.toString(expected.itemId(i)) : "\"" + name + "\"");
+            }
+        }
+        assertEquals(answer, itemTexts(r.body()));
+        assertTrue(answer.stream().anyMatch(a -> a.startsWith("\"sku-")), "names answer as JSON strings");
+        assertEquals(3, field(r.body(), "history_used"));
+
+        HttpResponse<String> unknown = post(s, "/v1/retrieve", "{\"history\": [\"sku-3\", \"sku-1\", \"nope\"]}", null);
+        assertEquals(2, field(unknown.body(), "unknown_history_items"), "sku-1 was never named, nope is no item");
+
+        String allow = "[" + answer.get(3) + ", " + answer.get(7) + "]";
+        List<String> allowed = itemTexts(post(s, "/v1/retrieve", "{\"history\": " + history + ", \"k\": 5,"
+                + " \"exclude\": [\"sku-5\"], \"filter\": {\"allow\": " + allow + "}}", null).body());
+        assertEquals(List.of(answer.get(3), answer.get(7)), allowed);
+
+        for (String item : List.of("\"sku-3\"", Long.toString(ids[400]), "\"sku-900\"")) {
+            assertEquals(200, post(s, "/v1/events", "{\"user_id\": \"bob\", \"item_id\": " + item + ", \"ts\": "
+                    + System.nanoTime() + "}", TOKEN).statusCode());
+        }
+        HttpResponse<String> byUser = post(s, "/v1/retrieve", "{\"user_id\": \"bob\", \"k\": 20, \"beam\": 60,"
+                + " \"exclude\": [\"sku-5\"]}", null);
+        assertEquals(answer, itemTexts(byUser.body()), "the events' items are the history");
+    }
+
+    /** The answer's item ids as the JSON text they are: digits, or a string in quotes. */
+    private static List<String> itemTexts(String json) {
+        Matcher m = Pattern.compile("\"item_id\":(-?\\d+|\"[^\"]*\")").matcher(json);
+        List<String> ids = new ArrayList<>();
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+
     @Test
     void writesNeedTheToken() throws Exception {
         RetrievalServer s = serve(1000);
@@ -222,8 +292,8 @@ class RetrievalServerTest {
         assertEquals("{\"error\":\"field 'k': must be in [1, 1000], got 100000\",\"status\":400}", r.body());
         assertEquals(400, post(s, "/v1/retrieve", "{\"history\": [1], \"beam\": 99999999}", null).statusCode());
         assertTrue(post(s, "/v1/retrieve", "{not json", null).body().contains("malformed JSON at line 1"));
-        assertTrue(post(s, "/v1/events", "{\"user_id\": \"u\", \"item_id\": \"x\", \"ts\": 1}", TOKEN).body()
-                .contains("field 'item_id': must be an integer, got a string"));
+        assertTrue(post(s, "/v1/events", "{\"user_id\": \"u\", \"item_id\": \"\", \"ts\": 1}", TOKEN).body()
+                .contains("field 'item_id': must not be an empty string"));
         HttpResponse<String> category = post(s, "/v1/retrieve", "{\"history\": [1], \"filter\": {\"categories\":"
                 + " [\"no-such-category\"]}}", null);
         assertEquals(400, category.statusCode(), category.body());

@@ -326,24 +326,38 @@ public final class TdmRounds {
         if (options.historyMinLevel() > 0) {
             meta.put(HierarchicalHistory.PROPERTY, Integer.toString(options.historyMinLevel()));
         }
-        if (!log.hasCategories()) {
-            return new TreeIndex(shape, log.itemIds().clone(), itemToLeaf.clone(), table, model.export(), meta);
-        }
-        int[] segmentCategory = new int[log.numCategories()];
-        List<String> names = new ArrayList<>();
-        for (int c = 0; c < segmentCategory.length; c++) {
-            boolean none = log.categoryName(c).equals(InteractionLog.NO_CATEGORY);
-            segmentCategory[c] = none ? -1 : names.size();
-            if (!none) {
-                names.add(log.categoryName(c));
-            }
-        }
         int[] itemCategories = new int[log.numItems()];
-        for (int item = 0; item < itemCategories.length; item++) {
-            itemCategories[item] = segmentCategory[log.itemCategory(item)];
+        List<String> names = new ArrayList<>();
+        if (log.hasCategories()) {
+            int[] segmentCategory = new int[log.numCategories()];
+            for (int c = 0; c < segmentCategory.length; c++) {
+                boolean none = log.categoryName(c).equals(InteractionLog.NO_CATEGORY);
+                segmentCategory[c] = none ? -1 : names.size();
+                if (!none) {
+                    names.add(log.categoryName(c));
+                }
+            }
+            for (int item = 0; item < itemCategories.length; item++) {
+                itemCategories[item] = segmentCategory[log.itemCategory(item)];
+            }
+        } else {
+            Arrays.fill(itemCategories, -1);
         }
         return new TreeIndex(shape, log.itemIds().clone(), itemToLeaf.clone(), table, model.export(), meta,
-                itemCategories, names);
+                itemCategories, names, itemNames(log));
+    }
+
+    /** Each item's name, "" for an integer id; empty when no item has a name (FORMAT.md, "Item names"). */
+    private static List<String> itemNames(InteractionLog log) {
+        if (!log.hasItemNames()) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>(log.numItems());
+        for (int item = 0; item < log.numItems(); item++) {
+            String name = log.itemName(item);
+            names.add(name == null ? "" : name);
+        }
+        return names;
     }
 
     static boolean[] nonEmptyNodes(TreeShape shape, int[] itemToLeaf) {

@@ -22,7 +22,7 @@ final class LatticeFiles {
     static void write(Path dir, LatticeIndex index, byte[] segmentId) throws IOException {
         writePaths(dir.resolve(PATHS_FILE), index, segmentId);
         SegmentWriter.writeItems(dir.resolve(ITEMS_FILE), index.itemIds(), index.itemCategories(), index.categoryNames(),
-                segmentId);
+                List.of(), segmentId);
         writeItemEmbeddings(dir.resolve(ITEM_EMBEDDINGS_FILE), index, segmentId);
         writeModel(dir.resolve(LATTICE_MODEL_FILE), index, segmentId);
         SegmentWriter.writeMeta(dir, INDEX_KIND_PATH_LATTICE, LATTICE_SEGMENT_FILES, index.metadata(),

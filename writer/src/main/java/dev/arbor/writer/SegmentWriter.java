@@ -103,7 +103,8 @@ public final class SegmentWriter {
 
     static void writeSegmentFiles(Path dir, TreeIndex index, byte[] segmentId) throws IOException {
         writeTree(dir.resolve(TREE_FILE), index, segmentId);
-        writeItems(dir.resolve(ITEMS_FILE), index.itemIds(), index.itemCategories(), index.categoryNames(), segmentId);
+        writeItems(dir.resolve(ITEMS_FILE), index.itemIds(), index.itemCategories(), index.categoryNames(),
+                index.itemNames(), segmentId);
         writeEmbeddings(dir.resolve(EMBEDDINGS_FILE), index, segmentId);
         writeModel(dir.resolve(MODEL_FILE), index, segmentId);
         writeMeta(dir, INDEX_KIND_TREE, TREE_SEGMENT_FILES, index.metadata(), index.model().architecture().toString(),
@@ -170,9 +171,12 @@ public final class SegmentWriter {
         }
     }
 
-    /** Writes {@code items.arb}, which every index kind shares; without category names, as before categories existed. */
-    static void writeItems(Path file, long[] ids, int[] categories, List<String> names, byte[] segmentId)
-            throws IOException {
+    /**
+     * Writes {@code items.arb}, which every index kind shares; without categories or item names (empty lists), as
+     * before each existed.
+     */
+    static void writeItems(Path file, long[] ids, int[] categories, List<String> names, List<String> itemNames,
+            byte[] segmentId) throws IOException {
         int n = ids.length;
         // Sort ordinals by id with a primitive sort on (id, ordinal) packed in parallel arrays.
         long[] sortedIds = ids.clone();
@@ -196,6 +200,16 @@ public final class SegmentWriter {
             sections.add(new Section(ITEMS_CATEGORY_NAME_ENDS, ElementType.I64, nameEnds.length));
             sections.add(new Section(ITEMS_CATEGORY_NAMES, ElementType.U8, nameBytes.size()));
         }
+        ByteArrayOutputStream itemNameBytes = new ByteArrayOutputStream();
+        long[] itemNameEnds = new long[itemNames.size()];
+        for (int i = 0; i < itemNameEnds.length; i++) {
+            itemNameBytes.writeBytes(itemNames.get(i).getBytes(StandardCharsets.UTF_8));
+            itemNameEnds[i] = itemNameBytes.size();
+        }
+        if (!itemNames.isEmpty()) {
+            sections.add(new Section(ITEMS_NAME_ENDS, ElementType.I64, n));
+            sections.add(new Section(ITEMS_NAMES, ElementType.U8, itemNameBytes.size()));
+        }
         try (FramedFileWriter w = new FramedFileWriter(file, CODEC_ITEMS, VERSION_CURRENT, segmentId, fields, sections)) {
             w.beginSection(0);
             w.writeLongs(ids);
@@ -210,6 +224,12 @@ public final class SegmentWriter {
                 w.writeLongs(nameEnds);
                 w.beginSection(5);
                 w.writeBytes(nameBytes.toByteArray());
+            }
+            if (!itemNames.isEmpty()) {
+                w.beginSection(sections.size() - 2);
+                w.writeLongs(itemNameEnds);
+                w.beginSection(sections.size() - 1);
+                w.writeBytes(itemNameBytes.toByteArray());
             }
             w.finish();
         }
