@@ -326,8 +326,20 @@ public final class TreeSegment implements SearchableTree, MappedSegment {
         for (int c = 0; c < categoryCount(); c++) {
             names.add(categoryName(c));
         }
+        // Item names, when the segment has any ("" for an item with an integer id), so that a republished copy
+        // still answers to them.
+        List<String> itemNames = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (itemName(i) != null) {
+                for (int j = 0; j < n; j++) {
+                    String name = itemName(j);
+                    itemNames.add(name == null ? "" : name);
+                }
+                break;
+            }
+        }
         return new TreeIndex(shape, ids, leaves, embeddings.toArray(FramedFile.FLOAT),
-                new ModelWeights(architecture(), tensors), properties(), categories, names);
+                new ModelWeights(architecture(), tensors), properties(), categories, names, itemNames);
     }
 
     @Override

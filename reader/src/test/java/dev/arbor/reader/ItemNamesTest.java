@@ -65,6 +65,9 @@ class ItemNamesTest {
                     assertEquals(-1, s.ordinalOf(ExternalIds.nameId(absent)), absent);
                 }
                 assertEquals(-1, s.ordinalOf(Long.toString(SyntheticIndex.itemId(items))), "an absent integer");
+                boolean anyName = names.stream().anyMatch(n -> !n.isEmpty());
+                assertEquals(anyName ? names : List.of(), s.toTreeIndex().itemNames(),
+                        "a heap copy (what import-onnx and add-items republish) keeps the names");
             }
         });
     }
