@@ -7,6 +7,8 @@ import dev.arbor.format.ElementType;
 import dev.arbor.format.FramedFile;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
+import dev.arbor.format.ModelWeights;
+import dev.arbor.format.TreeIndex;
 import dev.arbor.format.TensorSpec;
 import dev.arbor.format.HierarchicalHistory;
 import dev.arbor.format.TreeShape;
@@ -19,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -275,6 +278,33 @@ public final class TreeSegment implements SearchableTree, MappedSegment {
     /** Whether any item lies under {@code node}. */
     public boolean nonEmpty(int node) {
         return (nonEmpty.getAtIndex(FramedFile.LONG, node >>> 6) & (1L << node)) != 0;
+    }
+
+    /**
+     * The whole segment copied onto the heap, as the writer had it: for tools that publish a changed copy (adding
+     * items, benchmark variants). Call it on a verified segment; a stored category out of range fails it.
+     */
+    public TreeIndex load() {
+        int n = itemCount();
+        long[] ids = new long[n];
+        int[] leaves = new int[n];
+        int[] categories = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = itemId(i);
+            leaves[i] = leafOf(i);
+            categories[i] = categoryOf(i);
+        }
+        ModelArchitecture arch = architecture();
+        float[][] tensors = new float[arch.tensors().size()][];
+        for (int t = 0; t < tensors.length; t++) {
+            tensors[t] = model.array(arch.tensors().get(t).name());
+        }
+        List<String> names = new ArrayList<>(categoryCount());
+        for (int c = 0; c < categoryCount(); c++) {
+            names.add(categoryName(c));
+        }
+        return new TreeIndex(shape, ids, leaves, embeddings.toArray(FramedFile.FLOAT), new ModelWeights(arch, tensors),
+                properties(), categories, names);
     }
 
     @Override
