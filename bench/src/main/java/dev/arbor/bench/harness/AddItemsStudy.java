@@ -49,7 +49,9 @@ import java.util.stream.Stream;
  *
  * <p>Both logs are written as generic CSV with users in the original order, so the split picks the same users;
  * the study checks that it did. Usage: {@code AddItemsStudy DATA FORMAT [heldOut=0.1] [spare=0.25] [rounds=2]
- * [epochs=1] [samplesPerEpoch=40000] [beam=200] [out=work/add-items]}.
+ * [epochs=1] [samplesPerEpoch=40000] [beam=200] [out=work/add-items] [heldOutSeed=7]}. Besides beam search, each
+ * index's held-out recall under brute force (every item scored by the same model) tells the cost of the vector an
+ * item was given from the cost of where it was placed.
  */
 public final class AddItemsStudy {
     /** Kept items whose leaf embeddings make a held-out item's, by two-tower cosine. */
@@ -70,13 +72,14 @@ public final class AddItemsStudy {
         int samples = args.length > 6 ? Integer.parseInt(args[6]) : 40_000;
         int beam = args.length > 7 ? Integer.parseInt(args[7]) : 200;
         Path out = Path.of(args.length > 8 ? args[8] : "work/add-items");
+        long heldOutSeed = args.length > 9 ? Long.parseLong(args[9]) : SEED;
         PrintWriter report = new PrintWriter(System.out, true);
         ProgressListener progress = ProgressListener.SILENT;
 
         InteractionLog log = InteractionLogs.read(data, format, ReadOptions.DEFAULTS);
         SplitOptions splitOptions = SplitOptions.withSeed(1);
         DataSplit split = DataSplit.of(log, splitOptions);
-        boolean[] heldOut = heldOutItems(log.numItems(), heldOutShare, SEED);
+        boolean[] heldOut = heldOutItems(log.numItems(), heldOutShare, heldOutSeed);
         int heldOutCount = count(heldOut);
         recreate(out);
         Path all = writeLog(log, null, out.resolve("all.csv"));
@@ -103,7 +106,7 @@ public final class AddItemsStudy {
         try (TreeSegment segment = IndexDirectory.openLatestVerified(without)) {
             writeItemFiles(log, heldOut, segment.load(), tower, categoryFile, embeddingFile);
             report.printf(Locale.ROOT, "%s: %,d items, %,d held out (seed %d); held-out tree: %,d leaves for %,d items%n",
-                    data, log.numItems(), heldOutCount, SEED, segment.shape().leafCount(), segment.itemCount());
+                    data, log.numItems(), heldOutCount, heldOutSeed, segment.shape().leafCount(), segment.itemCount());
         }
         t = System.nanoTime();
         AddItemsJob.run(byCategory, categoryFile, progress);
@@ -115,8 +118,9 @@ public final class AddItemsStudy {
         HeldOutUsers test = split.test();
         report.printf(Locale.ROOT, "%d test users, %d of them with held-out items in their truth; beam %d%n%n", test.size(),
                 usersWithHeldOut(test, heldOut), beam);
-        report.println("| index | time | R@10 | R@50 | R@200 | held-out R@10 | held-out R@50 | held-out R@200 |");
-        report.println("|---|--:|--:|--:|--:|--:|--:|--:|");
+        report.println("| index | time | R@10 | R@50 | R@200 | held-out R@10 | held-out R@50 | held-out R@200 | held-out"
+                + " R@10, brute force | held-out R@50, brute force | held-out R@200, brute force |");
+        report.println("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
         row(report, "full rebuild (all items trained)", String.format(Locale.ROOT, "train %.0f s", fullSeconds), full, log,
                 test, heldOut, beam);
         row(report, "held out, not added", String.format(Locale.ROOT, "train %.0f s", withoutSeconds), without, log, test,
@@ -276,35 +280,43 @@ public final class AddItemsStudy {
     private static void row(PrintWriter report, String name, String time, Path index, InteractionLog log,
             HeldOutUsers test, boolean[] heldOut, int beam) throws IOException {
         try (TreeSegment segment = IndexDirectory.openLatestVerified(index)) {
-            Recommender recommender = byId(segment, log, beam);
-            int maxK = KS[KS.length - 1];
-            double[] recall = new double[KS.length], heldOutRecall = new double[KS.length];
-            int usersWithHeldOut = 0;
-            for (int u = 0; u < test.size(); u++) {
-                int[] ranked = recommender.recommend(test.input(u), maxK);
-                int[] truth = test.truth(u);
-                int heldOutTruth = (int) Arrays.stream(truth).filter(item -> heldOut[item]).count();
-                usersWithHeldOut += heldOutTruth > 0 ? 1 : 0;
-                for (int k = 0; k < KS.length; k++) {
-                    int hits = 0, heldOutHits = 0;
-                    for (int r = 0; r < Math.min(KS[k], ranked.length); r++) {
-                        if (contains(truth, ranked[r])) {
-                            hits++;
-                            heldOutHits += heldOut[ranked[r]] ? 1 : 0;
-                        }
-                    }
-                    recall[k] += (double) hits / truth.length;
-                    heldOutRecall[k] += heldOutTruth > 0 ? (double) heldOutHits / heldOutTruth : 0;
-                }
-            }
             StringBuilder cells = new StringBuilder();
+            recalls(byId(segment, log, beam), test, heldOut, true, cells);
+            recalls(byId(segment, log, 0), test, heldOut, false, cells);
+            report.printf(Locale.ROOT, "| %s | %s |%s%n", name, time, cells);
+        }
+    }
+
+    /** Appends the recall cells of one recommender: on the whole truth (when {@code whole}), then on the held-out items. */
+    private static void recalls(Recommender recommender, HeldOutUsers test, boolean[] heldOut, boolean whole,
+            StringBuilder cells) {
+        int maxK = KS[KS.length - 1];
+        double[] recall = new double[KS.length], heldOutRecall = new double[KS.length];
+        int usersWithHeldOut = 0;
+        for (int u = 0; u < test.size(); u++) {
+            int[] ranked = recommender.recommend(test.input(u), maxK);
+            int[] truth = test.truth(u);
+            int heldOutTruth = (int) Arrays.stream(truth).filter(item -> heldOut[item]).count();
+            usersWithHeldOut += heldOutTruth > 0 ? 1 : 0;
+            for (int k = 0; k < KS.length; k++) {
+                int hits = 0, heldOutHits = 0;
+                for (int r = 0; r < Math.min(KS[k], ranked.length); r++) {
+                    if (contains(truth, ranked[r])) {
+                        hits++;
+                        heldOutHits += heldOut[ranked[r]] ? 1 : 0;
+                    }
+                }
+                recall[k] += (double) hits / truth.length;
+                heldOutRecall[k] += heldOutTruth > 0 ? (double) heldOutHits / heldOutTruth : 0;
+            }
+        }
+        if (whole) {
             for (double r : recall) {
                 cells.append(String.format(Locale.ROOT, " %.2f%% |", 100 * r / test.size()));
             }
-            for (double r : heldOutRecall) {
-                cells.append(String.format(Locale.ROOT, " %.2f%% |", 100 * r / usersWithHeldOut));
-            }
-            report.printf(Locale.ROOT, "| %s | %s |%s%n", name, time, cells);
+        }
+        for (double r : heldOutRecall) {
+            cells.append(String.format(Locale.ROOT, " %.2f%% |", 100 * r / usersWithHeldOut));
         }
     }
 
@@ -317,7 +329,7 @@ public final class AddItemsStudy {
         return false;
     }
 
-    /** Beam search over {@code segment}, with the log's item ordinals in and out, matched by id. */
+    /** Beam search over {@code segment} (brute force for beam 0), with the log's item ordinals in and out, matched by id. */
     private static Recommender byId(TreeSegment segment, InteractionLog log, int beam) {
         BeamSearcher searcher = new BeamSearcher(segment);
         return new Recommender() {
@@ -337,7 +349,11 @@ public final class AddItemsStudy {
                     context.exclude(ids[i]);
                 }
                 SearchResult result = new SearchResult(k);
-                searcher.search(context, k, Math.max(k, beam), result);
+                if (beam == 0) {
+                    searcher.bruteForce(context, k, result);
+                } else {
+                    searcher.search(context, k, Math.max(k, beam), result);
+                }
                 int[] ranked = new int[result.count()];
                 for (int r = 0; r < ranked.length; r++) {
                     ranked[r] = log.itemOrdinal(result.itemId(r));
@@ -347,7 +363,7 @@ public final class AddItemsStudy {
 
             @Override
             public String name() {
-                return "beam " + beam;
+                return beam == 0 ? "brute force" : "beam " + beam;
             }
         };
     }
