@@ -109,13 +109,15 @@ public final class AddItemsStudy {
                     data, log.numItems(), heldOutCount, heldOutSeed, segment.shape().leafCount(), segment.itemCount());
         }
         t = System.nanoTime();
-        AddItemsJob.run(byCategory, categoryFile, progress);
+        int categoryAdded = AddItemsJob.run(byCategory, categoryFile, progress).added();
         double categorySeconds = (System.nanoTime() - t) / 1e9;
         t = System.nanoTime();
         AddItemsJob.run(byEmbedding, embeddingFile, progress);
         double embeddingSeconds = (System.nanoTime() - t) / 1e9;
 
         HeldOutUsers test = split.test();
+        report.printf(Locale.ROOT, "%,d held-out items added by category (the others' category is new to the index), %,d"
+                + " by embedding%n", categoryAdded, heldOutCount);
         report.printf(Locale.ROOT, "%d test users, %d of them with held-out items in their truth; beam %d%n%n", test.size(),
                 usersWithHeldOut(test, heldOut), beam);
         report.println("| index | time | R@10 | R@50 | R@200 | held-out R@10 | held-out R@50 | held-out R@200 | held-out"
@@ -225,7 +227,12 @@ public final class AddItemsStudy {
                     continue;
                 }
                 String id = Long.toString(log.itemIds()[item]);
-                byCategory.write(id + "," + quote(categoryOf(log, item)) + "\n");
+                // A category that only held-out items have is new to the index: such an item can only be placed by
+                // an embedding, so the category file leaves it out and the embedding file gives it none.
+                String category = index.categoryNames().contains(categoryOf(log, item)) ? categoryOf(log, item) : "";
+                if (!category.isEmpty()) {
+                    byCategory.write(id + "," + quote(category) + "\n");
+                }
                 float[] mean = new float[dim];
                 for (int neighbour : nearest(tower, item, keptItems)) {
                     int row = index.shape().leafNode(index.itemToLeaf()[keptOrdinal[neighbour]]) * dim;
@@ -237,7 +244,7 @@ public final class AddItemsStudy {
                 for (float x : mean) {
                     vector.add(Float.toString(x));
                 }
-                byEmbedding.write(id + "," + quote(categoryOf(log, item)) + "," + vector + "\n");
+                byEmbedding.write(id + "," + quote(category) + "," + vector + "\n");
             }
         }
     }
