@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "arbor", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "arbor 0.1.0",
         description = "Tree-based deep retrieval: build, inspect and search Arbor segments.",
         subcommands = {QuickstartCommand.class, TrainCommand.class, EvalCommand.class, SynthCommand.class, InspectCommand.class,
-                CheckCommand.class, SearchCommand.class, ServeCommand.class, ExportOnnxCommand.class, ImportOnnxCommand.class,
-                BenchCommand.class, CompareHnswCommand.class})
+                CheckCommand.class, SearchCommand.class, AddItemsCommand.class, ServeCommand.class, ExportOnnxCommand.class,
+                ImportOnnxCommand.class, BenchCommand.class, CompareHnswCommand.class})
 public final class ArborCli {
 
     public static void main(String[] args) {

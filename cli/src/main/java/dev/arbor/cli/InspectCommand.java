@@ -31,7 +31,7 @@ final class InspectCommand implements Callable<Integer> {
             out.printf("segment id   %s%n", CliSupport.hex(commit.segmentId()));
             out.printf("kind         tree (format version %d)%n", SegmentFormat.VERSION_CURRENT);
             out.printf("items        %,d%n", s.itemCount());
-            out.printf("tree         branching %d, %d levels, %,d leaves (%,d padding), %,d nodes%n", shape.branching(),
+            out.printf("tree         branching %d, %d levels, %,d leaves (%,d padding: spare leaves for add-items), %,d nodes%n", shape.branching(),
                     shape.levels(), shape.leafCount(), shape.leafCount() - s.itemCount(), shape.nodeCount());
             out.printf("model        %s%n", s.architecture());
             out.printf("             %,d naive multiply-adds per candidate%n", s.architecture().naiveMacsPerCandidate());

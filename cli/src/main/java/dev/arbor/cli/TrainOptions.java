@@ -6,6 +6,7 @@ import dev.arbor.jobs.TrainJob;
 import dev.arbor.nn.Loss;
 import dev.arbor.nn.TrainableModel;
 import dev.arbor.treetrain.Algorithm;
+import dev.arbor.treetrain.SpareLeaves;
 import dev.arbor.treetrain.TdmRounds;
 import dev.arbor.treetrain.TdmTrainer;
 import picocli.CommandLine.Option;
@@ -17,6 +18,11 @@ final class TrainOptions {
 
     @Option(names = "--branching", defaultValue = "2", description = "Tree branching factor (default: ${DEFAULT-VALUE}).")
     int branching;
+
+    @Option(names = "--spare-leaves", defaultValue = "0", description = "Leaves the tree keeps free for items added"
+            + " later with arbor add-items: a fraction of the items (0.25) or a count (5000); the tree is the smallest"
+            + " with that many padding leaves, spread evenly (default: ${DEFAULT-VALUE}, the smallest tree's padding).")
+    String spareLeaves;
 
     @Option(names = "--rounds", defaultValue = "2", description = "Training rounds; each after the first re-clusters the tree (default: ${DEFAULT-VALUE}).")
     int rounds;
@@ -189,6 +195,6 @@ final class TrainOptions {
                         timeBudgetSeconds == null ? Double.POSITIVE_INFINITY : timeBudgetSeconds, weightDecay, Loss.parse(loss, "--loss")),
                 negativeScale,
                 frequencyNegatives, startLevel, batchNorm, minHistory, TrainableModel.Options.defaults().embeddingStd(),
-                algorithm(), hierarchicalHistory);
+                algorithm(), hierarchicalHistory, SpareLeaves.parse(spareLeaves, "--spare-leaves"));
     }
 }

@@ -121,4 +121,28 @@ class ArborCliTest {
         }
         arbor("inspect", copy).expect(1, tree + ": codec ArborTree version 2 is not supported");
     }
+    @Test
+    void addItemsPublishesANewGenerationAndNamesWhatItRefuses() throws Exception {
+        Path grown = tmp.resolve("grown"); // 300 items on 512 leaves: 212 spare
+        assertEquals(0, arbor("synth", "--items", ITEMS, "--model", "mlp", "-o", grown).code());
+        Path items = Files.writeString(tmp.resolve("new.csv"), "id,category\n77,c2\n");
+        assertTrue(arbor("add-items", grown, "--items", items).expect(0, "").out()
+                .contains("added 1 items (0 by embedding, 1 by category centroid)"));
+        Run all = arbor("search", grown, "--history", ID, "-k", 1000, "--beam", 1000, "--keep-history").expect(0, "");
+        assertTrue(all.out().contains((ITEMS + 1) + " results"), all.out());
+
+        arbor("add-items", grown, "--items", items).expect(1, items + ":2: field 'id' is 77, an item the index already"
+                + " has");
+        Path unknown = Files.writeString(tmp.resolve("unknown.csv"), "78,Jazz\n");
+        arbor("add-items", grown, "--items", unknown).expect(1, unknown + ":1: field 'category' is \"Jazz\"");
+        Path many = tmp.resolve("many.csv");
+        StringBuilder lines = new StringBuilder();
+        for (int id = 1000; id < 1300; id++) {
+            lines.append(id).append(",c1\n");
+        }
+        Files.writeString(many, lines);
+        arbor("add-items", grown, "--items", many).expect(1, "300 items to add, but the tree has 211 spare leaves left");
+        arbor("add-items", grown).expect(2, "Missing required option: '--items=FILE'");
+        arbor("add-items", grown, "--items", tmp.resolve("absent.csv")).expect(1, "absent.csv");
+    }
 }

@@ -279,8 +279,37 @@ final class LineParser {
 
     /** Field {@code i} as a finite decimal number such as {@code 3.5} or {@code 1e3}; the error names the field. */
     double doubleField(int i, String name) throws DataFormatException {
+        double v = decimal(text(i).strip());
+        if (Double.isNaN(v)) {
+            throw notNumber(i, name);
+        }
+        return v;
+    }
+
+    /**
+     * Field {@code i} as a vector: finite decimal numbers separated by spaces; the error names the field and the
+     * 1-based position of the bad value. An empty field is an empty vector.
+     */
+    float[] vectorField(int i, String name) throws DataFormatException {
         String text = text(i).strip();
-        // Double.parseDouble alone would also take "NaN", "Infinity", "1f" and hex floats, none of which is a rating.
+        if (text.isEmpty()) {
+            return new float[0];
+        }
+        String[] values = text.split(" +");
+        float[] vector = new float[values.length];
+        for (int k = 0; k < values.length; k++) {
+            double v = decimal(values[k]);
+            if (Double.isNaN(v) || !Float.isFinite((float) v)) {
+                throw error("field '" + name + "' value " + (k + 1) + " is not a finite number: " + quote(values[k]));
+            }
+            vector[k] = (float) v;
+        }
+        return vector;
+    }
+
+    /** {@code text} as a finite number, or NaN when it is not one. */
+    private static double decimal(String text) {
+        // Double.parseDouble alone would also take "NaN", "Infinity", "1f" and hex floats, none of which is data here.
         boolean plain = !text.isEmpty();
         for (int k = 0; k < text.length() && plain; k++) {
             char c = text.charAt(k);
@@ -293,10 +322,10 @@ final class LineParser {
                     return v;
                 }
             } catch (NumberFormatException e) {
-                // reported below, with the field name and line
+                // NaN below: the caller reports it with the field name and line
             }
         }
-        throw notNumber(i, name);
+        return Double.NaN;
     }
 
     private DataFormatException notNumber(int i, String name) {

@@ -40,15 +40,27 @@ public record TreeShape(int branching, int levels, int itemCount) {
 
     /** The smallest tree of the given branching that holds {@code itemCount} leaves (at least 2 levels). */
     public static TreeShape forItems(int branching, int itemCount) {
+        return forItems(branching, itemCount, 0);
+    }
+
+    /**
+     * The smallest tree of the given branching (at least 2 levels) with {@code spareLeaves} padding leaves or more
+     * beside its {@code itemCount} items: room to add items later without rebuilding it.
+     */
+    public static TreeShape forItems(int branching, int itemCount, int spareLeaves) {
         if (branching < 2) {
             throw new IllegalArgumentException("branching must be >= 2, got " + branching);
         }
         if (itemCount < 1) {
             throw new IllegalArgumentException("itemCount must be >= 1, got " + itemCount);
         }
+        if (spareLeaves < 0) {
+            throw new IllegalArgumentException("spareLeaves must be >= 0, got " + spareLeaves);
+        }
+        long needed = (long) itemCount + spareLeaves;
         int levels = 2;
         long leaves = branching;
-        while (leaves < itemCount) {
+        while (leaves < needed) {
             leaves *= branching;
             levels++;
         }

@@ -92,7 +92,17 @@ class TreeIndexTest {
     }
 
     @Test
+    void spareLeavesDeepenTheTreeOnlyWhenThePaddingIsShort() {
+        assertEquals(12, TreeShape.forItems(2, 1682).levels()); // 2,048 leaves: 366 padding
+        assertEquals(12, TreeShape.forItems(2, 1682, 366).levels());
+        assertEquals(13, TreeShape.forItems(2, 1682, 367).levels()); // 1,682 + 367 > 2,048
+        assertEquals(1682, TreeShape.forItems(2, 1682, 367).itemCount());
+        assertEquals(3, TreeShape.forItems(4, 10, 6).levels()); // 16 leaves: exactly 6 spare
+    }
+
+    @Test
     void negativeOrAbsurdSizesAreRefused() {
+        refused("spareLeaves must be >= 0", () -> TreeShape.forItems(2, 10, -1));
         refused("branching must be >= 2", () -> TreeShape.forItems(1, 10));
         refused("itemCount must be >= 1", () -> TreeShape.forItems(2, 0));
         refused("itemCount must be >= 1", () -> new TreeShape(2, 3, -5));

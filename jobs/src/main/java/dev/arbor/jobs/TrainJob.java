@@ -137,7 +137,7 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
         for (int item = 0; item < log.numItems(); item++) {
             System.arraycopy(tower.itemVector(item), 0, vectors, item * tower.dim(), tower.dim());
         }
-        TreeShape shape = TreeShape.forItems(pipeline.branching(), log.numItems());
+        TreeShape shape = pipeline.treeShape(log.numItems());
         int[] itemToLeaf = BalancedKMeansTree.build(shape, vectors, tower.dim(),
                 BalancedKMeansTree.Config.defaults(pipeline.training().seed()), progress);
         progress.message(String.format(Locale.ROOT, "tdm: first tree from the two-tower's item vectors in %.1f s",

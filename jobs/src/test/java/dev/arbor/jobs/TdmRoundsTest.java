@@ -17,6 +17,7 @@ import dev.arbor.eval.Evaluator;
 import dev.arbor.eval.SegmentQuality;
 import dev.arbor.nn.TrainableModel;
 import dev.arbor.treetrain.Algorithm;
+import dev.arbor.treetrain.SpareLeaves;
 import dev.arbor.treetrain.TdmRounds;
 import dev.arbor.treetrain.TdmTrainer;
 import dev.arbor.writer.SegmentWriter;
@@ -92,6 +93,34 @@ class TdmRoundsTest {
      * already groups these clusters, it moves none), every leaf holds at most one item, and the segment records the
      * algorithm.
      */
+    /** Spare leaves deepen every round's tree, spread evenly, and the items added later find room beside their kin. */
+    @Test
+    void spareLeavesAreKeptInEveryRoundsTree() throws Exception {
+        InteractionLog log = clusteredLog(300, 256, 20, 5);
+        DataSplit split = DataSplit.of(log, SplitOptions.withSeed(3).withTestUsers(30).withValidationUsers(10));
+        ModelArchitecture arch = new ModelArchitecture(ModelKind.MLP, 8, BehaviourWindows.sizes(), 0, new int[] {8});
+        TdmRounds.Options options = new TdmRounds.Options(arch, 2, 2, new TdmTrainer.Config(1, 0, 50, 0.01f, 1, 11), 1.0,
+                false, 1, false, 3).withSpareLeaves(SpareLeaves.parse("0.5", "--spare-leaves"));
+        List<TdmRounds.Round> rounds = new ArrayList<>();
+        TdmRounds.run(log, split, options, Map.of("source", "test"), l -> { }, rounds::add);
+        for (TdmRounds.Round round : rounds) {
+            TreeIndex index = round.index();
+            assertEquals(10, index.shape().levels(), "256 items and 128 spare leaves need 512 leaves");
+            assertEquals("0.5", index.metadata().get("tree.spareLeaves"));
+            // Spread evenly: 256 items on 256 pairs of sibling leaves, so every pair has one item and one spare leaf.
+            int[] perParent = new int[index.shape().leafCount() / 2];
+            for (int leaf : index.itemToLeaf()) {
+                perParent[leaf / 2]++;
+            }
+            assertEquals(1, java.util.Arrays.stream(perParent).min().orElseThrow(), round.tree());
+            assertEquals(1, java.util.Arrays.stream(perParent).max().orElseThrow(), round.tree());
+        }
+        SegmentWriter.write(dir, rounds.get(1).index());
+        try (TreeSegment segment = IndexDirectory.openLatestVerified(dir)) {
+            assertEquals(256, segment.shape().leafCount() - segment.itemCount());
+        }
+    }
+
     @Test
     void jtmLearnsTheTreeAgainstTheModelAndRecordsIt() {
         InteractionLog log = clusteredLog(300, 256, 20, 5);

@@ -42,12 +42,15 @@ public final class TdmRounds {
      * @param algorithm          TDM, JTM or OTM: how the tree is rebuilt between rounds and which nodes train
      * @param historyMinLevel    JTM's hierarchical user preference: nodes of level j read the history's ancestors on
      *                           level max(j, historyMinLevel); 0 for the leaves at every level
+     * @param spareLeaves        leaves the tree keeps free for items added later ({@code arbor add-items})
      */
     public record Options(ModelArchitecture architecture, int branching, int rounds, TdmTrainer.Config training,
                           double negativeScale, boolean frequencyNegatives, int startLevel, boolean batchNorm,
-                          int minHistory, float embeddingStd, Algorithm algorithm, int historyMinLevel) {
+                          int minHistory, float embeddingStd, Algorithm algorithm, int historyMinLevel,
+                          SpareLeaves spareLeaves) {
         public Options {
             java.util.Objects.requireNonNull(algorithm, "algorithm");
+            java.util.Objects.requireNonNull(spareLeaves, "spareLeaves");
             if (historyMinLevel < 0) {
                 throw new IllegalArgumentException("--hierarchical-history must be a level >= 1, or 0 for none, got "
                         + historyMinLevel);
@@ -66,6 +69,14 @@ public final class TdmRounds {
                 throw new IllegalArgumentException("the model's windows " + java.util.Arrays.toString(architecture.windowSizes())
                         + " differ from the training samples' " + java.util.Arrays.toString(BehaviourWindows.sizes()));
             }
+        }
+
+        /** As the full constructor, with no spare leaves beyond the smallest tree's padding. */
+        public Options(ModelArchitecture architecture, int branching, int rounds, TdmTrainer.Config training,
+                       double negativeScale, boolean frequencyNegatives, int startLevel, boolean batchNorm,
+                       int minHistory, float embeddingStd, Algorithm algorithm, int historyMinLevel) {
+            this(architecture, branching, rounds, training, negativeScale, frequencyNegatives, startLevel, batchNorm,
+                    minHistory, embeddingStd, algorithm, historyMinLevel, SpareLeaves.NONE);
         }
 
         /** As the full constructor, for a model that reads the history's leaves at every level. */
@@ -87,19 +98,31 @@ public final class TdmRounds {
         /** These options with another learning rate, negative scale and initial embedding std: one tuning trial. */
         public Options withTrial(float learningRate, double scale, float std) {
             return new Options(architecture, branching, rounds, training.withLearningRate(learningRate), scale,
-                    frequencyNegatives, startLevel, batchNorm, minHistory, std, algorithm, historyMinLevel);
+                    frequencyNegatives, startLevel, batchNorm, minHistory, std, algorithm, historyMinLevel, spareLeaves);
         }
 
         /** These options with {@code n} rounds of at most {@code epochs} epochs each, and no time budget. */
         public Options withRoundsAndEpochs(int n, int epochs) {
             return new Options(architecture, branching, n, training.withEpochsOnly(epochs), negativeScale,
-                    frequencyNegatives, startLevel, batchNorm, minHistory, embeddingStd, algorithm, historyMinLevel);
+                    frequencyNegatives, startLevel, batchNorm, minHistory, embeddingStd, algorithm, historyMinLevel, spareLeaves);
         }
 
         /** These options with {@code n} rounds and each round's training under {@code seconds}. */
         public Options withRoundsAndBudget(int n, double seconds) {
             return new Options(architecture, branching, n, training.withTimeBudget(seconds), negativeScale,
-                    frequencyNegatives, startLevel, batchNorm, minHistory, embeddingStd, algorithm, historyMinLevel);
+                    frequencyNegatives, startLevel, batchNorm, minHistory, embeddingStd, algorithm, historyMinLevel,
+                    spareLeaves);
+        }
+
+        /** These options with {@code spare} leaves kept free in every tree they build. */
+        public Options withSpareLeaves(SpareLeaves spare) {
+            return new Options(architecture, branching, rounds, training, negativeScale, frequencyNegatives, startLevel,
+                    batchNorm, minHistory, embeddingStd, algorithm, historyMinLevel, spare);
+        }
+
+        /** The tree every round of these options trains on, for {@code items} items. */
+        public TreeShape treeShape(int items) {
+            return TreeShape.forItems(branching, items, spareLeaves.forItems(items));
         }
     }
 
@@ -147,14 +170,15 @@ public final class TdmRounds {
                            ProgressListener progress, IndexValidation validation, FirstTree firstTree,
                            Consumer<Round> onRound) {
         int items = log.numItems(), d = options.architecture().embeddingDim();
-        TreeShape shape = TreeShape.forItems(options.branching(), items);
+        TreeShape shape = options.treeShape(items);
         TrainingSamples samples = split.trainingSamples(options.minHistory());
         long[] frequency = options.frequencyNegatives() ? trainingFrequencies(log, split.trainUsers()) : null;
         NegativeSchedule schedule = NegativeSchedule.paper(shape.levels(), options.negativeScale());
         long seed = options.training().seed();
         String name = options.algorithm().key();
-        progress.message(String.format(name + ": %,d items, %,d training samples, tree B=%d with %d levels, negatives per"
-                + " level %s", items, samples.size(), options.branching(), shape.levels(), schedule));
+        progress.message(String.format(name + ": %,d items, %,d training samples, tree B=%d with %d levels (%,d spare"
+                + " leaves), negatives per level %s", items, samples.size(), options.branching(), shape.levels(),
+                shape.leafCount() - items, schedule));
         if (firstTree != null && firstTree.itemToLeaf().length != items) {
             throw new IllegalArgumentException("the first tree places " + firstTree.itemToLeaf().length + " items, the log has "
                     + items);
@@ -322,6 +346,7 @@ public final class TdmRounds {
         meta.put("train.timeBudgetSeconds", Double.toString(options.training().timeBudgetSeconds()));
         meta.put("train.weightDecay", Float.toString(options.training().weightDecay()));
         meta.put("train.loss", options.training().loss().key());
+        meta.put("tree.spareLeaves", options.spareLeaves().toString());
         meta.putAll(options.algorithm().properties());
         if (options.historyMinLevel() > 0) {
             meta.put(HierarchicalHistory.PROPERTY, Integer.toString(options.historyMinLevel()));

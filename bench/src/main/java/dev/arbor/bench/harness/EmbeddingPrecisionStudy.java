@@ -1,12 +1,8 @@
 package dev.arbor.bench.harness;
 
 import dev.arbor.bench.SyntheticFixture;
-import dev.arbor.format.FramedFile;
-import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
-import dev.arbor.format.ModelWeights;
 import dev.arbor.format.TreeIndex;
-import dev.arbor.format.TreeShape;
 import dev.arbor.reader.IndexDirectory;
 import dev.arbor.reader.TreeSegment;
 import dev.arbor.search.BeamSearcher;
@@ -59,7 +55,7 @@ public final class EmbeddingPrecisionStudy {
             k = args.length > 2 ? Integer.parseInt(args[2]) : 50;
             beam = args.length > 3 ? Integer.parseInt(args[3]) : 100;
             try (TreeSegment segment = IndexDirectory.openLatest(source)) {
-                index = load(segment);
+                index = segment.toTreeIndex();
             }
             SplittableRandom r = new SplittableRandom(7);
             histories = new long[queries][];
@@ -141,25 +137,6 @@ public final class EmbeddingPrecisionStudy {
             }
         }
         gatherTiming(index.nodeEmbeddings(), index.dim(), out);
-    }
-
-    /** The whole segment on the heap, as the writer had it. */
-    private static TreeIndex load(TreeSegment segment) {
-        TreeShape shape = segment.shape();
-        int items = segment.itemCount();
-        long[] ids = new long[items];
-        int[] leaves = new int[items];
-        for (int i = 0; i < items; i++) {
-            ids[i] = segment.itemId(i);
-            leaves[i] = segment.leafOf(i);
-        }
-        float[] embeddings = segment.embeddings().toArray(FramedFile.FLOAT);
-        ModelArchitecture arch = segment.architecture();
-        float[][] tensors = new float[arch.tensors().size()][];
-        for (int t = 0; t < tensors.length; t++) {
-            tensors[t] = segment.model().array(arch.tensors().get(t).name());
-        }
-        return new TreeIndex(shape, ids, leaves, embeddings, new ModelWeights(arch, tensors), segment.properties());
     }
 
     /** Rounds every row to {@code precision} and widens it back to float32. */
