@@ -12,10 +12,8 @@ import dev.arbor.nn.TrainableModel;
 import dev.arbor.progress.ProgressListener;
 import dev.arbor.treebuild.BalancedKMeansTree;
 import dev.arbor.treebuild.CategoryTreeInit;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.Map;
 
@@ -329,21 +327,9 @@ public final class TdmRounds {
         if (!log.hasCategories()) {
             return new TreeIndex(shape, log.itemIds().clone(), itemToLeaf.clone(), table, model.export(), meta);
         }
-        int[] segmentCategory = new int[log.numCategories()];
-        List<String> names = new ArrayList<>();
-        for (int c = 0; c < segmentCategory.length; c++) {
-            boolean none = log.categoryName(c).equals(InteractionLog.NO_CATEGORY);
-            segmentCategory[c] = none ? -1 : names.size();
-            if (!none) {
-                names.add(log.categoryName(c));
-            }
-        }
-        int[] itemCategories = new int[log.numItems()];
-        for (int item = 0; item < itemCategories.length; item++) {
-            itemCategories[item] = segmentCategory[log.itemCategory(item)];
-        }
+        InteractionLog.SegmentCategories categories = log.segmentCategories();
         return new TreeIndex(shape, log.itemIds().clone(), itemToLeaf.clone(), table, model.export(), meta,
-                itemCategories, names);
+                categories.itemCategories(), categories.names());
     }
 
     static boolean[] nonEmptyNodes(TreeShape shape, int[] itemToLeaf) {
