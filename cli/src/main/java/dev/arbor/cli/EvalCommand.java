@@ -1,7 +1,9 @@
 package dev.arbor.cli;
 
 import dev.arbor.reader.IndexDirectory;
+import dev.arbor.reader.LatticeSegment;
 import dev.arbor.reader.TreeSegment;
+import dev.arbor.format.SegmentFormat;
 import dev.arbor.dataset.DataFormat;
 import dev.arbor.dataset.DataSplit;
 import dev.arbor.dataset.InteractionLog;
@@ -12,6 +14,7 @@ import dev.arbor.eval.BaselineTuning;
 import dev.arbor.eval.Evaluator;
 import dev.arbor.eval.Histories;
 import dev.arbor.eval.ItemCf;
+import dev.arbor.eval.LatticeRecommender;
 import dev.arbor.eval.TwoTower;
 import dev.arbor.eval.TwoTowerOptions;
 import dev.arbor.eval.SegmentQuality;
@@ -53,23 +56,44 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         ConsoleProgress progress = ConsoleProgress.onStderr();
+        if (IndexDirectory.kind(dir) == SegmentFormat.INDEX_KIND_PATH_LATTICE) {
+            try (LatticeSegment segment = IndexDirectory.openLatestLatticeVerified(dir)) {
+                DataSplit dataSplit = split(segment.properties(), segment.itemCount(), segment::itemId, progress);
+                out.printf("%s: a %d x %d path lattice, J = %d, %s; %,d test users%n", dir, segment.k(), segment.depth(),
+                        segment.pathsPerItem(), segment.architecture(), dataSplit.test().size());
+                QualityPrinter printer = new QualityPrinter(out, DEFAULT_KS);
+                printer.segment(String.format(Locale.ROOT, "DR K=%d D=%d J=%d", segment.k(), segment.depth(),
+                        segment.pathsPerItem()), "rerank brute force", SegmentQuality.measure(segment, dataSplit.test(),
+                        beam, new Evaluator().withKs(DEFAULT_KS).withProgress(progress), DEFAULT_KS), 0);
+                out.printf(Locale.ROOT, "beam %d paths hand the reranker %.1f items per test user on average (of %,d)%n",
+                        beam, LatticeRecommender.meanCandidates(segment, dataSplit.test(), beam), segment.itemCount());
+                baselines(printer, dataSplit, baselines ? Baselines.ALL : Baselines.NONE, progress);
+            }
+            return 0;
+        }
         try (TreeSegment segment = IndexDirectory.openLatestVerified(dir)) {
             Map<String, String> p = segment.properties();
-            Path path = data != null ? data : Path.of(required(p, TrainJob.SOURCE_PATH));
-            DataFormat format = DataFormat.fromId(required(p, TrainJob.SOURCE_FORMAT));
-            InteractionLog log = InteractionLogs.read(path, format, ReadOptions.DEFAULTS, progress);
-            checkSameItems(segment, log);
-            SplitOptions split = new SplitOptions(Long.parseLong(required(p, TrainJob.SPLIT_SEED)),
-                    Integer.parseInt(required(p, TrainJob.SPLIT_VALIDATION)), Integer.parseInt(required(p, TrainJob.SPLIT_TEST)));
-            DataSplit dataSplit = DataSplit.of(log, split);
+            DataSplit dataSplit = split(p, segment.itemCount(), segment::itemId, progress);
             out.printf("%s: %s tree, %s; %,d test users of %s%n", dir, p.getOrDefault("tree", "?"), segment.architecture(),
-                    dataSplit.test().size(), path);
+                    dataSplit.test().size(), data != null ? data : p.get(TrainJob.SOURCE_PATH));
             QualityPrinter printer = new QualityPrinter(out, DEFAULT_KS);
             printer.segment(label(segment, p.getOrDefault("tree", "?")), SegmentQuality.measure(segment, dataSplit.test(), beam,
                     new Evaluator().withKs(DEFAULT_KS).withProgress(progress), DEFAULT_KS), 0);
             baselines(printer, dataSplit, baselines ? Baselines.ALL : Baselines.NONE, progress);
         }
         return 0;
+    }
+
+    /** The split recorded in a segment's properties, rebuilt on its data (or --data), which must hold its items. */
+    private DataSplit split(Map<String, String> p, int itemCount, java.util.function.IntToLongFunction itemId,
+                            ProgressListener progress) throws java.io.IOException {
+        Path path = data != null ? data : Path.of(required(p, TrainJob.SOURCE_PATH));
+        DataFormat format = DataFormat.fromId(required(p, TrainJob.SOURCE_FORMAT));
+        InteractionLog log = InteractionLogs.read(path, format, ReadOptions.DEFAULTS, progress);
+        checkSameItems(itemCount, itemId, log);
+        SplitOptions split = new SplitOptions(Long.parseLong(required(p, TrainJob.SPLIT_SEED)),
+                Integer.parseInt(required(p, TrainJob.SPLIT_VALIDATION)), Integer.parseInt(required(p, TrainJob.SPLIT_TEST)));
+        return DataSplit.of(log, split);
     }
 
     static String label(TreeSegment segment, String tree) {
@@ -122,16 +146,16 @@ final class EvalCommand implements Callable<Integer> {
         return v;
     }
 
-    private static void checkSameItems(TreeSegment segment, InteractionLog log) {
+    private static void checkSameItems(int itemCount, java.util.function.IntToLongFunction itemId, InteractionLog log) {
         long[] ids = log.itemIds();
-        if (ids.length != segment.itemCount()) {
-            throw new IllegalArgumentException("the data has " + ids.length + " items, the segment " + segment.itemCount()
+        if (ids.length != itemCount) {
+            throw new IllegalArgumentException("the data has " + ids.length + " items, the segment " + itemCount
                     + ": not the data it was trained on");
         }
         for (int i = 0; i < ids.length; i++) {
-            if (segment.itemId(i) != ids[i]) {
+            if (itemId.applyAsLong(i) != ids[i]) {
                 throw new IllegalArgumentException("item ordinal " + i + " is id " + ids[i] + " in the data but "
-                        + segment.itemId(i) + " in the segment: not the data it was trained on");
+                        + itemId.applyAsLong(i) + " in the segment: not the data it was trained on");
             }
         }
     }

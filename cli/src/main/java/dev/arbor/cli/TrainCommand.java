@@ -79,9 +79,10 @@ final class TrainCommand implements Callable<Integer> {
                         r.round().seconds());
             }
             for (LatticeTrainJob.RoundResult r : results) {
-                out.printf(Locale.ROOT, "round %d: R@%d of DR / rerank brute force = %.3f; paths: %s%n",
-                        results.indexOf(r) + 1, maxK, r.quality().beam().recall(maxK)
-                                / r.quality().bruteForce().recall(maxK), LatticeRounds.describe(r.round().sizes()));
+                out.printf(Locale.ROOT, "round %d: R@%d of DR / rerank brute force = %.3f; %.1f candidates per test user;"
+                        + " paths: %s%n", results.indexOf(r) + 1, maxK, r.quality().beam().recall(maxK)
+                        / r.quality().bruteForce().recall(maxK), r.meanCandidates(),
+                        LatticeRounds.describe(r.round().sizes()));
             }
         }
         out.printf("published %s%n", results.get(results.size() - 1).segment());

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code arbor train --algorithm dr}: EM rounds published as path lattices that inspect, search and check read. */
+/** {@code arbor train --algorithm dr}: EM rounds published as path lattices that eval, inspect, search and check read. */
 class LatticeTrainCommandTest {
     private static final Path BUNDLED = Path.of("..", "data", "ml-latest-small");
 
@@ -25,7 +25,7 @@ class LatticeTrainCommandTest {
     }
 
     @Test
-    void trainPublishesALatticeThatInspectSearchAndCheckRead() throws Exception {
+    void trainPublishesALatticeThatEvalInspectSearchAndCheckRead() throws Exception {
         Path data = slice(4000);
         Path index = dir.resolve("dr");
         CliTest.Captured captured = CliTest.arborCapturingStderr("train", "--data", data.toString(), "--format",
@@ -37,8 +37,13 @@ class LatticeTrainCommandTest {
         assertEquals(0, train.code(), train.err() + captured.stderr());
         assertTrue(captured.stderr().contains("dr: M-step in"), captured.stderr());
         assertTrue(train.out().contains("DR K=16 D=2 J=2, round 2, rerank brute force")
-                && train.out().contains("DR K=16 D=2 J=2, round 2, beam 200"), train.out());
+                && train.out().contains("DR K=16 D=2 J=2, round 2, beam 50"), train.out());
         assertTrue(train.out().contains("round 2: R@200 of DR / rerank brute force = "), train.out());
+
+        CliTest.Run eval = CliTest.arbor("eval", index.toString(), "--beam", "50");
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("a 16 x 2 path lattice, J = 2") && eval.out().contains("5 test users")
+                && eval.out().contains("DR K=16 D=2 J=2, rerank brute force"), eval.out());
 
         CliTest.Run inspect = CliTest.arbor("inspect", index.toString());
         assertEquals(0, inspect.code(), inspect.err());

@@ -1,5 +1,6 @@
 package dev.arbor.eval;
 
+import dev.arbor.dataset.HeldOutUsers;
 import dev.arbor.lattice.ItemCollector;
 import dev.arbor.lattice.LatticeContext;
 import dev.arbor.lattice.LatticeModelScorer;
@@ -84,6 +85,27 @@ public final class LatticeRecommender implements Recommender {
             ranked[i] = result.ordinal(i);
         }
         return ranked;
+    }
+
+    /**
+     * The mean number of items the top {@code beam} paths hand the reranker for {@code users} (their input excluded):
+     * the reranking's work per query, which the path sizes decide.
+     */
+    public static double meanCandidates(LatticeSegment segment, HeldOutUsers users, int beam) {
+        LatticeRecommender r = beam(segment, beam, "candidates");
+        State s = r.states.get();
+        long total = 0;
+        for (int u = 0; u < users.size(); u++) {
+            int[] input = users.input(u);
+            s.ctx.reset();
+            for (int item : input) {
+                s.ctx.excludeOrdinal(item);
+            }
+            r.scorer.prepare(s.ctx.user(), input, input.length);
+            r.searcher.search(s.ctx, beam, beam, s.paths);
+            total += r.collector.collect(s.ctx, s.paths, s.candidates.length, s.candidates);
+        }
+        return users.size() == 0 ? 0 : (double) total / users.size();
     }
 
     /** Input items are already excluded inside the search. */

@@ -20,12 +20,14 @@ public record SegmentQuality(QualityReport beam, QualityReport bruteForce, doubl
                 SegmentRecommender.bruteForce(segment, "brute force"), width, users, evaluator, ks);
     }
 
-    /** A path lattice's quality: its top {@code beam} paths reranked against the reranker's brute force. */
+    /**
+     * A path lattice's quality: its top {@code beam} paths' items reranked, against the reranker's brute force. The beam
+     * counts paths, not items, so unlike a tree's it is not widened to the largest K.
+     */
     public static SegmentQuality measure(LatticeSegment segment, HeldOutUsers users, int beam, Evaluator evaluator,
                                          int[] ks) {
-        int width = Math.max(beam, ks[ks.length - 1]);
-        return measure(LatticeRecommender.beam(segment, width, "beam " + width),
-                LatticeRecommender.rerankBruteForce(segment, "rerank brute force"), width, users, evaluator, ks);
+        return measure(LatticeRecommender.beam(segment, beam, "beam " + beam),
+                LatticeRecommender.rerankBruteForce(segment, "rerank brute force"), beam, users, evaluator, ks);
     }
 
     private static SegmentQuality measure(Recommender beamSearch, Recommender brute, int width, HeldOutUsers users,

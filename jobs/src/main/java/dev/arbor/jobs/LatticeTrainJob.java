@@ -30,8 +30,11 @@ import java.util.Locale;
 public record LatticeTrainJob(Path data, DataFormat format, ReadOptions read, SplitOptions split,
                               LatticeRounds.Options pipeline, Path out, int evalBeam, int[] ks, int validationK) {
 
-    /** One published round and, when evaluated, its quality. */
-    public record RoundResult(LatticeRounds.Round round, Path segment, SegmentQuality quality) {
+    /**
+     * One published round and, when evaluated, its quality and the mean number of items its beam handed the reranker
+     * per test user (NaN when not evaluated).
+     */
+    public record RoundResult(LatticeRounds.Round round, Path segment, SegmentQuality quality, double meanCandidates) {
     }
 
     /** What a run produced: the data and split it used, and every round. */
@@ -57,12 +60,14 @@ public record LatticeTrainJob(Path data, DataFormat format, ReadOptions read, Sp
                     progress.message(String.format(Locale.ROOT, "published %s (trained in %.1f s)", segment,
                             round.seconds()));
                     SegmentQuality quality = null;
+                    double candidates = Double.NaN;
                     if (evalBeam > 0) {
                         try (LatticeSegment opened = IndexDirectory.openLatestLattice(out)) {
                             quality = SegmentQuality.measure(opened, input.split().test(), evalBeam, evaluator, ks);
+                            candidates = LatticeRecommender.meanCandidates(opened, input.split().test(), evalBeam);
                         }
                     }
-                    results.add(new RoundResult(round, segment, quality));
+                    results.add(new RoundResult(round, segment, quality, candidates));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
