@@ -1,12 +1,16 @@
 package dev.arbor.cli;
 
+import dev.arbor.format.SegmentFormat;
+import dev.arbor.jobs.TrainJob;
 import dev.arbor.reader.IndexDirectory;
+import dev.arbor.reader.LatticeSegment;
 import dev.arbor.reader.TreeSegment;
 import dev.arbor.dataset.DataSplit;
 import dev.arbor.eval.BaselineTuning;
 import dev.arbor.eval.Evaluator;
 import dev.arbor.eval.Histories;
 import dev.arbor.eval.ItemCf;
+import dev.arbor.eval.LatticeRecommender;
 import dev.arbor.eval.TwoTower;
 import dev.arbor.eval.TwoTowerOptions;
 import dev.arbor.eval.SegmentQuality;
@@ -47,13 +51,27 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         ConsoleProgress progress = ConsoleProgress.onStderr();
+        if (IndexDirectory.kind(dir) == SegmentFormat.INDEX_KIND_PATH_LATTICE) {
+            try (LatticeSegment segment = IndexDirectory.openLatestLatticeVerified(dir)) {
+                DataSplit dataSplit = SegmentSplit.of(segment.properties(), segment.itemCount(), segment::itemId, dir, data,
+                        progress).split();
+                out.printf("%s: a %d x %d path lattice, J = %d, %s; %,d test users%n", dir, segment.k(), segment.depth(),
+                        segment.pathsPerItem(), segment.architecture(), dataSplit.test().size());
+                QualityPrinter printer = new QualityPrinter(out, DEFAULT_KS);
+                printer.segment(String.format(Locale.ROOT, "DR K=%d D=%d J=%d", segment.k(), segment.depth(),
+                        segment.pathsPerItem()), "rerank brute force", SegmentQuality.measure(segment, dataSplit.test(),
+                        beam, new Evaluator().withKs(DEFAULT_KS).withProgress(progress), DEFAULT_KS), 0);
+                out.printf(Locale.ROOT, "beam %d paths hand the reranker %.1f items per test user on average (of %,d)%n",
+                        beam, LatticeRecommender.meanCandidates(segment, dataSplit.test(), beam), segment.itemCount());
+                baselines(printer, dataSplit, baselines ? Baselines.ALL : Baselines.NONE, progress);
+            }
+            return 0;
+        }
         try (TreeSegment segment = IndexDirectory.openLatestVerified(dir)) {
             Map<String, String> p = segment.properties();
-            SegmentSplit trained = SegmentSplit.of(segment, dir, data, progress);
-            Path path = trained.data();
-            DataSplit dataSplit = trained.split();
+            DataSplit dataSplit = SegmentSplit.of(p, segment.itemCount(), segment::itemId, dir, data, progress).split();
             out.printf("%s: %s tree, %s; %,d test users of %s%n", dir, p.getOrDefault("tree", "?"), segment.architecture(),
-                    dataSplit.test().size(), path);
+                    dataSplit.test().size(), data != null ? data : p.get(TrainJob.SOURCE_PATH));
             QualityPrinter printer = new QualityPrinter(out, DEFAULT_KS);
             printer.segment(label(segment, p.getOrDefault("tree", "?")), SegmentQuality.measure(segment, dataSplit.test(), beam,
                     new Evaluator().withKs(DEFAULT_KS).withProgress(progress), DEFAULT_KS), 0);

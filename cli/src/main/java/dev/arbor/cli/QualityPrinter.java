@@ -26,7 +26,12 @@ final class QualityPrinter {
     }
 
     void segment(String label, SegmentQuality q, double trainSeconds) {
-        row(label + ", brute force", "", trainSeconds > 0 ? String.format(Locale.ROOT, "train %.0f s", trainSeconds) : "",
+        segment(label, "brute force", q, trainSeconds);
+    }
+
+    /** As above, naming the exhaustive row: a path lattice's is its reranker over every item. */
+    void segment(String label, String bruteForce, SegmentQuality q, double trainSeconds) {
+        row(label + ", " + bruteForce, "", trainSeconds > 0 ? String.format(Locale.ROOT, "train %.0f s", trainSeconds) : "",
                 q.bruteForce());
         row(label + ", beam " + q.beamWidth(), String.format(Locale.ROOT, "%.1f%%", 100 * q.fidelity()),
                 String.format(Locale.ROOT, "eval %.1f s", q.beamSeconds()), q.beam());

@@ -12,6 +12,7 @@ import dev.arbor.reader.TreeSegment;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.IntToLongFunction;
 
 /**
  * The data and user split a segment was trained on, rebuilt from the provenance {@code arbor train} records in it, so
@@ -19,14 +20,25 @@ import java.util.Map;
  */
 record SegmentSplit(Path data, DataSplit split) {
 
-    /** Reads the segment's data ({@code dataOverride} when not null) and splits it as training did. */
+    /** Reads the tree segment's data ({@code dataOverride} when not null) and splits it as training did. */
     static SegmentSplit of(TreeSegment segment, Path where, Path dataOverride, ProgressListener progress)
             throws IOException {
-        Map<String, String> p = segment.properties();
+        return of(segment.properties(), segment.itemCount(), segment::itemId, where, dataOverride, progress);
+    }
+
+    /**
+     * Reads the data a segment of either kind was trained on ({@code dataOverride} when not null), checks that it
+     * holds the segment's items in the segment's order, and splits it as training did.
+     *
+     * @param p      the segment's properties
+     * @param where  the index, for errors
+     */
+    static SegmentSplit of(Map<String, String> p, int itemCount, IntToLongFunction itemId, Path where,
+                           Path dataOverride, ProgressListener progress) throws IOException {
         Path path = dataOverride != null ? dataOverride : Path.of(required(p, TrainJob.SOURCE_PATH, where));
         DataFormat format = DataFormat.fromId(required(p, TrainJob.SOURCE_FORMAT, where));
         InteractionLog log = InteractionLogs.read(path, format, ReadOptions.DEFAULTS, progress);
-        checkSameItems(segment, log);
+        checkSameItems(itemCount, itemId, log);
         SplitOptions split = new SplitOptions(Long.parseLong(required(p, TrainJob.SPLIT_SEED, where)),
                 Integer.parseInt(required(p, TrainJob.SPLIT_VALIDATION, where)),
                 Integer.parseInt(required(p, TrainJob.SPLIT_TEST, where)));
@@ -42,16 +54,16 @@ record SegmentSplit(Path data, DataSplit split) {
         return v;
     }
 
-    private static void checkSameItems(TreeSegment segment, InteractionLog log) {
+    private static void checkSameItems(int itemCount, IntToLongFunction itemId, InteractionLog log) {
         long[] ids = log.itemIds();
-        if (ids.length != segment.itemCount()) {
-            throw new IllegalArgumentException("the data has " + ids.length + " items, the segment " + segment.itemCount()
+        if (ids.length != itemCount) {
+            throw new IllegalArgumentException("the data has " + ids.length + " items, the segment " + itemCount
                     + ": not the data it was trained on");
         }
         for (int i = 0; i < ids.length; i++) {
-            if (segment.itemId(i) != ids[i]) {
+            if (itemId.applyAsLong(i) != ids[i]) {
                 throw new IllegalArgumentException("item ordinal " + i + " is id " + ids[i] + " in the data but "
-                        + segment.itemId(i) + " in the segment: not the data it was trained on");
+                        + itemId.applyAsLong(i) + " in the segment: not the data it was trained on");
             }
         }
     }

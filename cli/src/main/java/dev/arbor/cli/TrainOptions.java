@@ -8,6 +8,12 @@ import dev.arbor.nn.TrainableModel;
 import dev.arbor.treetrain.Algorithm;
 import dev.arbor.treetrain.SpareLeaves;
 import dev.arbor.treetrain.TdmRounds;
+import dev.arbor.format.LatticeArchitecture;
+import dev.arbor.format.LatticeIndex;
+import dev.arbor.format.LatticeShape;
+import dev.arbor.latticetrain.EStep;
+import dev.arbor.latticetrain.LatticeRounds;
+import dev.arbor.latticetrain.MStep;
 import dev.arbor.treetrain.TdmTrainer;
 import picocli.CommandLine.Option;
 
@@ -91,9 +97,37 @@ final class TrainOptions {
     String initTree;
 
     @Option(names = "--algorithm", defaultValue = "tdm", description = "tdm (k-means tree between rounds), jtm (each"
-            + " item moves to the leaf that maximises the model's log-likelihood of its samples) or otm (train on the nodes"
-            + " beam search visits, with pseudo-targets) (default: ${DEFAULT-VALUE}).")
+            + " item moves to the leaf that maximises the model's log-likelihood of its samples), otm (train on the nodes"
+            + " beam search visits, with pseudo-targets) or dr (Deep Retrieval: a K x D path lattice learnt by EM, each"
+            + " item on J paths, a reranker over the top paths' items; see --codes) (default: ${DEFAULT-VALUE}).")
     String algorithm;
+
+    @Option(names = "--codes", defaultValue = "100", description = "DR: K, the codes per layer, in [2, 65536]"
+            + " (default: ${DEFAULT-VALUE}).")
+    int codes;
+
+    @Option(names = "--depth", defaultValue = "3", description = "DR: D, the layers, in [1, 64] (default: ${DEFAULT-VALUE}).")
+    int depth;
+
+    @Option(names = "--paths", defaultValue = "3", description = "DR: J, the paths per item, in [1, 1024] and at most"
+            + " K^D (default: ${DEFAULT-VALUE}).")
+    int paths;
+
+    @Option(names = "--alpha", defaultValue = "1e-5", description = "DR: the M-step's path-size penalty factor α (on"
+            + " x^4/4 of each path's size x); larger spreads items thinner (default: ${DEFAULT-VALUE}).")
+    double alpha;
+
+    @Option(names = "--dr-beam", defaultValue = "50", description = "DR: the M-step's beam, and the paths each training"
+            + " sample scores for its item (default: ${DEFAULT-VALUE}).")
+    int drBeam;
+
+    @Option(names = "--dr-negatives", defaultValue = "100", description = "DR: the reranker's sampled negatives per"
+            + " sample, drawn half by popularity, half uniformly, with the logQ correction (default: ${DEFAULT-VALUE}).")
+    int drNegatives;
+
+    @Option(names = "--dr-m-step-samples", defaultValue = "0", description = "DR: the most training samples each M-step"
+            + " searches, 0 = all (default: ${DEFAULT-VALUE}).")
+    int drMStepSamples;
 
     @Option(names = "--jtm-gap", defaultValue = "2", description = "JTM: tree levels assigned per step, the paper's d; 2 won on ml-100k's validation users against 7, and is faster (docs/QUALITY.md)"
             + " (default: ${DEFAULT-VALUE}).")
@@ -145,7 +179,7 @@ final class TrainOptions {
             case "jtm" -> new Algorithm.Jtm(jtmGap, jtmSamplesPerItem);
             case "otm" -> new Algorithm.Otm(otmBeam, otmLabels, choice("--otm-nodes", otmNodes, "beam", "sampled"),
                     choice("--otm-targets", otmTargets, "pseudo", "tdm"), otmWarmUpRounds);
-            default -> throw new IllegalArgumentException("--algorithm must be tdm, jtm or otm, got " + algorithm);
+            default -> throw new IllegalArgumentException("--algorithm must be tdm, jtm, otm or dr, got " + algorithm);
         };
     }
 
@@ -176,15 +210,62 @@ final class TrainOptions {
         return validationK;
     }
 
-    TdmRounds.Options pipeline() {
+    /** Whether {@code --algorithm dr} asks for Deep Retrieval's lattice rather than a tree. */
+    boolean deepRetrieval() {
+        return algorithm.equals("dr");
+    }
+
+    /** Deep Retrieval's rounds, with K, D and J checked by option name. */
+    LatticeRounds.Options latticePipeline() {
+        checkCommon();
+        if (codes < LatticeShape.MIN_K || codes > LatticeShape.MAX_K) {
+            throw new IllegalArgumentException("--codes (K) must be in [" + LatticeShape.MIN_K + ", " + LatticeShape.MAX_K
+                    + "], got " + codes);
+        }
+        if (depth < 1 || depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("--depth (D) must be in [1, " + MAX_DEPTH + "], got " + depth);
+        }
+        LatticeShape lattice;
+        try {
+            lattice = new LatticeShape(codes, depth);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--codes " + codes + " --depth " + depth + ": " + e.getMessage());
+        }
+        if (paths < 1 || paths > LatticeIndex.MAX_PATHS_PER_ITEM) {
+            throw new IllegalArgumentException("--paths (J) must be in [1, " + LatticeIndex.MAX_PATHS_PER_ITEM + "], got "
+                    + paths);
+        }
+        if (paths > lattice.keySpace()) {
+            throw new IllegalArgumentException("--paths " + paths + " exceeds the " + lattice.keySpace() + " paths of a"
+                    + " --codes " + codes + " x --depth " + depth + " lattice (J must be at most K^D)");
+        }
+        int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        return new LatticeRounds.Options(LatticeArchitecture.defaults(lattice), paths, rounds,
+                new EStep.Config(epochs, samplesPerEpoch, batch, learningRate, workers, seed, patience,
+                        timeBudgetSeconds == null ? Double.POSITIVE_INFINITY : timeBudgetSeconds, drNegatives),
+                new MStep.Config(drBeam, alpha, MSTEP_DECAY, MSTEP_PASSES, drMStepSamples), minHistory,
+                TrainableModel.Options.defaults().embeddingStd());
+    }
+
+    /** The deepest lattice a segment may declare (FORMAT.md §4). */
+    private static final int MAX_DEPTH = 64;
+    /** The paper's η and its three to five coordinate-descent passes. */
+    private static final double MSTEP_DECAY = 0.999;
+    private static final int MSTEP_PASSES = 3;
+
+    private void checkCommon() {
         if (patience < 1) {
             throw new IllegalArgumentException("--patience must be at least 1 epoch, got " + patience);
         }
-        if (!(weightDecay >= 0f && weightDecay < 1f)) {
-            throw new IllegalArgumentException("--weight-decay must be in [0, 1), got " + weightDecay);
-        }
         if (timeBudgetSeconds != null && !(timeBudgetSeconds > 0)) {
             throw new IllegalArgumentException("--time-budget must be more than 0 seconds, got " + timeBudgetSeconds);
+        }
+    }
+
+    TdmRounds.Options pipeline() {
+        checkCommon();
+        if (!(weightDecay >= 0f && weightDecay < 1f)) {
+            throw new IllegalArgumentException("--weight-decay must be in [0, 1), got " + weightDecay);
         }
         ModelKind kind = CliSupport.modelKind(model);
         ModelArchitecture arch = kind == ModelKind.ATTENTION_DNN ? ModelArchitecture.tdmAttentionDnn() : ModelArchitecture.tdmMlp();

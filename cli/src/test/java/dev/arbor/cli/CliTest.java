@@ -143,7 +143,7 @@ class CliTest {
                 {"--tune", "0", "--tune must be more than 0 seconds, got 0.0"},
                 {"--tune", "5", "a tuning budget of 5.0 s is too small for one trial, which needs at least 15 s"},
                 {"--loss", "hinge", "--loss must be binary or softmax, got hinge"},
-                {"--algorithm", "foo", "--algorithm must be tdm, jtm or otm, got foo"},
+                {"--algorithm", "foo", "--algorithm must be tdm, jtm, otm or dr, got foo"},
                 {"--algorithm", "otm", "--otm-labels", "0", "--otm-labels must be at least 1, got 0"},
                 {"--algorithm", "otm", "--otm-beam", "2", "--otm-labels", "3",
                         "--otm-beam 2 is narrower than --otm-labels 3: the beam could not hold every positive"},

@@ -197,6 +197,36 @@ public final class InteractionLog {
         return itemNames == null ? null : itemNames[item];
     }
 
+    /**
+     * The categories as a segment stores them: each item's category among {@code names}, or -1 for
+     * {@link #NO_CATEGORY}; {@code names} is empty when the source gave no categories.
+     */
+    public record SegmentCategories(int[] itemCategories, List<String> names) {
+    }
+
+    /** The item categories in the segment's form ({@link SegmentCategories}). */
+    public SegmentCategories segmentCategories() {
+        if (!hasCategories()) {
+            int[] none = new int[numItems()];
+            Arrays.fill(none, -1);
+            return new SegmentCategories(none, List.of());
+        }
+        int[] segmentCategory = new int[numCategories()];
+        List<String> names = new java.util.ArrayList<>();
+        for (int c = 0; c < segmentCategory.length; c++) {
+            boolean none = categoryName(c).equals(NO_CATEGORY);
+            segmentCategory[c] = none ? -1 : names.size();
+            if (!none) {
+                names.add(categoryName(c));
+            }
+        }
+        int[] categories = new int[numItems()];
+        for (int item = 0; item < categories.length; item++) {
+            categories[item] = segmentCategory[itemCategory(item)];
+        }
+        return new SegmentCategories(categories, List.copyOf(names));
+    }
+
     /** The title of item {@code item}, or null when the source has none for it. */
     public String itemTitle(int item) {
         return itemTitles == null ? null : itemTitles[item];

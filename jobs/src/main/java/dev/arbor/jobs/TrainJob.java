@@ -5,7 +5,6 @@ import dev.arbor.reader.TreeSegment;
 import dev.arbor.dataset.DataFormat;
 import dev.arbor.dataset.DataSplit;
 import dev.arbor.dataset.InteractionLog;
-import dev.arbor.dataset.InteractionLogs;
 import dev.arbor.dataset.ReadOptions;
 import dev.arbor.dataset.SplitOptions;
 import dev.arbor.eval.Evaluator;
@@ -22,12 +21,8 @@ import dev.arbor.treetrain.TdmRounds;
 import dev.arbor.writer.SegmentWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -84,22 +79,10 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
      * evaluating) goes to {@code progress}.
      */
     public Outcome run(ProgressListener progress) throws IOException {
-        long t0 = System.nanoTime();
-        InteractionLog interactions = InteractionLogs.read(data, format, read, progress);
-        DataSplit dataSplit = DataSplit.of(interactions, split);
-        progress.message(String.format(Locale.ROOT, "data: %s (%s): %,d users, %,d items, %,d interactions, read in"
-                + " %.1f s", data, format.id(), interactions.numUsers(), interactions.numItems(), interactions.size(),
-                (System.nanoTime() - t0) / 1e9));
-        progress.message(String.format(Locale.ROOT, "split: seed %d, %,d training users, %,d validation, %,d test",
-                split.seed(), dataSplit.trainUsers().length, dataSplit.validation().size(), dataSplit.test().size()));
-        Map<String, String> source = new LinkedHashMap<>();
-        source.put("source", "trained");
-        source.put(SOURCE_PATH, data.toAbsolutePath().normalize().toString());
-        source.put(SOURCE_FORMAT, format.id());
-        source.put(SPLIT_SEED, Long.toString(split.seed()));
-        source.put(SPLIT_VALIDATION, Integer.toString(split.validationUsers()));
-        source.put(SPLIT_TEST, Integer.toString(split.testUsers()));
-        source.put(MIN_HISTORY, Integer.toString(pipeline.minHistory()));
+        TrainingData input = TrainingData.read(data, format, read, split, pipeline.minHistory(), progress);
+        InteractionLog interactions = input.log();
+        DataSplit dataSplit = input.split();
+        Map<String, String> source = input.source();
         source.put("model.kind", pipeline.architecture().kind().name());
         source.put("tree.branching", Integer.toString(pipeline.branching()));
         List<RoundResult> results = new ArrayList<>();
@@ -174,25 +157,25 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
         private final HeldOutUsers users;
         private final int k, beam;
         private final Evaluator evaluator;
-        private final Path scratch;
+        private final ScratchDirectory scratch;
 
         ValidationSearch(HeldOutUsers users, int k, int beam, Evaluator evaluator) throws IOException {
             this.users = users;
             this.k = k;
             this.beam = beam;
             this.evaluator = evaluator.withKs(k).withProgress(ProgressListener.SILENT);
-            this.scratch = Files.createTempDirectory("arbor-validation-");
+            this.scratch = new ScratchDirectory();
         }
 
         @Override
         public double score(TreeIndex index) {
             try {
-                SegmentWriter.write(scratch, index);
-                try (TreeSegment segment = IndexDirectory.openLatest(scratch)) {
+                SegmentWriter.write(scratch.path(), index);
+                try (TreeSegment segment = IndexDirectory.openLatest(scratch.path())) {
                     return evaluator.evaluate(SegmentRecommender.beam(segment, beam, "validation"), users).recall(k);
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("validation index in " + scratch, e);
+                throw new UncheckedIOException("validation index in " + scratch.path(), e);
             }
         }
 
@@ -203,11 +186,7 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
 
         @Override
         public void close() throws IOException {
-            try (Stream<Path> files = Files.walk(scratch)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+            scratch.close();
         }
     }
 }

@@ -18,7 +18,7 @@ import java.util.Arrays;
 public record PathSizes(int paths, int largest, double mean, int median, int p90, int p99, int shortItems) {
 
     /** The report for the non-empty paths' {@code sizes} (reordered here) and the count of short items. */
-    static PathSizes of(int[] sizes, int shortItems) {
+    public static PathSizes of(int[] sizes, int shortItems) {
         Arrays.sort(sizes);
         long total = 0;
         for (int size : sizes) {

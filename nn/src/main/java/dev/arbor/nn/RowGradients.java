@@ -7,10 +7,11 @@ import java.util.Arrays;
 
 /**
  * Gradient of the embedding table restricted to the rows a batch touched: a row id maps to a slot of a
- * growable flat buffer. Kept sparse because the table has a row per tree node (millions), of which a
- * mini-batch touches a few thousand; storage is reused across batches.
+ * growable flat buffer. Kept sparse because the table has a row per tree node or item (millions), of which a
+ * mini-batch touches a few thousand; storage is reused across batches. Shared with the lattice trainer, whose item
+ * tables are updated the same lazy way.
  */
-final class RowGradients {
+public final class RowGradients {
 
     private static final Kernels K = Kernels.best();
 
@@ -20,32 +21,32 @@ final class RowGradients {
     private float[] values;
     private int size;
 
-    RowGradients(int dim) {
+    public RowGradients(int dim) {
         this.dim = dim;
         this.values = new float[rows.length * dim];
         slotOfRow.defaultReturnValue(-1);
     }
 
-    int dim() {
+    public int dim() {
         return dim;
     }
 
     /** Rows touched since the last {@link #clear()}. */
-    int size() {
+    public int size() {
         return size;
     }
 
-    int row(int slot) {
+    public int row(int slot) {
         return rows[slot];
     }
 
     /** Flat gradient storage; slot {@code s} lives at {@code [s * dim, (s + 1) * dim)}. */
-    float[] values() {
+    public float[] values() {
         return values;
     }
 
     /** Offset into {@link #values()} of the row's gradient, adding a zeroed slot on first touch. */
-    int offsetOf(int row) {
+    public int offsetOf(int row) {
         int slot = slotOfRow.get(row);
         if (slot < 0) {
             slot = size++;
@@ -61,19 +62,19 @@ final class RowGradients {
     }
 
     /** {@code grad[row] += scale * x[xo .. xo + dim)}. */
-    void add(int row, float scale, float[] x, int xo) {
+    public void add(int row, float scale, float[] x, int xo) {
         int offset = offsetOf(row); // first: it may replace values
         K.axpy(scale, x, xo, values, offset, dim);
     }
 
     /** Adds every touched row of {@code other} into this one. */
-    void addAll(RowGradients other) {
+    public void addAll(RowGradients other) {
         for (int s = 0; s < other.size; s++) {
             add(other.rows[s], 1f, other.values, s * dim);
         }
     }
 
-    void clear() {
+    public void clear() {
         slotOfRow.clear();
         size = 0;
     }

@@ -13,7 +13,6 @@ import dev.arbor.progress.ProgressListener;
 import dev.arbor.treebuild.BalancedKMeansTree;
 import dev.arbor.treebuild.CategoryTreeInit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Consumer;
@@ -351,25 +350,9 @@ public final class TdmRounds {
         if (options.historyMinLevel() > 0) {
             meta.put(HierarchicalHistory.PROPERTY, Integer.toString(options.historyMinLevel()));
         }
-        int[] itemCategories = new int[log.numItems()];
-        List<String> names = new ArrayList<>();
-        if (log.hasCategories()) {
-            int[] segmentCategory = new int[log.numCategories()];
-            for (int c = 0; c < segmentCategory.length; c++) {
-                boolean none = log.categoryName(c).equals(InteractionLog.NO_CATEGORY);
-                segmentCategory[c] = none ? -1 : names.size();
-                if (!none) {
-                    names.add(log.categoryName(c));
-                }
-            }
-            for (int item = 0; item < itemCategories.length; item++) {
-                itemCategories[item] = segmentCategory[log.itemCategory(item)];
-            }
-        } else {
-            Arrays.fill(itemCategories, -1);
-        }
+        InteractionLog.SegmentCategories categories = log.segmentCategories();
         return new TreeIndex(shape, log.itemIds().clone(), itemToLeaf.clone(), table, model.export(), meta,
-                itemCategories, names, itemNames(log));
+                categories.itemCategories(), categories.names(), itemNames(log));
     }
 
     /** Each item's name, "" for an integer id; empty when no item has a name (FORMAT.md, "Item names"). */
