@@ -13,6 +13,7 @@ import dev.arbor.progress.ProgressListener;
 import dev.arbor.treebuild.BalancedKMeansTree;
 import dev.arbor.treebuild.CategoryTreeInit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Consumer;
