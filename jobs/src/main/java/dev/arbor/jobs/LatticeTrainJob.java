@@ -7,7 +7,6 @@ import dev.arbor.dataset.SplitOptions;
 import dev.arbor.eval.Evaluator;
 import dev.arbor.eval.LatticeRecommender;
 import dev.arbor.eval.SegmentQuality;
-import dev.arbor.format.LatticeIndex;
 import dev.arbor.latticetrain.LatticeRounds;
 import dev.arbor.progress.ProgressListener;
 import dev.arbor.reader.IndexDirectory;
@@ -51,7 +50,7 @@ public record LatticeTrainJob(Path data, DataFormat format, ReadOptions read, Sp
             progress.message("train: no validation users, so each E-step runs its full epochs instead of to convergence");
         }
         List<RoundResult> results = new ArrayList<>();
-        try (Validation validation = validationK > 0 && validationUsers.size() > 0 ? new Validation(validationUsers,
+        try (ScratchValidation validation = validationK > 0 && validationUsers.size() > 0 ? new ScratchValidation(validationUsers,
                 validationK, Math.max(validationK, evalBeam > 0 ? evalBeam : TrainJob.VALIDATION_BEAM), evaluator)
                 : null) {
             LatticeRounds.run(input.log(), input.split(), pipeline, input.source(), progress, validation, round -> {
@@ -74,43 +73,5 @@ public record LatticeTrainJob(Path data, DataFormat format, ReadOptions read, Sp
             });
         }
         return new Outcome(input.log(), input.split(), results);
-    }
-
-    /** The validation users' recall at K on each candidate lattice, published to a scratch directory and searched. */
-    private static final class Validation implements LatticeRounds.IndexValidation, AutoCloseable {
-        private final HeldOutUsers users;
-        private final int k, beam;
-        private final Evaluator evaluator;
-        private final ScratchDirectory scratch;
-
-        Validation(HeldOutUsers users, int k, int beam, Evaluator evaluator) throws IOException {
-            this.users = users;
-            this.k = k;
-            this.beam = beam;
-            this.evaluator = evaluator.withKs(k).withProgress(ProgressListener.SILENT);
-            this.scratch = new ScratchDirectory();
-        }
-
-        @Override
-        public double score(LatticeIndex index) {
-            try {
-                SegmentWriter.write(scratch.path(), index);
-                try (LatticeSegment segment = IndexDirectory.openLatestLattice(scratch.path())) {
-                    return evaluator.evaluate(LatticeRecommender.beam(segment, beam, "validation"), users).recall(k);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("validation index in " + scratch.path(), e);
-            }
-        }
-
-        @Override
-        public String name() {
-            return "validation R@" + k;
-        }
-
-        @Override
-        public void close() throws IOException {
-            scratch.close();
-        }
     }
 }

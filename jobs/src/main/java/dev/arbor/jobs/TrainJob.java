@@ -9,13 +9,10 @@ import dev.arbor.dataset.ReadOptions;
 import dev.arbor.dataset.SplitOptions;
 import dev.arbor.eval.Evaluator;
 import dev.arbor.eval.SegmentQuality;
-import dev.arbor.eval.SegmentRecommender;
 import dev.arbor.eval.TwoTower;
 import dev.arbor.eval.TwoTowerOptions;
 import dev.arbor.format.TreeShape;
 import dev.arbor.treebuild.BalancedKMeansTree;
-import dev.arbor.dataset.HeldOutUsers;
-import dev.arbor.format.TreeIndex;
 import dev.arbor.progress.ProgressListener;
 import dev.arbor.treetrain.TdmRounds;
 import dev.arbor.writer.SegmentWriter;
@@ -91,7 +88,7 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
         if (validationK > 0 && dataSplit.validation().size() == 0) {
             progress.message("train: no validation users, so each round runs its full epochs instead of to convergence");
         }
-        ValidationSearch validation = validationK > 0 && dataSplit.validation().size() > 0 ? new ValidationSearch(dataSplit.validation(), validationK,
+        ScratchValidation validation = validationK > 0 && dataSplit.validation().size() > 0 ? new ScratchValidation(dataSplit.validation(), validationK,
                 Math.max(validationK, evalBeam > 0 ? evalBeam : VALIDATION_BEAM), evaluator) : null;
         TdmRounds.FirstTree first = firstTree == FirstTree.TWO_TOWER ? twoTowerTree(interactions, dataSplit, progress) : null;
         try {
@@ -129,7 +126,7 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
     }
 
     private void runRounds(InteractionLog interactions, DataSplit dataSplit, TdmRounds.Options options,
-                           Map<String, String> source, ValidationSearch validation, TdmRounds.FirstTree first,
+                           Map<String, String> source, ScratchValidation validation, TdmRounds.FirstTree first,
                            List<RoundResult> results, ProgressListener progress, Evaluator evaluator) {
         TdmRounds.run(interactions, dataSplit, options, source, progress, validation, first, round -> {
             try {
@@ -147,46 +144,5 @@ public record TrainJob(Path data, DataFormat format, ReadOptions read, SplitOpti
                 throw new UncheckedIOException(e);
             }
         });
-    }
-
-    /**
-     * Beam search's recall at K for the validation users, on each candidate index written to a scratch directory
-     * and opened as a server would; the directory is removed on {@link #close()}.
-     */
-    private static final class ValidationSearch implements TdmRounds.IndexValidation, AutoCloseable {
-        private final HeldOutUsers users;
-        private final int k, beam;
-        private final Evaluator evaluator;
-        private final ScratchDirectory scratch;
-
-        ValidationSearch(HeldOutUsers users, int k, int beam, Evaluator evaluator) throws IOException {
-            this.users = users;
-            this.k = k;
-            this.beam = beam;
-            this.evaluator = evaluator.withKs(k).withProgress(ProgressListener.SILENT);
-            this.scratch = new ScratchDirectory();
-        }
-
-        @Override
-        public double score(TreeIndex index) {
-            try {
-                SegmentWriter.write(scratch.path(), index);
-                try (TreeSegment segment = IndexDirectory.openLatest(scratch.path())) {
-                    return evaluator.evaluate(SegmentRecommender.beam(segment, beam, "validation"), users).recall(k);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("validation index in " + scratch.path(), e);
-            }
-        }
-
-        @Override
-        public String name() {
-            return "validation R@" + k;
-        }
-
-        @Override
-        public void close() throws IOException {
-            scratch.close();
-        }
     }
 }
