@@ -2,6 +2,7 @@ package dev.arbor.latticetrain;
 
 import dev.arbor.dataset.TrainingSamples;
 import dev.arbor.nn.AdamConfig;
+import dev.arbor.nn.Convergence;
 import dev.arbor.progress.ProgressListener;
 
 /**
@@ -11,8 +12,6 @@ import dev.arbor.progress.ProgressListener;
  * model ends at its best epoch. A time budget stops it in any case.
  */
 public final class EStep {
-    static final float PLATEAU_DECAY = 0.5f;
-
     /**
      * @param epochs            passes over the (shuffled) samples; the most there may be with a validation
      * @param samplesPerEpoch   cap on samples per epoch, 0 for all
@@ -86,13 +85,8 @@ public final class EStep {
             throw new IllegalArgumentException("no training samples: every training user's history is shorter than the"
                     + " minimum");
         }
-        long trainingStarted = System.nanoTime();
-        long budgetNanos = Double.isInfinite(config.timeBudgetSeconds()) ? Long.MAX_VALUE
-                : (long) Math.min(Long.MAX_VALUE, config.timeBudgetSeconds() * 1e9);
-        double pathLoss = Double.NaN, rerankLoss = Double.NaN, bestScore = Double.NaN;
-        int epochsRun = 0, bestEpoch = 0, withoutGain = 0;
-        float[][] best = null;
-        String stopReason = "epochs";
+        Convergence convergence = new Convergence(config.patience(), config.timeBudgetSeconds());
+        double pathLoss = Double.NaN, rerankLoss = Double.NaN;
         try (LatticeTrainer trainer = new LatticeTrainer(model, AdamConfig.of(config.learningRate()), config.threads(),
                 pathsPerItem, config.negatives())) {
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
@@ -110,7 +104,7 @@ public final class EStep {
                     steps++;
                     done = to;
                     long now = System.nanoTime();
-                    outOfTime = now - trainingStarted >= budgetNanos;
+                    outOfTime = convergence.outOfTime();
                     if (now - lastReport > 5_000_000_000L) {
                         lastReport = now;
                         progress.message(String.format("  epoch %d/%d: %,d/%,d samples, path loss %.4f, rerank loss"
@@ -118,7 +112,6 @@ public final class EStep {
                                 rerankSum / steps, to / ((now - started) / 1e9)));
                     }
                 }
-                epochsRun = epoch + 1;
                 pathLoss = pathSum / Math.max(1, steps);
                 rerankLoss = rerankSum / Math.max(1, steps);
                 String summary = String.format("  epoch %d/%d done: path loss %.4f, rerank loss %.4f, %,d samples in"
@@ -126,38 +119,32 @@ public final class EStep {
                         (System.nanoTime() - started) / 1e9);
                 if (validation == null) {
                     progress.message(summary);
-                    bestEpoch = epochsRun;
+                    convergence.epochDone();
                 } else {
                     double score = validation.score(model);
-                    boolean gain = best == null || score > bestScore;
+                    Convergence.Verdict verdict = convergence.epochDone(score, model::checkpoint);
                     progress.message(String.format("%s, %s %.2f%%%s, lr %.2g, %.0f s in all", summary, validation.name(),
-                            100 * score, gain ? " (best)" : "", trainer.learningRate(),
-                            (System.nanoTime() - trainingStarted) / 1e9));
-                    if (gain) {
-                        best = model.checkpoint();
-                        bestScore = score;
-                        bestEpoch = epochsRun;
-                        withoutGain = 0;
-                    } else if (++withoutGain >= config.patience()) {
-                        stopReason = "patience";
+                            100 * score, verdict == Convergence.Verdict.GAIN ? " (best)" : "", trainer.learningRate(),
+                            convergence.elapsedSeconds()));
+                    if (verdict == Convergence.Verdict.STOP) {
                         break;
-                    } else {
-                        trainer.decayLearningRate(PLATEAU_DECAY);
+                    } else if (verdict == Convergence.Verdict.PLATEAU) {
+                        trainer.decayLearningRate(Convergence.PLATEAU_DECAY);
                     }
                 }
-                if (outOfTime) {
-                    stopReason = "time budget";
+                if (convergence.stopForTime(outOfTime)) {
                     break;
                 }
             }
         }
-        if (best != null && bestEpoch != epochsRun) {
+        float[][] best = convergence.checkpointToRestore();
+        if (best != null) {
             model.restore(best);
         }
         if (validation != null) {
-            progress.message(String.format("  stopped after %d epochs (%s); kept epoch %d, %s %.2f%%", epochsRun,
-                    stopReason, bestEpoch, validation.name(), 100 * bestScore));
+            progress.message(convergence.stoppedLine(validation.name()));
         }
-        return new Outcome(pathLoss, rerankLoss, epochsRun, bestEpoch, bestScore, stopReason);
+        return new Outcome(pathLoss, rerankLoss, convergence.epochs(), convergence.bestEpoch(), convergence.bestScore(),
+                convergence.stopReason());
     }
 }

@@ -4,6 +4,7 @@ import dev.arbor.format.HierarchicalHistory;
 import dev.arbor.format.TreeShape;
 import dev.arbor.dataset.TrainingSamples;
 import dev.arbor.nn.AdamConfig;
+import dev.arbor.nn.Convergence;
 import dev.arbor.nn.Batch;
 import dev.arbor.nn.Loss;
 import dev.arbor.nn.TrainableModel;
@@ -20,9 +21,6 @@ import java.util.SplittableRandom;
  * stop training, and the model ends at its best epoch's checkpoint. A time budget stops it early in any case.
  */
 public final class TdmTrainer {
-
-    /** What a learning-rate decay multiplies the rate by when an epoch does not improve the validation score. */
-    static final float PLATEAU_DECAY = 0.5f;
 
     /**
      * @param epochs            passes over the (shuffled) samples; with a {@link Validation}, the most there may be
@@ -156,13 +154,8 @@ public final class TdmTrainer {
         HierarchicalGroups levels = hierarchy == null ? null : new HierarchicalGroups(hierarchy);
         SplittableRandom random = new SplittableRandom(config.seed());
         int perEpoch = config.samplesPerEpoch() == 0 ? samples.size() : Math.min(samples.size(), config.samplesPerEpoch());
-        long trainingStarted = System.nanoTime();
-        long budgetNanos = Double.isInfinite(config.timeBudgetSeconds()) ? Long.MAX_VALUE
-                : (long) Math.min(Long.MAX_VALUE, config.timeBudgetSeconds() * 1e9);
-        double lastEpochLoss = Double.NaN, bestScore = Double.NaN;
-        int epochsRun = 0, bestEpoch = 0, epochsWithoutGain = 0;
-        float[][] best = null;
-        String stopReason = "epochs";
+        Convergence convergence = new Convergence(config.patience(), config.timeBudgetSeconds());
+        double lastEpochLoss = Double.NaN;
         try (MinibatchTrainer trainer = new MinibatchTrainer(model, AdamConfig.of(config.learningRate()), config.threads())) {
             trainer.setWeightDecay(config.weightDecay());
             trainer.setLoss(config.loss());
@@ -189,52 +182,45 @@ public final class TdmTrainer {
                     steps++;
                     done = to;
                     long now = System.nanoTime();
-                    outOfTime = now - trainingStarted >= budgetNanos;
+                    outOfTime = convergence.outOfTime();
                     if (now - lastReport > 5_000_000_000L) {
                         lastReport = now;
                         progress.message(String.format("  epoch %d/%d: %,d/%,d samples, loss %.4f, %,.0f samples/s",
                                 epoch + 1, config.epochs(), to, perEpoch, lossSum / steps, to / ((now - started) / 1e9)));
                     }
                 }
-                epochsRun = epoch + 1;
                 lastEpochLoss = lossSum / Math.max(1, steps);
                 String summary = String.format("  epoch %d/%d done: loss %.4f, %,d samples x %d pairs in %.1f s",
                         epoch + 1, config.epochs(), lastEpochLoss, done, sampler.pairsPerSample(),
                         (System.nanoTime() - started) / 1e9);
                 if (validation == null) {
                     progress.message(summary);
-                    bestEpoch = epochsRun;
+                    convergence.epochDone();
                 } else {
                     double score = validation.score(model);
-                    boolean gain = best == null || score > bestScore;
+                    Convergence.Verdict verdict = convergence.epochDone(score, model::checkpoint);
                     progress.message(String.format("%s, %s %.2f%%%s, lr %.2g, %.0f s in all", summary, validation.name(),
-                            100 * score, gain ? " (best)" : "", trainer.learningRate(),
-                            (System.nanoTime() - trainingStarted) / 1e9));
-                    if (gain) {
-                        best = model.checkpoint();
-                        bestScore = score;
-                        bestEpoch = epochsRun;
-                        epochsWithoutGain = 0;
-                    } else if (++epochsWithoutGain >= config.patience()) {
-                        stopReason = "patience";
+                            100 * score, verdict == Convergence.Verdict.GAIN ? " (best)" : "", trainer.learningRate(),
+                            convergence.elapsedSeconds()));
+                    if (verdict == Convergence.Verdict.STOP) {
                         break;
-                    } else {
-                        trainer.decayLearningRate(PLATEAU_DECAY);
+                    } else if (verdict == Convergence.Verdict.PLATEAU) {
+                        trainer.decayLearningRate(Convergence.PLATEAU_DECAY);
                     }
                 }
-                if (outOfTime) {
-                    stopReason = "time budget";
+                if (convergence.stopForTime(outOfTime)) {
                     break;
                 }
             }
         }
-        if (best != null && bestEpoch != epochsRun) {
+        float[][] best = convergence.checkpointToRestore();
+        if (best != null) {
             model.restore(best);
         }
         if (validation != null) {
-            progress.message(String.format("  stopped after %d epochs (%s); kept epoch %d, %s %.2f%%", epochsRun,
-                    stopReason, bestEpoch, validation.name(), 100 * bestScore));
+            progress.message(convergence.stoppedLine(validation.name()));
         }
-        return new Outcome(lastEpochLoss, epochsRun, bestEpoch, bestScore, stopReason);
+        return new Outcome(lastEpochLoss, convergence.epochs(), convergence.bestEpoch(), convergence.bestScore(),
+                convergence.stopReason());
     }
 }
