@@ -51,7 +51,7 @@ final class HnswSearchBench {
                     return i -> searcher.search(queries[i % config.queries()], k, beam, Bits.ALL, out);
                 });
                 rows.add(new SearchRow(n, MODEL, beam, k, threads, s.count(), s.meanMs(), s.percentileMs(0.5),
-                        s.percentileMs(0.99), s.percentileMs(0.999), s.perSecond(), recall, truth.length, 0, 0, 0, 0));
+                        s.percentileMs(0.99), s.percentileMs(0.999), s.perSecond(), recall, truth.length, 0, 0, 0, 0, Double.NaN));
                 progress.printf("  HNSW efSearch %4d, %d thread%s: recall@%d %.3f  p50 %.2f ms  p99 %.2f ms  %.0f QPS%n",
                         beam, threads, threads == 1 ? " " : "s", k, recall, s.percentileMs(0.5), s.percentileMs(0.99),
                         s.perSecond()).flush();
