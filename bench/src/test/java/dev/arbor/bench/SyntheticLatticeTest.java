@@ -58,6 +58,15 @@ class SyntheticLatticeTest {
     }
 
     @Test
+    void theDefaultShapeIsThePapersFromAMillionItemsAndKeepsPathsFilledBelow() {
+        assertEquals(new LatticeShape(100, 3), SyntheticLattice.shapeFor(1_000_000));
+        assertEquals(new LatticeShape(100, 3), SyntheticLattice.shapeFor(4_000_000));
+        assertEquals(new LatticeShape(47, 3), SyntheticLattice.shapeFor(100_000));
+        assertEquals(new LatticeShape(10, 3), SyntheticLattice.shapeFor(1000));
+        assertEquals(new LatticeShape(2, 3), SyntheticLattice.shapeFor(2));
+    }
+
+    @Test
     void theExactModelLeadsAUserToTheirItemsPathsAndNoiseMisleadsANarrowBeam(@TempDir Path dir) throws Exception {
         assertEquals(40, usersLedToTheirPath(dir.resolve("exact"), 0));
         int misled = 40 - usersLedToTheirPath(dir.resolve("noisy"), 0.5);

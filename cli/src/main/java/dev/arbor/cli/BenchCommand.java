@@ -4,6 +4,7 @@ import dev.arbor.bench.harness.BenchConfig;
 import dev.arbor.bench.harness.BenchHarness;
 import dev.arbor.bench.harness.BenchResults;
 import dev.arbor.bench.harness.LatticeConfig;
+import dev.arbor.format.LatticeShape;
 import dev.arbor.format.ModelKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,8 +75,9 @@ final class BenchCommand implements Callable<Integer> {
             + " reranker's brute force (default: none).")
     String lattice;
 
-    @Option(names = "--lattice-shape", defaultValue = "100x3", description = "The lattice's K x D, codes per layer by"
-            + " layers (default: ${DEFAULT-VALUE}, the paper's).")
+    @Option(names = "--lattice-shape", defaultValue = "auto", description = "The lattice's K x D, codes per layer by"
+            + " layers; auto is the paper's 100x3 from 1e6 items up and K = items^(1/3) below, so that paths are not"
+            + " mostly empty (default: ${DEFAULT-VALUE}).")
     String latticeShape;
 
     @Option(names = "--lattice-paths", defaultValue = "3", description = "J, paths per item of the lattice (default: ${DEFAULT-VALUE}).")
@@ -92,14 +94,18 @@ final class BenchCommand implements Callable<Integer> {
     Path out;
 
     private LatticeConfig latticeConfig() {
+        List<Integer> beams = lattice == null ? List.of() : CliSupport.counts("--lattice", lattice);
+        if (latticeShape.equalsIgnoreCase("auto")) {
+            return new LatticeConfig(beams, null, latticePaths, latticeNoise);
+        }
         String[] shape = latticeShape.toLowerCase(Locale.ROOT).split("x");
         if (shape.length != 2) {
-            throw new IllegalArgumentException("--lattice-shape: expected K x D such as 100x3, got \"" + latticeShape + "\"");
+            throw new IllegalArgumentException("--lattice-shape: expected auto or K x D such as 100x3, got \""
+                    + latticeShape + "\"");
         }
-        int codes = CliSupport.counts("--lattice-shape", shape[0]).getFirst();
-        int depth = CliSupport.counts("--lattice-shape", shape[1]).getFirst();
-        return new LatticeConfig(lattice == null ? List.of() : CliSupport.counts("--lattice", lattice), codes, depth,
-                latticePaths, latticeNoise);
+        LatticeShape given = new LatticeShape(CliSupport.counts("--lattice-shape", shape[0]).getFirst(),
+                CliSupport.counts("--lattice-shape", shape[1]).getFirst());
+        return new LatticeConfig(beams, given, latticePaths, latticeNoise);
     }
 
     @Override

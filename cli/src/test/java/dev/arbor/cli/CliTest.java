@@ -282,7 +282,7 @@ class CliTest {
         assertTrue(Files.exists(dir.resolve("indexes/lattice-k8-d3-j2-2000-b2-noise0.3/commit.arb")));
         Run bad = arbor("bench", "--lattice", "10", "--lattice-shape", "100by3");
         assertEquals(2, bad.code());
-        assertTrue(bad.err().contains("--lattice-shape: expected K x D such as 100x3, got \"100by3\""), bad.err());
+        assertTrue(bad.err().contains("--lattice-shape: expected auto or K x D such as 100x3, got \"100by3\""), bad.err());
         Run tooManyPaths = arbor("bench", "--lattice", "10", "--lattice-shape", "4x3", "--lattice-paths", "5");
         assertEquals(2, tooManyPaths.code());
         assertTrue(tooManyPaths.err().contains("paths per item (J) must be in [1, K = 4], got 5"), tooManyPaths.err());

@@ -45,6 +45,16 @@ public final class SyntheticLattice {
     }
 
     /**
+     * The default lattice for {@code items} items: the paper's 100 x 3 from a million items up, and below that
+     * {@code K = ceil(items^(1/3))} on 3 layers, so that a path holds about J items at every size. A trained model
+     * learns which paths are empty and sends no beam there; the planted one cannot (a path's centre is the sum of its
+     * codes', empty or not), so a lattice of mostly empty paths would measure the generator, not the search.
+     */
+    public static LatticeShape shapeFor(int items) {
+        return new LatticeShape(Math.clamp((long) Math.ceil(Math.cbrt(items) - 1e-9), LatticeShape.MIN_K, 100), 3);
+    }
+
+    /**
      * The items of {@code tree} (their ids, categories and leaf order) on {@code lattice} with {@code paths} (J) paths
      * each and the model of {@link LatticeArchitecture#defaults}; deterministic in {@code seed}.
      *

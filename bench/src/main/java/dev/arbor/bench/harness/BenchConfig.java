@@ -53,6 +53,11 @@ public record BenchConfig(List<Integer> sizes, List<ModelKind> models, List<Inte
         check(hnswBeams.stream().allMatch(b -> b >= 1), "HNSW beams must be >= 1");
         check(ortThreads.stream().allMatch(t -> t >= 1 && t <= 256), "ONNX Runtime threads must be in [1, 256]");
         check(!levelPeers || (!levelSizes.isEmpty() && !ortThreads.isEmpty()), "level peers need level sizes and ORT threads");
+        for (int size : lattice.enabled() ? sizes : List.<Integer>of()) {
+            int codes = lattice.shapeFor(size).k();
+            check(lattice.paths() <= codes, "lattice paths per item (J) must be in [1, K = " + codes + "], got "
+                    + lattice.paths() + " (the lattice at " + size + " items)");
+        }
         int firstSize = sizes.getFirst();
         check(!levelPeers || levelSizes.stream().allMatch(c -> c <= firstSize),
                 "level sizes must not exceed the first corpus size (" + firstSize + " items), where the peers run");

@@ -5,6 +5,7 @@ import dev.arbor.bench.LatticeFixture;
 import dev.arbor.bench.SyntheticFixture;
 import dev.arbor.bench.harness.BenchResults.LevelRow;
 import dev.arbor.bench.harness.BenchResults.SearchRow;
+import dev.arbor.format.LatticeShape;
 import dev.arbor.format.ModelKind;
 import dev.arbor.reader.IndexDirectory;
 import dev.arbor.reader.LatticeSegment;
@@ -110,8 +111,9 @@ public final class BenchHarness {
             return new Workload(fixture.directory, fixture.histories, null);
         }
         long t0 = System.nanoTime();
-        Path dir = LatticeFixture.create(fixture, lattice.shape(), lattice.paths(), lattice.noise()).directory;
-        progress.printf("  lattice %d x %d, J %d, noise %s ready in %.1f s: %s%n", lattice.codes(), lattice.depth(),
+        LatticeShape shape = lattice.shapeFor(items);
+        Path dir = LatticeFixture.create(fixture, shape, lattice.paths(), lattice.noise()).directory;
+        progress.printf("  lattice %d x %d, J %d, noise %s ready in %.1f s: %s%n", shape.k(), shape.depth(),
                 lattice.paths(), lattice.noise(), (System.nanoTime() - t0) / 1e9, dir).flush();
         return new Workload(fixture.directory, fixture.histories, dir);
     }

@@ -2,6 +2,7 @@ package dev.arbor.bench.harness;
 
 import dev.arbor.bench.harness.BenchResults.LevelRow;
 import dev.arbor.bench.harness.BenchResults.SearchRow;
+import dev.arbor.format.LatticeShape;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
@@ -93,8 +94,9 @@ final class Reports {
     private static String title(SearchRow r, BenchConfig config) {
         if (r.model().equals(LatticeSearchBench.MODEL)) {
             LatticeConfig l = config.lattice();
+            LatticeShape shape = l.shapeFor(r.items());
             return String.format(Locale.ROOT, "%,d items, lattice K = %d, D = %d, J = %d, model noise %s", r.items(),
-                    l.codes(), l.depth(), l.paths(), l.noise());
+                    shape.k(), shape.depth(), l.paths(), l.noise());
         }
         return String.format(Locale.ROOT, "%,d items, %s model, B = %d, inner-node noise %s", r.items(), r.model(),
                 config.branching(), config.innerNoise());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.arbor.bench.harness.BenchResults.SearchRow;
+import dev.arbor.format.LatticeShape;
 import dev.arbor.format.ModelKind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,7 +22,7 @@ class LatticeBenchTest {
         // 16 x 3 = 4,096 paths: a beam of 4,096 returns every path, so its candidates are every item.
         BenchConfig config = new BenchConfig(List.of(3000), List.of(ModelKind.MLP), List.of(40), 20, 2, 0, 8, 8, 0.05,
                 List.of(1, 2), List.of(), List.of(), false, dir.resolve("indexes"), dir.resolve("out"), List.of(),
-                new LatticeConfig(List.of(1, 64, 4096), 16, 3, 2, 0.5));
+                new LatticeConfig(List.of(1, 64, 4096), new LatticeShape(16, 3), 2, 0.5));
         StringWriter progress = new StringWriter();
         BenchResults results = BenchHarness.run(config, new PrintWriter(progress, true));
 
