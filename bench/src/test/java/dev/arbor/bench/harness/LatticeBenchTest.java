@@ -42,6 +42,10 @@ class LatticeBenchTest {
         assertEquals(3000, all.candidates(), "every path's items are every item");
         assertEquals(1.0, all.recall(), "reranking every item is the reranker's brute force");
         assertTrue(narrow.recall() < wide.recall() && wide.recall() < 1, narrow + "\n" + wide);
+        for (SearchRow r : lattice) {
+            assertTrue(r.recall() > 0 && r.recall() <= r.candidates() / r.k(),
+                    "a query finds at most its candidates of the exact top K: " + r);
+        }
 
         Path out = dir.resolve("out");
         List<String> csv = Files.readAllLines(out.resolve("search.csv"));
