@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.*;
  * One full Deep Retrieval query per operation, as {@code arbor search} runs it on a lattice: the user encoded from the
  * history, the history excluded, beam search keeping {@code beam} prefixes per layer, the top {@code beam} paths' items
  * collected and reranked to the top {@code k}. The lattice is {@link LatticeFixture}'s over the tree fixture's items
- * (the generator's shape for the size, the paper's K = 100, D = 3 from 1e6 items; J = 3; the exact model), searched on the query histories of {@link BeamSearchBenchmark}. With {@code -prof gc}
- * it is the allocation check: after warm-up a query allocates nothing.
+ * (the generator's shape for the size, the paper's K = 100, D = 3 from 1e6 items; J = 3; the exact model), searched
+ * on the query histories of {@link BeamSearchBenchmark}. With {@code -prof gc} it is the allocation check: after
+ * warm-up a query allocates nothing.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,7 +32,11 @@ import org.openjdk.jmh.annotations.*;
 public class LatticeSearchBenchmark {
     @Param({"100000"})
     int items;
-    @Param({"100"})
+    /**
+     * Wide enough that the top paths hold most of the reranker's top 200: about 2,200 items at 1e5 (K = 47); paths hold
+     * as many items on average at 1e6 (K = 100).
+     */
+    @Param({"1000"})
     int beam;
     @Param({"200"})
     int k;

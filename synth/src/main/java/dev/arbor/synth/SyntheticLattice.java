@@ -22,7 +22,7 @@ import java.util.stream.IntStream;
  * keep the first's prefix and take the next nearest last-layer codes, the overlap a trained M-step gives items near a
  * boundary.
  *
- * <p>The model is planted to be exactly the posterior of that residual code: layer d's first hidden units carry the
+ * <p>The model is planted as the posterior of that residual code (codes equally likely a priori): layer d's first hidden units carry the
  * residual {@code r = ū - code_0[c_0] - ... - code_(d-1)[c_(d-1)]} (ū the recency-weighted mean of the history's
  * windows, PReLU slopes 1 so the units are linear), later hidden layers pass it on, and the logits are
  * {@code (code_d[c]·r - |code_d[c]|²/2) / v_d}, a Gaussian log-likelihood whose variance {@code v_d} is what the
@@ -125,7 +125,7 @@ public final class SyntheticLattice {
         return codes;
     }
 
-    /** The item's behaviour vector (its first path's centre plus scatter) and its rerank vector {@code [2e; -|e|²]}. */
+    /** The item's behaviour vector e (its first path's centre plus scatter) and its rerank vector {@code [2e; -|e|²]}. */
     private static void place(int item, int[] itemPaths, int from, float[][] centres, int dim, float scatter,
                               SplittableRandom r, float[] itemEmbeddings, float[] rerankEmbeddings) {
         int content = dim - 1, row = item * dim;
