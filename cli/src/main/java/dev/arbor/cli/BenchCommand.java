@@ -4,12 +4,10 @@ import dev.arbor.bench.harness.BenchConfig;
 import dev.arbor.bench.harness.BenchHarness;
 import dev.arbor.bench.harness.BenchResults;
 import dev.arbor.bench.harness.LatticeConfig;
-import dev.arbor.format.LatticeShape;
 import dev.arbor.format.ModelKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,18 +92,8 @@ final class BenchCommand implements Callable<Integer> {
     Path out;
 
     private LatticeConfig latticeConfig() {
-        List<Integer> beams = lattice == null ? List.of() : CliSupport.counts("--lattice", lattice);
-        if (latticeShape.equalsIgnoreCase("auto")) {
-            return new LatticeConfig(beams, null, latticePaths, latticeNoise);
-        }
-        String[] shape = latticeShape.toLowerCase(Locale.ROOT).split("x");
-        if (shape.length != 2) {
-            throw new IllegalArgumentException("--lattice-shape: expected auto or K x D such as 100x3, got \""
-                    + latticeShape + "\"");
-        }
-        LatticeShape given = new LatticeShape(CliSupport.counts("--lattice-shape", shape[0]).getFirst(),
-                CliSupport.counts("--lattice-shape", shape[1]).getFirst());
-        return new LatticeConfig(beams, given, latticePaths, latticeNoise);
+        return new LatticeConfig(lattice == null ? List.of() : CliSupport.counts("--lattice", lattice),
+                CliSupport.latticeShape("--lattice-shape", latticeShape), latticePaths, latticeNoise);
     }
 
     @Override
