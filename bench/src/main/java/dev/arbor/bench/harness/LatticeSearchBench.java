@@ -12,8 +12,8 @@ import dev.arbor.scorer.Kernels;
 import dev.arbor.search.SearchResult;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
-import org.agrona.collections.IntHashSet;
 
 /**
  * The Deep Retrieval rows of {@code arbor bench --lattice-beams}: on a synthetic lattice over the tree's items, for each
@@ -133,13 +133,13 @@ final class LatticeSearchBench {
         double recall = 0, candidates = 0;
         for (int q = 0; q < truth.length; q++) {
             candidates += query.search(histories[q]);
-            IntHashSet exact = new IntHashSet();
+            BitSet exact = new BitSet();
             for (int item : truth[q]) {
-                exact.add(item);
+                exact.set(item);
             }
             int hits = 0;
             for (int item : query.top()) {
-                hits += exact.contains(item) ? 1 : 0;
+                hits += exact.get(item) ? 1 : 0;
             }
             recall += (double) hits / truth[q].length;
         }
