@@ -3,6 +3,7 @@ package dev.arbor.cli;
 import dev.arbor.bench.harness.BenchConfig;
 import dev.arbor.bench.harness.BenchHarness;
 import dev.arbor.bench.harness.BenchResults;
+import dev.arbor.bench.harness.LatticeConfig;
 import dev.arbor.format.ModelKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", description = {
         "Benchmark beam search on synthetic indexes (recall against brute force, latency, QPS, FLOPs) and, in the same "
                 + "run, level scoring against ONNX Runtime and scalar baselines. Writes CSV, JSON and PNG charts.",
-        "The big run: --sizes 1e5,1e6,4e6 (brute force takes seconds per query there: 4 recall queries by default)."})
+        "The big run: --sizes 1e5,1e6,4e6 (brute force takes seconds per query there: 4 recall queries by default).",
+        "With --lattice, a Deep Retrieval lattice over the same items is searched on the same histories beside the tree."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -66,11 +68,33 @@ final class BenchCommand implements Callable<Integer> {
             + " each against its exact inner-product top K (default: none).")
     String hnsw;
 
+    @Option(names = "--lattice", description = "Also search a synthetic Deep Retrieval lattice over the same items, on the"
+            + " same query histories, at these path beams (paths kept per layer, whose items are reranked), against the"
+            + " reranker's brute force (default: none).")
+    String lattice;
+
+    @Option(names = "--lattice-shape", defaultValue = "auto", description = "The lattice's K x D, codes per layer by"
+            + " layers; auto is the paper's 100x3 from 1e6 items up and K = items^(1/3) below, so that paths are not"
+            + " mostly empty (default: ${DEFAULT-VALUE}).")
+    String latticeShape;
+
+    @Option(names = "--lattice-paths", defaultValue = "3", description = "J, paths per item of the lattice (default: ${DEFAULT-VALUE}).")
+    int latticePaths;
+
+    @Option(names = "--lattice-noise", defaultValue = "0",
+            description = "Model noise of the lattice, in units of each layer's code spread: 0 is the exact posterior; 0.2-0.5 make narrow beams miss (default: ${DEFAULT-VALUE}).")
+    double latticeNoise;
+
     @Option(names = "--index-dir", defaultValue = "work/bench-indexes", description = "Synthetic indexes, written once (default: ${DEFAULT-VALUE}).")
     Path indexDir;
 
     @Option(names = {"-o", "--out"}, defaultValue = "work/bench", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    private LatticeConfig latticeConfig() {
+        return new LatticeConfig(lattice == null ? List.of() : CliSupport.counts("--lattice", lattice),
+                CliSupport.latticeShape("--lattice-shape", latticeShape), latticePaths, latticeNoise);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -81,7 +105,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchConfig config = new BenchConfig(CliSupport.counts("--sizes", sizes), kinds, CliSupport.counts("--beams", beams), k, branching, innerNoise, queries,
                 recallQueries, seconds, CliSupport.counts("--threads", threads), CliSupport.counts("--level-sizes", levelSizes),
                 CliSupport.counts("--ort-threads", ortThreads), levels, indexDir, out,
-                hnsw == null ? List.of() : CliSupport.counts("--hnsw", hnsw));
+                hnsw == null ? List.of() : CliSupport.counts("--hnsw", hnsw), latticeConfig());
         BenchResults results = BenchHarness.run(config, spec.commandLine().getErr());
         var o = spec.commandLine().getOut();
         o.print(BenchHarness.tables(results));

@@ -1,5 +1,6 @@
 package dev.arbor.cli;
 
+import dev.arbor.format.LatticeShape;
 import dev.arbor.format.ModelKind;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -49,6 +50,18 @@ final class CliSupport {
             u++;
         }
         return u == 0 ? bytes + " B" : String.format("%.1f %s", v, units[u]);
+    }
+
+    /** A lattice's "KxD" such as "100x3", or null for "auto" (the synthetic generator's shape for the size). */
+    static LatticeShape latticeShape(String option, String text) {
+        if (text.equalsIgnoreCase("auto")) {
+            return null;
+        }
+        String[] parts = text.toLowerCase(java.util.Locale.ROOT).split("x");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException(option + ": expected auto or K x D such as 100x3, got \"" + text + "\"");
+        }
+        return new LatticeShape(counts(option, parts[0]).getFirst(), counts(option, parts[1]).getFirst());
     }
 
     /** "1e5,100000,4e6" into whole numbers, naming the bad element. */

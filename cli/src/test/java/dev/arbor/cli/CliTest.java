@@ -269,4 +269,39 @@ class CliTest {
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--sizes: \"lots\" is not a whole number"), bad.err());
     }
+
+    @Test
+    void synthWritesALatticeThatSearchAndCheckRead() {
+        Path lattice = dir.resolve("lattice");
+        Run synth = arbor("synth", "--items", "2000", "--lattice", "--lattice-paths", "2", "-o", lattice.toString());
+        assertEquals(0, synth.code(), synth.err());
+        assertTrue(synth.out().contains("2,000 items on a 13 x 3 lattice, J 2"), synth.out());
+        assertEquals(0, arbor("check", lattice.toString()).code());
+        Run search = arbor("search", lattice.toString(), "--history", "10000000000,10000000007", "-k", "5", "--beam",
+                "50");
+        assertEquals(0, search.code(), search.err());
+        assertTrue(search.out().contains("5 results; beam 50 over a 13 x 3 lattice"), search.out());
+        Run bad = arbor("synth", "--items", "2000", "--lattice", "--lattice-shape", "4x3", "--lattice-paths", "5", "-o",
+                dir.resolve("bad").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("paths per item (J) must be in [1, K = 4]"), bad.err());
+    }
+
+    @Test
+    void benchRunsALatticeBesideTheTreeAndRejectsABadShape() {
+        Run bench = arbor("bench", "--sizes", "2e3", "--models", "mlp", "--beams", "20", "-k", "10", "--queries", "4",
+                "--recall-queries", "2", "--seconds", "0.02", "--threads", "1", "--no-levels", "--lattice", "4,16",
+                "--lattice-shape", "8x3", "--lattice-paths", "2", "--lattice-noise", "0.3",
+                "--index-dir", dir.resolve("indexes").toString(), "-o", dir.resolve("bench").toString());
+        assertEquals(0, bench.code(), bench.err());
+        assertTrue(bench.out().contains("Deep Retrieval, 2,000 items, lattice K = 8, D = 3, J = 2, model noise 0.3"),
+                bench.out());
+        assertTrue(Files.exists(dir.resolve("indexes/lattice-k8-d3-j2-2000-b2-noise0.3/commit.arb")));
+        Run bad = arbor("bench", "--lattice", "10", "--lattice-shape", "100by3");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--lattice-shape: expected auto or K x D such as 100x3, got \"100by3\""), bad.err());
+        Run tooManyPaths = arbor("bench", "--lattice", "10", "--lattice-shape", "4x3", "--lattice-paths", "5");
+        assertEquals(2, tooManyPaths.code());
+        assertTrue(tooManyPaths.err().contains("paths per item (J) must be in [1, K = 4], got 5"), tooManyPaths.err());
+    }
 }

@@ -23,11 +23,12 @@ import java.util.List;
  * @param indexDir      where the synthetic indexes are written once and reused
  * @param outDir        where CSV, JSON and PNG files go
  * @param hnswBeams     search beams (efSearch) of the HNSW rows over the same items' vectors; empty for none
+ * @param lattice       the Deep Retrieval rows over the same items and histories; {@link LatticeConfig#NONE} for none
  */
 public record BenchConfig(List<Integer> sizes, List<ModelKind> models, List<Integer> beams, int k, int branching,
                           double innerNoise, int queries, int recallQueries, double seconds, List<Integer> threads, List<Integer> levelSizes,
                           List<Integer> ortThreads, boolean levelPeers, Path indexDir, Path outDir,
-                          List<Integer> hnswBeams) {
+                          List<Integer> hnswBeams, LatticeConfig lattice) {
 
     public BenchConfig {
         sizes = List.copyOf(sizes);
@@ -48,9 +49,15 @@ public record BenchConfig(List<Integer> sizes, List<ModelKind> models, List<Inte
         check(seconds > 0, "seconds per cell must be > 0, got " + seconds);
         check(!threads.isEmpty() && threads.stream().allMatch(t -> t >= 1 && t <= 256), "threads must be in [1, 256]");
         check(levelSizes.stream().allMatch(c -> c >= 1), "level sizes must be >= 1");
+        check(lattice != null, "the lattice rows' settings are needed (LatticeConfig.NONE for none)");
         check(hnswBeams.stream().allMatch(b -> b >= 1), "HNSW beams must be >= 1");
         check(ortThreads.stream().allMatch(t -> t >= 1 && t <= 256), "ONNX Runtime threads must be in [1, 256]");
         check(!levelPeers || (!levelSizes.isEmpty() && !ortThreads.isEmpty()), "level peers need level sizes and ORT threads");
+        for (int size : lattice.enabled() ? sizes : List.<Integer>of()) {
+            int codes = lattice.shapeFor(size).k();
+            check(lattice.paths() <= codes, "lattice paths per item (J) must be in [1, K = " + codes + "], got "
+                    + lattice.paths() + " (the lattice at " + size + " items)");
+        }
         int firstSize = sizes.getFirst();
         check(!levelPeers || levelSizes.stream().allMatch(c -> c <= firstSize),
                 "level sizes must not exceed the first corpus size (" + firstSize + " items), where the peers run");

@@ -1,11 +1,14 @@
 package dev.arbor.bench.harness;
 
 import ai.onnxruntime.OrtEnvironment;
+import dev.arbor.bench.LatticeFixture;
 import dev.arbor.bench.SyntheticFixture;
 import dev.arbor.bench.harness.BenchResults.LevelRow;
 import dev.arbor.bench.harness.BenchResults.SearchRow;
+import dev.arbor.format.LatticeShape;
 import dev.arbor.format.ModelKind;
 import dev.arbor.reader.IndexDirectory;
+import dev.arbor.reader.LatticeSegment;
 import dev.arbor.reader.TreeSegment;
 import dev.arbor.scorer.Kernels;
 import java.io.IOException;
@@ -24,9 +27,10 @@ import java.util.Map;
 /**
  * The end-to-end benchmark behind {@code arbor bench}: beam search on synthetic indexes of several sizes
  * and both models (recall against brute force, latency percentiles, QPS at each thread count, scored
- * nodes and FLOPs per query), and, in the same run, the level-scoring peers (ONNX Runtime, Arbor with
- * the Vector API and with scalar kernels, the literal model). Writes {@code search.csv},
- * {@code levels.csv}, {@code results.json} and PNG charts; progress goes to the given writer.
+ * nodes and FLOPs per query); optionally HNSW and Deep Retrieval rows over the same items and query
+ * histories; and, in the same run, the level-scoring peers (ONNX Runtime, Arbor with the Vector API and
+ * with scalar kernels, the literal model). Writes {@code search.csv}, {@code levels.csv},
+ * {@code results.json} and PNG charts; progress goes to the given writer.
  *
  * <p>It lives in the bench module, next to {@link SyntheticFixture} which the JMH benchmarks share, and
  * uses no JMH class, so the CLI can depend on this module with JMH excluded.
@@ -51,7 +55,7 @@ public final class BenchHarness {
                 long t0 = System.nanoTime();
                 progress.printf("[%d/%d] %,d items, %s model: index under %s%n", ++cell, cells, items, model,
                         config.indexDir()).flush();
-                Workload w = workload(config, items, kind, Math.max(config.queries(), recallQueries));
+                Workload w = workload(config, items, kind, Math.max(config.queries(), recallQueries), progress);
                 progress.printf("  index ready in %.1f s%n", (System.nanoTime() - t0) / 1e9).flush();
                 try (TreeSegment segment = IndexDirectory.openLatest(w.directory())) {
                     // Timed cells measure a warm server: fault the whole segment in first, or an index whose pages
@@ -69,6 +73,12 @@ public final class BenchHarness {
                         levels.addAll(LevelPeers.run(config, model, segment, w.histories(), progress));
                     }
                 }
+                if (w.lattice() != null) {
+                    try (LatticeSegment lattice = IndexDirectory.openLatestLattice(w.lattice())) {
+                        lattice.mappings().forEach(MemorySegment::load);
+                        search.addAll(LatticeSearchBench.run(config, lattice, w.histories(), recallQueries, progress));
+                    }
+                }
             }
         }
         BenchResults measured = new BenchResults(config, environment, search, levels, List.of());
@@ -82,15 +92,30 @@ public final class BenchHarness {
         return new BenchResults(config, environment, search, levels, all);
     }
 
-    /** An index written once under the index directory, and query histories drawn from it. */
-    private record Workload(Path directory, long[][] histories) {
+    /**
+     * An index written once under the index directory, query histories drawn from it, and the lattice over its items
+     * (null where this cell has no lattice rows).
+     */
+    private record Workload(Path directory, long[][] histories, Path lattice) {
     }
 
-    /** Only the directory and histories outlive this call: the fixture holds the whole generated index on the heap. */
-    private static Workload workload(BenchConfig config, int items, ModelKind kind, int queries) {
+    /**
+     * Only the directories and histories outlive this call: the fixture holds the whole generated index on the heap.
+     * The lattice rows follow the first model's cell of each size, as the HNSW rows do: the lattice has its own model.
+     */
+    private static Workload workload(BenchConfig config, int items, ModelKind kind, int queries, PrintWriter progress) {
         SyntheticFixture fixture = SyntheticFixture.create(config.indexDir(), items, config.branching(), kind, queries,
                 config.innerNoise());
-        return new Workload(fixture.directory, fixture.histories);
+        LatticeConfig lattice = config.lattice();
+        if (!lattice.enabled() || kind != config.models().getFirst()) {
+            return new Workload(fixture.directory, fixture.histories, null);
+        }
+        long t0 = System.nanoTime();
+        LatticeShape shape = lattice.shapeFor(items);
+        Path dir = LatticeFixture.create(fixture, shape, lattice.paths(), lattice.noise()).directory;
+        progress.printf("  lattice %d x %d, J %d, noise %s ready in %.1f s: %s%n", shape.k(), shape.depth(),
+                lattice.paths(), lattice.noise(), (System.nanoTime() - t0) / 1e9, dir).flush();
+        return new Workload(fixture.directory, fixture.histories, dir);
     }
 
     /** Markdown tables of the results, for the terminal. */

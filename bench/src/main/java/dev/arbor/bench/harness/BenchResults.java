@@ -27,13 +27,17 @@ public record BenchResults(BenchConfig config, Map<String, String> environment, 
      * @param samples         timed searches (percentiles beyond 1 - 1/samples are the maximum)
      * @param qps             searches per second over all threads
      * @param recall          share of the brute-force top K found by the beam's top K
+     * @param scoredNodes     nodes scored per query; for the lattice, the paths its layers' softmaxes score
      * @param naiveMflop      2 x naive multiply-adds per candidate x scored nodes, per query
      * @param rearrangedMflop 2 x what NodeScorer computes (the query-side prepare plus its per-candidate GEMMs)
      * @param gflops          rearranged FLOPs per second of one search at the mean latency
+     * @param candidates      items the reranker scored per query (the lattice's top paths' items); NaN for the tree and
+     *                        HNSW, whose scored nodes are their work
      */
     public record SearchRow(int items, String model, int beam, int k, int threads, int samples, double meanMs,
                             double p50Ms, double p99Ms, double p999Ms, double qps, double recall, int recallQueries,
-                            double scoredNodes, double naiveMflop, double rearrangedMflop, double gflops) {
+                            double scoredNodes, double naiveMflop, double rearrangedMflop, double gflops,
+                            double candidates) {
     }
 
     /**

@@ -53,7 +53,7 @@ final class HnswSearchBench {
                     return i -> searcher.search(queries[i % config.queries()], k, ef, Bits.ALL, out);
                 });
                 rows.add(new SearchRow(n, MODEL, ef, k, threads, s.count(), s.meanMs(), s.percentileMs(0.5),
-                        s.percentileMs(0.99), s.percentileMs(0.999), s.perSecond(), recall[0], truth.length, 0, 0, 0, 0));
+                        s.percentileMs(0.99), s.percentileMs(0.999), s.perSecond(), recall[0], truth.length, 0, 0, 0, 0, Double.NaN));
                 progress.printf("  HNSW efSearch %4d, %d thread%s: recall@%d %.3f (exact ids %.3f)  p50 %.2f ms  p99 %.2f ms"
                         + "  %.0f QPS%n", ef, threads, threads == 1 ? " " : "s", k, recall[0], recall[1],
                         s.percentileMs(0.5), s.percentileMs(0.99), s.perSecond()).flush();

@@ -37,9 +37,20 @@ final class Plots {
         Map<String, List<SearchRow>> byModel = single.stream().collect(Collectors.groupingBy(SearchRow::model,
                 LinkedHashMap::new, Collectors.toList()));
         for (Map.Entry<String, List<SearchRow>> e : byModel.entrySet()) {
-            files.add(save(recallVsLatency(e.getKey(), e.getValue()), dir.resolve("recall-vs-latency-" + e.getKey() + ".png")));
+            XYChart chart = recallVsLatency("Recall@K vs p50 latency, " + e.getKey() + " model (1 thread, points = beam widths)",
+                    group(e.getValue(), r -> String.format(Locale.ROOT, "%,d items", r.items())));
+            files.add(save(chart, dir.resolve("recall-vs-latency-" + e.getKey() + ".png")));
             if (e.getValue().stream().map(SearchRow::items).distinct().count() > 1) {
                 files.add(save(latencyVsSize(e.getKey(), e.getValue()), dir.resolve("latency-vs-size-" + e.getKey() + ".png")));
+            }
+        }
+        // Every index of one size on one chart: the tree against the lattice (and HNSW) at equal recall.
+        for (Map.Entry<Integer, List<SearchRow>> e : group(single, SearchRow::items).entrySet()) {
+            if (e.getValue().stream().map(SearchRow::model).distinct().count() > 1) {
+                XYChart chart = recallVsLatency(String.format(Locale.ROOT, "Recall@K vs p50 latency, %,d items, each index "
+                        + "against its own brute force (1 thread, points = beams)", e.getKey()),
+                        group(e.getValue(), SearchRow::model));
+                files.add(save(chart, dir.resolve("recall-vs-latency-" + e.getKey() + ".png")));
             }
         }
         if (!results.levels().isEmpty()) {
@@ -48,19 +59,18 @@ final class Plots {
         return files;
     }
 
-    /** One series per corpus size, its points the beam widths (labelled), at one search thread. */
-    private static XYChart recallVsLatency(String model, List<SearchRow> rows) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Recall@K vs p50 latency, " + model + " model (1 thread, points = beam widths)")
+    /** One series per key (a corpus size, or an index), its points the beam widths (labelled), at one search thread. */
+    private static XYChart recallVsLatency(String title, Map<String, List<SearchRow>> seriesByName) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("p50 latency per query (ms, log)").yAxisTitle("recall@K against brute force").build();
         logAxes(chart, true, false);
         // Recall near 1 would otherwise collapse to one tick: show from the tenth below the worst point up to 1.
-        double worst = rows.stream().mapToDouble(SearchRow::recall).min().orElse(1);
+        double worst = seriesByName.values().stream().flatMap(List::stream).mapToDouble(SearchRow::recall).min().orElse(1);
         chart.getStyler().setYAxisMin(Math.min(0.9, Math.floor(worst * 10) / 10)).setYAxisMax(1.0);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        for (Map.Entry<Integer, List<SearchRow>> e : group(rows, SearchRow::items).entrySet()) {
+        for (Map.Entry<String, List<SearchRow>> e : seriesByName.entrySet()) {
             List<SearchRow> series = e.getValue();
-            chart.addSeries(String.format(Locale.ROOT, "%,d items", e.getKey()), series.stream().map(SearchRow::p50Ms).toList(),
+            chart.addSeries(e.getKey(), series.stream().map(SearchRow::p50Ms).toList(),
                     series.stream().map(SearchRow::recall).toList());
             for (SearchRow r : series) {
                 chart.addAnnotation(new AnnotationText("  " + r.beam(), r.p50Ms(), r.recall(), false));

@@ -2,6 +2,7 @@ package dev.arbor.bench.harness;
 
 import dev.arbor.bench.harness.BenchResults.LevelRow;
 import dev.arbor.bench.harness.BenchResults.SearchRow;
+import dev.arbor.format.LatticeShape;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
@@ -56,10 +57,12 @@ final class Reports {
     static String tables(BenchResults results) {
         StringBuilder out = new StringBuilder();
         Map<String, List<SearchRow>> byIndex = results.search().stream().collect(Collectors.groupingBy(
-                r -> String.format(Locale.ROOT, "%,d items, %s model, B = %d, inner-node noise %s", r.items(), r.model(),
-                        results.config().branching(), results.config().innerNoise()), LinkedHashMap::new,
-                Collectors.toList()));
+                r -> title(r, results.config()), LinkedHashMap::new, Collectors.toList()));
         byIndex.forEach((title, rows) -> {
+            if (rows.getFirst().model().equals(LatticeSearchBench.MODEL)) {
+                latticeTable(title, rows, out);
+                return;
+            }
             out.append(String.format(Locale.ROOT, "%nBeam search, %s (recall over %d brute-force queries)%n%n", title,
                     rows.getFirst().recallQueries()));
             out.append("| beam | K | threads | recall@K | p50 ms | p99 ms | p99.9 ms | mean ms | QPS | searches "
@@ -86,6 +89,31 @@ final class Reports {
             }
         }
         return out.toString();
+    }
+
+    private static String title(SearchRow r, BenchConfig config) {
+        if (r.model().equals(LatticeSearchBench.MODEL)) {
+            LatticeConfig l = config.lattice();
+            LatticeShape shape = l.shapeFor(r.items());
+            return String.format(Locale.ROOT, "%,d items, lattice K = %d, D = %d, J = %d, model noise %s", r.items(),
+                    shape.k(), shape.depth(), l.paths(), l.noise());
+        }
+        return String.format(Locale.ROOT, "%,d items, %s model, B = %d, inner-node noise %s", r.items(), r.model(),
+                config.branching(), config.innerNoise());
+    }
+
+    /** The lattice's beam counts paths, its work is the paths scored and the items reranked. */
+    private static void latticeTable(String title, List<SearchRow> rows, StringBuilder out) {
+        out.append(String.format(Locale.ROOT, "%nDeep Retrieval, %s (recall over %d brute-force queries of the "
+                + "reranker)%n%n", title, rows.getFirst().recallQueries()));
+        out.append("| path beam | K | threads | recall@K | p50 ms | p99 ms | p99.9 ms | mean ms | QPS | searches "
+                + "| scored paths | reranked items |\n");
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (SearchRow r : rows) {
+            out.append(String.format(Locale.ROOT, "| %d | %d | %d | %.3f | %.2f | %.2f | %.2f | %.2f | %.0f | %d | %,.0f "
+                            + "| %,.0f |%n", r.beam(), r.k(), r.threads(), r.recall(), r.p50Ms(), r.p99Ms(), r.p999Ms(),
+                    r.meanMs(), r.qps(), r.samples(), r.scoredNodes(), r.candidates()));
+        }
     }
 
     private static void json(Object v, StringBuilder out, String indent) {

@@ -46,7 +46,7 @@ final class SearchBench {
                 rows.add(new SearchRow(segment.itemCount(), model, beam, k, threads, s.count(), mean, s.percentileMs(0.5),
                         s.percentileMs(0.99), s.percentileMs(0.999), s.perSecond(), q.recall(), truth.length,
                         q.scoredNodes(), 2 * q.naiveMacs() / 1e6, 2 * q.rearrangedMacs() / 1e6,
-                        2 * q.rearrangedMacs() / (mean / 1e3) / 1e9));
+                        2 * q.rearrangedMacs() / (mean / 1e3) / 1e9, Double.NaN));
                 progress.printf("  beam %4d, %d thread%s: recall@%d %.3f  p50 %.2f ms  p99 %.2f ms  %.0f QPS  (%d searches)%n",
                         beam, threads, threads == 1 ? " " : "s", k, q.recall(), s.percentileMs(0.5), s.percentileMs(0.99),
                         s.perSecond(), s.count()).flush();

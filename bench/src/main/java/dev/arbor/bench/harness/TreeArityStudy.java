@@ -71,7 +71,7 @@ public final class TreeArityStudy {
                             new PrintWriter(System.err, true));
                 }
                 BenchConfig config = new BenchConfig(List.of(items), List.of(kind), beams, k, b, 0, 200, recallQueries,
-                        seconds, List.of(1), List.of(), List.of(), false, root, root, List.of());
+                        seconds, List.of(1), List.of(), List.of(), false, root, root, List.of(), LatticeConfig.NONE);
                 for (SearchRow r : SearchBench.run(config, BenchHarness.modelName(kind), segment, fixture.histories, truth,
                         new PrintWriter(System.err, true))) {
                     out.printf(Locale.ROOT, "| %d | %d | %d | %d | %.3f | %.2f | %.2f | %.0f | %,.0f |%n", b, shape.levels(),

@@ -24,7 +24,7 @@ class BenchHarnessTest {
     @Test
     void smallRunWritesCsvJsonAndPng(@TempDir Path dir) throws Exception {
         BenchConfig config = new BenchConfig(List.of(3000), List.of(ModelKind.ATTENTION_DNN), List.of(40), 20, 2, 0, 8, 4, 0.05,
-                List.of(1, 2), List.of(64), List.of(1, 2), true, dir.resolve("indexes"), dir.resolve("out"), List.of(40));
+                List.of(1, 2), List.of(64), List.of(1, 2), true, dir.resolve("indexes"), dir.resolve("out"), List.of(40), LatticeConfig.NONE);
         StringWriter progress = new StringWriter();
         BenchResults results = BenchHarness.run(config, new PrintWriter(progress, true));
 
