@@ -26,7 +26,12 @@ final class LatticeSegmentSearcher extends SegmentSearcher {
     LatticeSegmentSearcher(LatticeSegment segment) {
         super(segment.directory(), segment.items(), segment.properties());
         this.segment = segment;
-        this.scorer = segment.scorer(Kernels.best());
+        try {
+            this.scorer = segment.scorer(Kernels.best());
+        } catch (IllegalArgumentException e) {
+            // A model the format allows but the scorer cannot run, such as windows other than the history layout's.
+            throw new IllegalArgumentException(describe() + ": its model cannot be served: " + e.getMessage(), e);
+        }
         this.searcher = new LatticeSearcher<>(scorer);
         this.collector = new ItemCollector(segment);
     }

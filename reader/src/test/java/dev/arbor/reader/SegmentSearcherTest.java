@@ -181,6 +181,15 @@ class SegmentSearcherTest {
     }
 
     @Test
+    void aLatticeWhoseModelCannotServeIsRefusedNamingItsSegment() throws Exception {
+        // RandomLattice.MODEL reads windows of 2 and 1 behaviours, not the history layout a served model reads.
+        SegmentWriter.write(dir, RandomLattice.generate(50, 1));
+        var e = assertThrows(IllegalArgumentException.class, () -> IndexDirectory.openLatestSearcher(dir, true));
+        assertTrue(e.getMessage().contains("segment " + dir.resolve("seg-1") + ": its model cannot be served"),
+                e.getMessage());
+    }
+
+    @Test
     void aBadArgumentIsNamed() throws Exception {
         try (SegmentSearcher searcher = lattice(3)) {
             SegmentSearcher.Query query = searcher.newQuery();

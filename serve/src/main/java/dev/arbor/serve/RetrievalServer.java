@@ -245,8 +245,9 @@ public final class RetrievalServer implements Closeable {
         json.append("],\"generation\":").append(answer.generation())
                 .append(",\"history_used\":").append(answer.historyUsed())
                 .append(",\"unknown_history_items\":").append(answer.unknownHistoryItems())
+                .append(",\"index\":\"").append(answer.kind().label()).append('"')
                 .append(",\"search\":\"").append(answer.exact() ? "exact" : "beam").append('"')
-                .append(",\"scored_nodes\":").append(answer.scoredNodes())
+                .append(",\"scored_nodes\":").append(answer.scored())
                 .append(",\"timings_ms\":{\"queue\":");
         Json.millis(json, started[0] - start).append(",\"search\":");
         Json.millis(json, answer.searchNanos()).append(",\"total\":");
