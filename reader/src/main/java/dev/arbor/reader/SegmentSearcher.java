@@ -1,5 +1,6 @@
 package dev.arbor.reader;
 
+import dev.arbor.format.SegmentFormat;
 import dev.arbor.search.ItemFilter;
 import dev.arbor.search.SearchResult;
 import java.nio.file.Path;
@@ -15,14 +16,21 @@ public abstract sealed class SegmentSearcher implements AutoCloseable permits Tr
 
     /** The index kind behind a searcher, and what its searches count as their work. */
     public enum Kind {
-        TREE("tree", "nodes"),
-        PATH_LATTICE("lattice", "items");
+        TREE(SegmentFormat.INDEX_KIND_TREE, "tree", "nodes"),
+        PATH_LATTICE(SegmentFormat.INDEX_KIND_PATH_LATTICE, "lattice", "items");
 
+        private final int code;
         private final String label, workUnit;
 
-        Kind(String label, String workUnit) {
+        Kind(int code, String label, String workUnit) {
+            this.code = code;
             this.label = label;
             this.workUnit = workUnit;
+        }
+
+        /** The index kind as {@code meta.arb} stores it (FORMAT.md). */
+        public int code() {
+            return code;
         }
 
         /** "tree" or "lattice": the kind as responses and logs name it. */

@@ -181,6 +181,20 @@ class SegmentSearcherTest {
     }
 
     @Test
+    void aTreeQueryAllocatesNothingAfterWarmUp() throws Exception {
+        SegmentWriter.write(dir, SyntheticIndex.generate(3000, 2, ModelKind.ATTENTION_DNN, 6));
+        try (SegmentSearcher searcher = IndexDirectory.openLatestSearcher(dir, false)) {
+            SegmentSearcher.Query query = searcher.newQuery();
+            SearchResult result = new SearchResult(20);
+            Runnable search = () -> {
+                query.reset().history(HISTORY, HISTORY.length).excludeOrdinal(HISTORY[0]).search(20, 40, result);
+            };
+            Allocations.assertSteadyStateAllocatesNothing("tree query", search);
+            assertEquals(20, result.count());
+        }
+    }
+
+    @Test
     void aLatticeWhoseModelCannotServeIsRefusedNamingItsSegment() throws Exception {
         // RandomLattice.MODEL reads windows of 2 and 1 behaviours, not the history layout a served model reads.
         SegmentWriter.write(dir, RandomLattice.generate(50, 1));

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * The index directory's live segment, kept current: a refresher thread polls the commit file and swaps a newly
@@ -66,13 +67,23 @@ final class LiveIndex implements Closeable {
 
     /** The generation in service, -1 before the first commit. */
     long generation() {
+        return ofCurrent(SearcherManager.Searcher::generation, -1);
+    }
+
+    /** The index kind in service as the format numbers it (1 a tree, 2 a path lattice), 0 before the first commit. */
+    long indexKind() {
+        return ofCurrent(s -> s.searcher().kind().code(), 0);
+    }
+
+    /** {@code property} of the generation in service, or {@code none} before the first commit. */
+    private long ofCurrent(ToLongFunction<SearcherManager.Searcher> property, long none) {
         SearcherManager m = manager;
         if (m == null) {
-            return -1;
+            return none;
         }
         SearcherManager.Searcher s = m.acquire();
         try {
-            return s.generation();
+            return property.applyAsLong(s);
         } finally {
             m.release(s);
         }

@@ -577,8 +577,10 @@ class RetrievalServerTest {
         String treeRequest = "{\"history\": [" + SyntheticIndex.itemId(3) + "]}";
         assertTrue(post(s, "/v1/retrieve", treeRequest, null).body().contains("\"index\":\"tree\""));
         Path index = dir.resolve("index");
+        assertEquals(1, metric(s, "arbor_segment_index_kind"));
         SegmentWriter.write(index, lattice(7));
         awaitGeneration(s, 2);
+        assertEquals(2, metric(s, "arbor_segment_index_kind"));
         // The tree's items are unknown to the lattice: skipped and counted, as any unknown history item.
         HttpResponse<String> skipped = post(s, "/v1/retrieve", treeRequest, null);
         assertEquals(200, skipped.statusCode(), skipped.body());
@@ -595,6 +597,7 @@ class RetrievalServerTest {
         }
         SegmentWriter.write(index, index(1000, 9));
         awaitGeneration(s, 3);
+        assertEquals(1, metric(s, "arbor_segment_index_kind"));
         HttpResponse<String> tree = post(s, "/v1/retrieve", treeRequest, null);
         assertTrue(tree.body().contains("\"index\":\"tree\""), tree.body());
         assertEquals(0, field(tree.body(), "unknown_history_items"));
