@@ -2,7 +2,10 @@ package dev.arbor.reader;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.arbor.format.BehaviourWindows;
+import dev.arbor.format.LatticeArchitecture;
 import dev.arbor.format.LatticeIndex;
+import dev.arbor.format.LatticeShape;
 import dev.arbor.format.ModelKind;
 import dev.arbor.format.TreeIndex;
 import dev.arbor.lattice.LatticeContext;
@@ -152,7 +155,10 @@ class SegmentSearcherTest {
 
     @Test
     void aLatticeQueryAllocatesNothingAfterWarmUp() throws Exception {
-        LatticeIndex index = RandomLattice.servable(3000, 4);
+        // The shapes of lattice's own allocation test: widths the kernels tile without remainders.
+        LatticeArchitecture arch = new LatticeArchitecture(new LatticeShape(16, 3), 8, BehaviourWindows.sizes(),
+                new int[] {32, 16}, new int[] {16});
+        LatticeIndex index = RandomLattice.generate(arch, RandomLattice.PATHS_PER_ITEM, 3000, 4, RandomLattice.CATEGORIES);
         SegmentWriter.write(dir, index);
         try (SegmentSearcher searcher = IndexDirectory.openLatestSearcher(dir, false)) {
             SegmentSearcher.Query query = searcher.newQuery();
