@@ -43,9 +43,10 @@ final class LiveIndex implements Closeable {
         try {
             if (manager == null) {
                 manager = new SearcherManager(dir);
-                log.accept("serving generation " + generation() + " from " + dir);
+                log.accept(serving());
             } else if (manager.maybeRefresh()) {
                 metrics.swapped();
+                log.accept(serving());
             }
             lastFailure = null;
         } catch (NoSuchFileException e) {
@@ -73,6 +74,17 @@ final class LiveIndex implements Closeable {
     /** The index kind in service as the format numbers it (1 a tree, 2 a path lattice), 0 before the first commit. */
     long indexKind() {
         return ofCurrent(s -> s.searcher().kind().code(), 0);
+    }
+
+    /** "serving generation N (a tree) from DIR": what a start or a swap put in service. */
+    private String serving() {
+        SearcherManager m = manager;
+        SearcherManager.Searcher s = m.acquire();
+        try {
+            return "serving generation " + s.generation() + " (a " + s.searcher().kind().label() + ") from " + dir;
+        } finally {
+            m.release(s);
+        }
     }
 
     /** {@code property} of the generation in service, or {@code none} before the first commit. */
