@@ -9,7 +9,6 @@ import dev.arbor.lattice.TopPaths;
 import dev.arbor.reader.LatticeSegment;
 import dev.arbor.scorer.Kernels;
 import dev.arbor.search.SearchResult;
-import it.unimi.dsi.fastutil.ints.IntOpenHashSet;
 
 /**
  * A served path-lattice segment (Deep Retrieval) as a {@link Recommender}, through the real reader and the serving
@@ -63,22 +62,13 @@ public final class LatticeRecommender implements Recommender {
             ctx.excludeOrdinal(item);
         }
         scorer.prepare(ctx.user(), input, input.length);
-        int count;
+        SearchResult result = new SearchResult(k);
         if (beam == 0) {
-            count = 0;
-            IntOpenHashSet seen = new IntOpenHashSet(input);
-            for (int item = 0; item < s.candidates.length; item++) {
-                if (!seen.contains(item)) {
-                    s.candidates[count++] = item;
-                }
-            }
+            collector.rerankAll(ctx, scorer, k, result);
         } else {
             searcher.search(ctx, beam, beam, s.paths);
-            count = collector.collect(ctx, s.paths, s.candidates.length, s.candidates);
-        }
-        SearchResult result = new SearchResult(k);
-        if (count > 0) {
-            collector.rerank(ctx, scorer, s.candidates, count, Math.min(k, count), result);
+            int count = collector.collect(ctx, s.paths, s.candidates.length, s.candidates);
+            collector.rerank(ctx, scorer, s.candidates, count, k, result);
         }
         int[] ranked = new int[result.count()];
         for (int i = 0; i < ranked.length; i++) {

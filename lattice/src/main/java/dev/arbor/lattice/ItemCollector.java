@@ -5,8 +5,9 @@ import dev.arbor.search.TopK;
 
 /**
  * From the top paths to items: {@link #collect} gathers the items on the paths a search returned, and
- * {@link #rerank} orders those candidates by a {@link Reranker} and keeps the best {@code k}. Collection is where
- * exclusions and the filter apply, so that the cap counts only items that may be returned. Thread-safe: the state of
+ * {@link #rerank} orders those candidates by a {@link Reranker} and keeps the best {@code k}; {@link #rerankAll} is the
+ * reranker over every item instead. Collection is where exclusions and the filter apply, so that the cap counts only
+ * items that may be returned. Thread-safe: the state of
  * a query lives in its {@link LatticeContext}; after warm-up neither step allocates.
  */
 public final class ItemCollector {
@@ -55,24 +56,65 @@ public final class ItemCollector {
         if (count < 0 || count > candidates.length) {
             throw new IllegalArgumentException("count must be in [0, " + candidates.length + "], got " + count);
         }
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
-        }
-        if (result.capacity() < k) {
-            throw new IllegalArgumentException("result buffer holds " + result.capacity() + " items, k is " + k);
-        }
+        checkResult(k, result);
         ctx.ensureRerank(count);
-        reranker.score(ctx.user, candidates, count, ctx.rerankScores);
         TopK top = ctx.topK(Math.min(k, count));
-        for (int i = 0; i < count; i++) {
-            top.offer(candidates[i], ctx.rerankScores[i]);
+        offer(ctx, reranker, candidates, count, top);
+        emit(ctx, top, result);
+    }
+
+    /**
+     * The reranker's brute force: scores every item that the context's exclusions and filter admit, whatever path it
+     * sits on, and writes the best {@code k} into {@code result} as {@link #rerank} does. It is the ceiling the paths
+     * are measured against, and the fallback when a filter leaves the top paths' items short of k. Returns how many
+     * items it scored.
+     */
+    public <U> int rerankAll(LatticeContext<U> ctx, Reranker<? super U> reranker, int k, SearchResult result) {
+        checkResult(k, result);
+        int itemCount = items.itemCount();
+        TopK top = ctx.topK(Math.min(k, itemCount));
+        int[] batch = ctx.rerankBatch();
+        ctx.ensureRerank(batch.length);
+        int scored = 0, n = 0;
+        for (int ordinal = 0; ordinal < itemCount; ordinal++) {
+            if (!ctx.excluded.contains(ordinal) && ctx.filter.accept(ordinal, items.itemId(ordinal))) {
+                batch[n++] = ordinal;
+                if (n == batch.length) {
+                    offer(ctx, reranker, batch, n, top);
+                    scored += n;
+                    n = 0;
+                }
+            }
         }
+        offer(ctx, reranker, batch, n, top);
+        scored += n;
+        emit(ctx, top, result);
+        return scored;
+    }
+
+    private static <U> void offer(LatticeContext<U> ctx, Reranker<? super U> reranker, int[] batch, int n, TopK top) {
+        reranker.score(ctx.user, batch, n, ctx.rerankScores);
+        for (int i = 0; i < n; i++) {
+            top.offer(batch[i], ctx.rerankScores[i]);
+        }
+    }
+
+    private void emit(LatticeContext<?> ctx, TopK top, SearchResult result) {
         int kept = top.size();
         ctx.ensureKept(kept);
         top.drain(ctx.kept, ctx.keptScores);
         result.clear();
         for (int i = 0; i < kept; i++) {
             result.add(ctx.kept[i], items.itemId(ctx.kept[i]), ctx.keptScores[i]);
+        }
+    }
+
+    private static void checkResult(int k, SearchResult result) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        if (result.capacity() < k) {
+            throw new IllegalArgumentException("result buffer holds " + result.capacity() + " items, k is " + k);
         }
     }
 }

@@ -13,6 +13,8 @@ import org.agrona.collections.IntHashSet;
  * @param <U> the scorer's per-thread user state
  */
 public final class LatticeContext<U> {
+    /** Items per reranker call of a brute force: its scores stay in cache, and the reranker is called seldom. */
+    private static final int RERANK_BATCH = 4096;
     final LatticeSearcher<U> searcher;
     final U user;
     final IntHashSet excluded = new IntHashSet();
@@ -34,6 +36,8 @@ public final class LatticeContext<U> {
     float[] keptScores = new float[0];
     int[] pathItems = new int[16];
     float[] rerankScores = new float[0];
+    /** The items the reranker's brute force scores in one call; made by the first brute force. */
+    private int[] rerankBatch;
     private TopK topK = new TopK(16);
 
     LatticeContext(LatticeSearcher<U> searcher, U user) {
@@ -93,6 +97,14 @@ public final class LatticeContext<U> {
         if (rerankScores.length < n) {
             rerankScores = new float[n];
         }
+    }
+
+    /** The batch of items {@link ItemCollector#rerankAll} scores at once. */
+    int[] rerankBatch() {
+        if (rerankBatch == null) {
+            rerankBatch = new int[RERANK_BATCH];
+        }
+        return rerankBatch;
     }
 
     /** Makes room for a path of {@code n} items. */

@@ -111,6 +111,11 @@ public final class LatticeModelScorer implements LayerScorer<LatticeModelScorer.
         return (int) (itemEmbeddings.byteSize() / (4L * dim));
     }
 
+    /** The newest behaviours of a history that {@link #prepare} reads: its time windows' slots. */
+    public int historyLength() {
+        return windowOfSlot.length;
+    }
+
     @Override
     public LatticeShape lattice() {
         return arch.lattice();

@@ -15,4 +15,7 @@ public interface PathItems {
 
     /** The external id of the item with this ordinal, for the {@link dev.arbor.search.ItemFilter}. */
     long itemId(int ordinal);
+
+    /** N: the index holds the items of ordinals {@code 0 .. N)}. */
+    int itemCount();
 }

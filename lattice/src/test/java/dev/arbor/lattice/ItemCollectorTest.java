@@ -104,6 +104,22 @@ class ItemCollectorTest {
     }
 
     @Test
+    void rerankingEveryItemAppliesTheExclusionsAndTheFilterAcrossBatches() {
+        // 10,000 items, more than two batches of the brute force; the best lie in the last: score = -|ordinal - 9000|.
+        ItemCollector all = new ItemCollector(new MapPathItems(0, IntStream.range(0, 10_000).toArray()));
+        Reranker<FakeScorer.User> closeTo9000 = (user, items, count, out) -> {
+            for (int i = 0; i < count; i++) {
+                out[i] = -Math.abs(items[i] - 9000);
+            }
+        };
+        ctx.reset().excludeOrdinal(9000).filter((ordinal, id) -> ordinal % 2 == 0);
+        SearchResult top = new SearchResult(4);
+        assertEquals(4999, all.rerankAll(ctx, closeTo9000, 4, top), "the even items but 9000 are scored");
+        assertArrayEquals(new int[] {8998, 9002, 8996, 9004}, IntStream.range(0, top.count()).map(top::ordinal).toArray());
+        assertEquals(-2f, top.score(1));
+    }
+
+    @Test
     void badArgumentsGiveClearErrors() {
         var e = assertThrows(IllegalArgumentException.class, () -> collector.collect(ctx, paths(5), 3, new int[2]));
         assertTrue(e.getMessage().contains("cap must be in [1, 2]"), e.getMessage());

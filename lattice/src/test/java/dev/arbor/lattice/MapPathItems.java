@@ -4,6 +4,7 @@ package dev.arbor.lattice;
 final class MapPathItems implements PathItems {
     private final long[] keys;
     private final int[][] items;
+    private final int itemCount;
 
     /** {@code entries} alternate a path key and that path's items. */
     MapPathItems(Object... entries) {
@@ -13,6 +14,7 @@ final class MapPathItems implements PathItems {
             keys[i / 2] = ((Number) entries[i]).longValue();
             items[i / 2] = (int[]) entries[i + 1];
         }
+        itemCount = java.util.Arrays.stream(items).flatMapToInt(java.util.Arrays::stream).max().orElse(-1) + 1;
     }
 
     @Override
@@ -29,5 +31,11 @@ final class MapPathItems implements PathItems {
     @Override
     public long itemId(int ordinal) {
         return 1000L + ordinal;
+    }
+
+    /** One more than the largest ordinal on a path. */
+    @Override
+    public int itemCount() {
+        return itemCount;
     }
 }

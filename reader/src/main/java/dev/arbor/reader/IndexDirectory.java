@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /** An index directory: segments plus the commit file that names the live one. */
 public final class IndexDirectory {
@@ -53,8 +54,8 @@ public final class IndexDirectory {
 
     /**
      * The index kind of the live segment ({@code SegmentFormat.INDEX_KIND_TREE} or {@code INDEX_KIND_PATH_LATTICE}),
-     * which says whether to open it with {@link #openLatest} or {@link #openLatestLattice}. Generations are shared by
-     * the kinds, so it can change from one commit to the next.
+     * which says whether to open it with {@link #openLatest} or {@link #openLatestLattice}; {@link #openLatestSearcher}
+     * opens either. Generations are shared by the kinds, so it can change from one commit to the next.
      */
     public static int kind(Path indexDir) throws IOException {
         return SegmentFiles.indexKind(indexDir.resolve(readCommit(indexDir).segmentName()));
@@ -78,6 +79,34 @@ public final class IndexDirectory {
     /** Opens the live path-lattice segment and verifies every checksum and its paths. */
     public static LatticeSegment openLatestLatticeVerified(Path indexDir) throws IOException {
         return open(indexDir, readCommit(indexDir), LatticeSegment::openVerified);
+    }
+
+    /**
+     * Opens the live segment, of either kind, ready to search; with {@code verify}, every checksum (and a lattice's
+     * paths) verified first.
+     */
+    public static SegmentSearcher openLatestSearcher(Path indexDir, boolean verify) throws IOException {
+        return openSearcher(indexDir, readCommit(indexDir), verify);
+    }
+
+    /** Opens the segment {@code commit} names, of whichever kind it is, as a {@link SegmentSearcher}. */
+    static SegmentSearcher openSearcher(Path indexDir, Commit commit, boolean verify) throws IOException {
+        if (SegmentFiles.indexKind(indexDir.resolve(commit.segmentName())) == INDEX_KIND_PATH_LATTICE) {
+            LatticeSegment segment = open(indexDir, commit, verify ? LatticeSegment::openVerified : LatticeSegment::open);
+            return searcher(segment, () -> new LatticeSegmentSearcher(segment));
+        }
+        TreeSegment segment = open(indexDir, commit, verify);
+        return searcher(segment, () -> new TreeSegmentSearcher(segment));
+    }
+
+    /** Sets the searcher up over {@code segment}, closing the segment if that fails (a lattice copies its model). */
+    private static SegmentSearcher searcher(MappedSegment segment, Supplier<SegmentSearcher> setUp) {
+        try {
+            return setUp.get();
+        } catch (RuntimeException | Error e) {
+            segment.close();
+            throw e;
+        }
     }
 
     /** Opens the tree segment {@code commit} names, making sure it is the one the commit was written for. */

@@ -177,6 +177,12 @@ final class ItemTable {
         return name.byteSize() == 0 ? null : new String(name.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
     }
 
+    /** Item {@code ordinal}'s external id as text: its name, or its integer id in decimal. */
+    String itemIdText(int ordinal) {
+        String name = itemName(ordinal);
+        return name != null ? name : Long.toString(itemId(ordinal));
+    }
+
     /** The stored bytes of item {@code ordinal}'s name, empty for none; the ends are checked before they are used. */
     private MemorySegment nameBytes(int ordinal) {
         long start = ordinal == 0 ? 0 : itemNameEnds.getAtIndex(LONG, ordinal - 1);

@@ -339,6 +339,7 @@ public final class LatticeSegment implements MappedSegment, PathItems {
     }
 
     /** N, the items. */
+    @Override
     public int itemCount() {
         return itemCount;
     }
@@ -406,8 +407,7 @@ public final class LatticeSegment implements MappedSegment, PathItems {
 
     /** Item {@code ordinal}'s external id as text: its name, or its integer id in decimal. */
     public String itemIdText(int ordinal) {
-        String name = items.itemName(ordinal);
-        return name != null ? name : Long.toString(items.itemId(ordinal));
+        return items.itemIdText(ordinal);
     }
 
     /** Number of item categories; 0 when the segment has none (every {@link #categoryOf} is -1). */
@@ -558,6 +558,11 @@ public final class LatticeSegment implements MappedSegment, PathItems {
     /** The tensor named {@code name} ({@link LatticeArchitecture#tensors()}); a lookup by name, for setting up. */
     public MemorySegment tensor(String name) {
         return tensors[architecture.tensorIndex(name)];
+    }
+
+    /** The item ids, names and categories, for the segment's {@link SegmentSearcher}. */
+    ItemTable items() {
+        return items;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.arbor.reader;
 
-import dev.arbor.search.BeamSearcher;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,7 +10,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Shares the live segment of an index directory among searching threads and swaps in newly committed
  * ones, after Lucene's {@code SearcherManager}: {@link #acquire()} a {@link Searcher}, search with it,
  * {@link #release(Searcher)} it (in a {@code finally}). {@link #maybeRefresh()} opens a newly committed
- * segment with every checksum verified and makes it current. A replaced segment stays mapped while any
+ * segment with every checksum verified and makes it current. A segment is a tree or a path lattice, seen
+ * through its {@link SegmentSearcher}; a commit may change the kind, and the swap is the same. A replaced segment stays mapped while any
  * reader holds it and is closed (unmapped) by whichever release drops its last reference, so no search
  * ever touches an unmapped segment and no mapping outlives its readers.
  *
@@ -22,25 +22,23 @@ public final class SearcherManager implements Closeable {
     /** Attempts to open a commit whose segment the writer removed meanwhile, before giving up. */
     private static final int OPEN_ATTEMPTS = 10;
 
-    /** One reference-counted generation of the index. Search contexts are per thread and per searcher. */
+    /**
+     * One reference-counted generation of the index, a tree or a path lattice. Queries are per thread and per
+     * generation.
+     */
     public static final class Searcher {
-        private final TreeSegment segment;
-        private final BeamSearcher searcher;
+        private final SegmentSearcher searcher;
         private final long generation;
         /** Readers holding it, plus one for the manager while it is current; 0 means closed. */
         private final AtomicInteger refs = new AtomicInteger(1);
 
-        private Searcher(TreeSegment segment, long generation) {
-            this.segment = segment;
-            this.searcher = new BeamSearcher(segment);
+        private Searcher(SegmentSearcher searcher, long generation) {
+            this.searcher = searcher;
             this.generation = generation;
         }
 
-        public TreeSegment segment() {
-            return segment;
-        }
-
-        public BeamSearcher searcher() {
+        /** The generation's segment, of either kind, and its queries. */
+        public SegmentSearcher searcher() {
             return searcher;
         }
 
@@ -66,7 +64,7 @@ public final class SearcherManager implements Closeable {
         private void decRef() {
             int n = refs.decrementAndGet();
             if (n == 0) {
-                segment.close();
+                searcher.close();
             } else if (n < 0) {
                 throw new IllegalStateException("generation " + generation + " was released more often than acquired");
             }
@@ -138,7 +136,7 @@ public final class SearcherManager implements Closeable {
                 return null;
             }
             try {
-                return new Searcher(IndexDirectory.open(indexDir, commit, true), commit.generation());
+                return new Searcher(IndexDirectory.openSearcher(indexDir, commit, true), commit.generation());
             } catch (IOException e) {
                 if (attempt == OPEN_ATTEMPTS || IndexDirectory.readCommit(indexDir).generation() == commit.generation()) {
                     throw e;

@@ -255,8 +255,7 @@ public final class TreeSegment implements SearchableTree, MappedSegment {
 
     /** Item {@code ordinal}'s external id as text: its name, or its integer id in decimal. */
     public String itemIdText(int ordinal) {
-        String name = items.itemName(ordinal);
-        return name != null ? name : Long.toString(items.itemId(ordinal));
+        return items.itemIdText(ordinal);
     }
 
     /** Number of item categories; 0 when the segment has none (every {@link #categoryOf} is -1). */
@@ -340,6 +339,11 @@ public final class TreeSegment implements SearchableTree, MappedSegment {
         }
         return new TreeIndex(shape, ids, leaves, embeddings.toArray(FramedFile.FLOAT),
                 new ModelWeights(architecture(), tensors), properties(), categories, names, itemNames);
+    }
+
+    /** The item ids, names and categories, for the segment's {@link SegmentSearcher}. */
+    ItemTable items() {
+        return items;
     }
 
     @Override

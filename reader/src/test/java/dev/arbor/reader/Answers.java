@@ -26,6 +26,24 @@ final class Answers {
         return out;
     }
 
+    /**
+     * A search through {@code query}, a query of {@code searcher}, for a history of item ids, most recent last; the ids
+     * the segment does not hold are left out, as the server leaves them out.
+     */
+    static long[] search(SegmentSearcher searcher, SegmentSearcher.Query query, long[] history, int k, int beam,
+                         SearchResult result) {
+        int[] ordinals = new int[history.length];
+        int known = 0;
+        for (long id : history) {
+            int ordinal = searcher.ordinalOf(id);
+            if (ordinal >= 0) {
+                ordinals[known++] = ordinal;
+            }
+        }
+        query.reset().history(ordinals, known).search(k, beam, result);
+        return of(result);
+    }
+
     /** A beam search of {@code segment} for a history of item ids, most recent last. */
     static long[] search(TreeSegment segment, long[] history, int k, int beam) {
         BeamSearcher searcher = new BeamSearcher(segment);

@@ -1,5 +1,6 @@
 package dev.arbor.reader;
 
+import dev.arbor.format.BehaviourWindows;
 import dev.arbor.format.LatticeArchitecture;
 import dev.arbor.format.LatticeIndex;
 import dev.arbor.format.LatticeShape;
@@ -14,11 +15,15 @@ import java.util.SplittableRandom;
 
 /**
  * Random lattice indexes for the reader's tests: each item gets 1 to J distinct random paths (so many have fewer than
- * J), sparse ids of both signs, random categories (some items without one), gaussian embeddings and weights.
+ * J), sparse ids of both signs, random categories (some items without one), gaussian embeddings and weights; the seed
+ * is kept as the property {@code random.seed}.
  */
 final class RandomLattice {
     /** A small model with every tensor kind: 3 layers of 6 codes, dim 4, two hidden layers per layer, a reranker. */
     static final LatticeArchitecture MODEL = new LatticeArchitecture(new LatticeShape(6, 3), 4, new int[] {2, 1},
+            new int[] {8, 5}, new int[] {6});
+    /** {@link #MODEL} with the history layout's windows, which a served model must read (BehaviourWindows). */
+    static final LatticeArchitecture SERVED_MODEL = new LatticeArchitecture(MODEL.lattice(), 4, BehaviourWindows.sizes(),
             new int[] {8, 5}, new int[] {6});
     static final int PATHS_PER_ITEM = 3;
     static final int CATEGORIES = 5;
@@ -29,6 +34,11 @@ final class RandomLattice {
     /** {@code items} items over {@link #MODEL}, J = {@value #PATHS_PER_ITEM}, with categories. */
     static LatticeIndex generate(int items, long seed) {
         return generate(MODEL, PATHS_PER_ITEM, items, seed, CATEGORIES);
+    }
+
+    /** {@code items} items over {@link #SERVED_MODEL}, J = {@value #PATHS_PER_ITEM}, with categories: a lattice to search. */
+    static LatticeIndex servable(int items, long seed) {
+        return generate(SERVED_MODEL, PATHS_PER_ITEM, items, seed, CATEGORIES);
     }
 
     /** Item {@code i}'s id: sparse, and negative for odd ordinals, so that id order is not ordinal order. */
@@ -69,7 +79,8 @@ final class RandomLattice {
         }
         int dim = arch.embeddingDim();
         return new LatticeIndex(LatticeWeights.gaussian(arch, 0.5, seed), paths, ids, codes, gaussian(r, items * dim),
-                gaussian(r, items * dim), Map.of("source", "random lattice"), itemCategories, names);
+                gaussian(r, items * dim), Map.of("source", "random lattice", "random.seed",
+                Long.toString(seed)), itemCategories, names);
     }
 
     private static float[] gaussian(SplittableRandom r, int n) {

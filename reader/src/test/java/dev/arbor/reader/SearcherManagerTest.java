@@ -2,10 +2,10 @@ package dev.arbor.reader;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.arbor.format.LatticeIndex;
 import dev.arbor.format.ModelArchitecture;
 import dev.arbor.format.ModelKind;
 import dev.arbor.format.TreeIndex;
-import dev.arbor.search.SearchContext;
 import dev.arbor.search.SearchResult;
 import dev.arbor.synth.SyntheticIndex;
 import dev.arbor.writer.SegmentWriter;
@@ -34,8 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SearcherManagerTest {
     private static final int ITEMS = 300, VERSIONS = 5, READERS = 4, K = 10, BEAM = 20;
     private static final long PAUSE_NANOS = Long.getLong("arbor.swap.pauseNanos", 1_000_000);
-    private static final long[] HISTORY = new SplittableRandom(3).longs(20, 0, ITEMS)
-            .map(ordinal -> SyntheticIndex.itemId((int) ordinal)).toArray();
+    /** Ten items of the trees and ten of the lattices: each kind finds its own and skips the other's. */
+    private static final long[] HISTORY = LongStream.concat(
+            new SplittableRandom(3).longs(10, 0, ITEMS).map(ordinal -> SyntheticIndex.itemId((int) ordinal)),
+            new SplittableRandom(4).longs(10, 0, ITEMS).map(ordinal -> RandomLattice.itemId((int) ordinal))).toArray();
 
     /** A small model keeps each of the thousand publishes cheap; the versions differ by seed. */
     private static final ModelArchitecture SMALL = new ModelArchitecture(ModelKind.MLP, 8, new int[] {4, 2, 1}, 0,
@@ -62,17 +64,19 @@ class SearcherManagerTest {
         SegmentWriter.write(dir, version(1));
         assertTrue(manager.maybeRefresh());
         assertEquals(1, first.refCount(), "only the reader holds the replaced generation now");
-        long[] answer = Answers.search(first.segment(), HISTORY, K, BEAM); // still mapped and searchable
+        long[] answer = Answers.search(first.searcher(), first.searcher().newQuery(), HISTORY, K, BEAM,
+                new SearchResult(K)); // still mapped and searchable
         assertEquals(2 * K, answer.length);
         manager.release(first);
         assertEquals(0, first.refCount());
-        assertThrows(IllegalStateException.class, () -> first.segment().itemId(0), "its arena is closed");
+        assertThrows(IllegalStateException.class, () -> first.searcher().itemId(0), "its arena is closed");
         assertThrows(IllegalStateException.class, () -> manager.release(first), "a second release is an error");
         SearcherManager.Searcher second = manager.acquire();
         assertEquals(2, second.generation());
         manager.close();
         assertEquals(1, second.refCount(), "closing the manager leaves a held generation to its reader");
-        assertEquals(2 * K, Answers.search(second.segment(), HISTORY, K, BEAM).length);
+        assertEquals(2 * K, Answers.search(second.searcher(), second.searcher().newQuery(), HISTORY, K, BEAM,
+                new SearchResult(K)).length);
         manager.release(second);
         assertEquals(0, second.refCount());
         assertThrows(IllegalStateException.class, manager::acquire);
@@ -86,31 +90,72 @@ class SearcherManagerTest {
      */
     @Test
     void thousandSwapsUnderContinuousSearch() {
-        int swaps = Integer.getInteger("arbor.swap.count", 1000);
+        Version[] versions = new Version[VERSIONS];
+        for (int v = 0; v < VERSIONS; v++) {
+            TreeIndex index = version(v);
+            versions[v] = dir -> SegmentWriter.write(dir, index);
+        }
+        swapsUnderSearch(Integer.getInteger("arbor.swap.count", 1000), versions);
+    }
+
+    /**
+     * The same drill with the index kind changing under the readers: the writer cycles through a tree, two path
+     * lattices and another tree and lattice, so that the swaps go tree to lattice, lattice to lattice and lattice to
+     * tree. Each reader keeps one query per generation, of whichever kind it is.
+     */
+    @Test
+    void swapsBetweenTreesAndLatticesUnderContinuousSearch() {
+        Version[] versions = new Version[VERSIONS];
+        for (int v = 0; v < VERSIONS; v++) {
+            if (v % 3 == 0) {
+                TreeIndex index = version(v);
+                versions[v] = dir -> SegmentWriter.write(dir, index);
+            } else {
+                LatticeIndex index = RandomLattice.servable(ITEMS, v);
+                versions[v] = dir -> SegmentWriter.write(dir, index);
+            }
+        }
+        swapsUnderSearch(Integer.getInteger("arbor.swap.count", 1000) / 5, versions);
+    }
+
+    /** Publishes one content into an index directory. */
+    @FunctionalInterface
+    private interface Version {
+        void publish(Path dir) throws IOException;
+    }
+
+    private void swapsUnderSearch(int swaps, Version[] versions) {
         AtomicLong swapsDone = new AtomicLong();
         AtomicLong queries = new AtomicLong();
         // Counts bound the work; the timeout is only a generous net for a hang, and says where it hung.
-        assertTimeoutPreemptively(TIMEOUT, () -> swapUnderSearch(swaps, swapsDone, queries), () -> "hung after "
+        assertTimeoutPreemptively(TIMEOUT, () -> swapUnderSearch(swaps, versions, swapsDone, queries), () -> "hung after "
                 + swapsDone.get() + " of " + swaps + " swaps and " + queries.get() + " queries");
     }
 
-    private void swapUnderSearch(int swaps, AtomicLong swapsDone, AtomicLong queries) throws Exception {
-        Map<String, long[]> expected = new ConcurrentHashMap<>(); // by synthetic.seed, the content version
+    /** Which content a generation holds: the kind and the seed it was generated with. */
+    private static String content(SegmentSearcher s) {
+        Map<String, String> p = s.properties();
+        return s.kind().label() + " " + p.getOrDefault("synthetic.seed", p.get("random.seed"));
+    }
+
+    private void swapUnderSearch(int swaps, Version[] versions, AtomicLong swapsDone, AtomicLong queries)
+            throws Exception {
+        Map<String, long[]> expected = new ConcurrentHashMap<>(); // by content
         long segmentBytes = 0;
-        for (int v = 0; v < VERSIONS; v++) {
+        for (int v = 0; v < versions.length; v++) {
             Path ref = tmp.resolve("reference-" + v);
-            SegmentWriter.write(ref, version(v));
-            try (TreeSegment s = IndexDirectory.openLatestVerified(ref)) {
-                expected.put(Integer.toString(v), Answers.search(s, HISTORY, K, BEAM));
-                segmentBytes = Math.max(segmentBytes, LongStream.of(s.fileLengths()).sum());
+            versions[v].publish(ref);
+            try (SegmentSearcher s = IndexDirectory.openLatestSearcher(ref, true)) {
+                assertNull(expected.put(content(s), Answers.search(s, s.newQuery(), HISTORY, K, BEAM,
+                        new SearchResult(K))), "two versions hold the same content");
+            }
+            try (Stream<Path> files = Files.walk(ref)) {
+                segmentBytes = Math.max(segmentBytes, files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length())
+                        .sum());
             }
         }
-        TreeIndex[] versions = new TreeIndex[VERSIONS];
-        for (int v = 0; v < VERSIONS; v++) {
-            versions[v] = version(v);
-        }
         Path dir = fastScratch().resolve("index");
-        SegmentWriter.write(dir, versions[0]);
+        versions[0].publish(dir);
         SearcherManager manager = new SearcherManager(dir);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -129,7 +174,7 @@ class SearcherManagerTest {
                 Thread.onSpinWait();
                 Thread.yield();
             }
-            SegmentWriter.write(dir, versions[i % VERSIONS]);
+            versions[i % versions.length].publish(dir);
             assertTrue(manager.maybeRefresh(), "swap " + i);
             SearcherManager.Searcher s = manager.acquire();
             generations.add(s);
@@ -201,22 +246,21 @@ class SearcherManagerTest {
 
     private static void search(SearcherManager manager, Map<String, long[]> expected, AtomicBoolean stop,
                                AtomicLong queries, AtomicReference<Throwable> failure) {
-        SearcherManager.Searcher contextOwner = null;
-        SearchContext ctx = null;
+        SearcherManager.Searcher queryOwner = null;
+        SegmentSearcher.Query query = null;
         SearchResult result = new SearchResult(K);
         try {
             while (!stop.get()) {
                 SearcherManager.Searcher s = manager.acquire();
                 try {
-                    if (s != contextOwner) { // contexts belong to one segment
-                        contextOwner = s;
-                        ctx = s.searcher().newContext();
+                    if (s != queryOwner) { // queries belong to one generation
+                        queryOwner = s;
+                        query = s.searcher().newQuery();
                     }
-                    ctx.reset().history(HISTORY, HISTORY.length);
-                    s.searcher().search(ctx, K, BEAM, result);
-                    String version = s.segment().properties().get("synthetic.seed");
-                    assertArrayEquals(expected.get(version), Answers.of(result),
-                            "generation " + s.generation() + " (content " + version + ") answered from another version");
+                    long[] answer = Answers.search(s.searcher(), query, HISTORY, K, BEAM, result);
+                    String content = content(s.searcher());
+                    assertArrayEquals(expected.get(content), answer,
+                            "generation " + s.generation() + " (" + content + ") answered from another version");
                     queries.incrementAndGet();
                 } finally {
                     manager.release(s);

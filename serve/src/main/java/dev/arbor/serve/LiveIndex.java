@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 
 /**
  * The index directory's live segment, kept current: a refresher thread polls the commit file and swaps a newly
@@ -42,9 +43,10 @@ final class LiveIndex implements Closeable {
         try {
             if (manager == null) {
                 manager = new SearcherManager(dir);
-                log.accept("serving generation " + generation() + " from " + dir);
+                log.accept(serving());
             } else if (manager.maybeRefresh()) {
                 metrics.swapped();
+                log.accept(serving());
             }
             lastFailure = null;
         } catch (NoSuchFileException e) {
@@ -66,13 +68,34 @@ final class LiveIndex implements Closeable {
 
     /** The generation in service, -1 before the first commit. */
     long generation() {
+        return ofCurrent(SearcherManager.Searcher::generation, -1);
+    }
+
+    /** The index kind in service as the format numbers it (1 a tree, 2 a path lattice), 0 before the first commit. */
+    long indexKind() {
+        return ofCurrent(s -> s.searcher().kind().code(), 0);
+    }
+
+    /** "serving generation N (a tree) from DIR": what a start or a swap put in service. */
+    private String serving() {
+        SearcherManager m = manager;
+        SearcherManager.Searcher s = m.acquire();
+        try {
+            return "serving generation " + s.generation() + " (a " + s.searcher().kind().label() + ") from " + dir;
+        } finally {
+            m.release(s);
+        }
+    }
+
+    /** {@code property} of the generation in service, or {@code none} before the first commit. */
+    private long ofCurrent(ToLongFunction<SearcherManager.Searcher> property, long none) {
         SearcherManager m = manager;
         if (m == null) {
-            return -1;
+            return none;
         }
         SearcherManager.Searcher s = m.acquire();
         try {
-            return s.generation();
+            return property.applyAsLong(s);
         } finally {
             m.release(s);
         }

@@ -41,7 +41,7 @@ public final class Metrics {
 
     /** What the server reads at scrape time. */
     public record Gauges(LongSupplier queueDepth, LongSupplier busyWorkers, LongSupplier generation,
-                         LongSupplier historyUsers, LongSupplier historyBytes) {
+                         LongSupplier indexKind, LongSupplier historyUsers, LongSupplier historyBytes) {
     }
 
     public Metrics(Gauges gauges) {
@@ -133,6 +133,8 @@ public final class Metrics {
         gauge(out, "arbor_workers_busy", "Workers running a retrieval.", gauges.busyWorkers().getAsLong());
         gauge(out, "arbor_segment_generation", "Commit generation of the segment in service (-1: none yet).",
                 gauges.generation().getAsLong());
+        gauge(out, "arbor_segment_index_kind", "Index kind of the segment in service: 1 a tree, 2 a path lattice (0: none"
+                + " yet).", gauges.indexKind().getAsLong());
         counter(out, "arbor_segment_swaps_total", "Times a newly committed segment replaced the one in service.",
                 swaps.sum());
         counter(out, "arbor_segment_refresh_failures_total", "Failed attempts to open a newly committed segment.",

@@ -128,7 +128,7 @@ public final class RetrievalServer implements Closeable {
         workers.prestartAllCoreThreads();
         this.histories = HistoryStore.open(options.historyFile(), BehaviourWindows.SLOTS, INITIAL_USERS);
         this.metrics = new Metrics(new Metrics.Gauges(() -> workers.getQueue().size(), workers::getActiveCount,
-                this::generation, histories::userCount, histories::fileBytes));
+                this::generation, this::indexKind, histories::userCount, histories::fileBytes));
         this.index = new LiveIndex(indexDir, options.refreshMillis(), metrics, log);
         this.retriever = new Retriever(index, histories, options.limits().maxK());
         configureJdkServer(options);
@@ -171,6 +171,11 @@ public final class RetrievalServer implements Closeable {
     /** The generation in service, -1 before the first commit. */
     public long generation() {
         return index.generation();
+    }
+
+    /** The index kind in service (1 a tree, 2 a path lattice), 0 before the first commit. */
+    private long indexKind() {
+        return index.indexKind();
     }
 
     private void handle(HttpExchange exchange) {
@@ -245,8 +250,9 @@ public final class RetrievalServer implements Closeable {
         json.append("],\"generation\":").append(answer.generation())
                 .append(",\"history_used\":").append(answer.historyUsed())
                 .append(",\"unknown_history_items\":").append(answer.unknownHistoryItems())
+                .append(",\"index\":\"").append(answer.kind().label()).append('"')
                 .append(",\"search\":\"").append(answer.exact() ? "exact" : "beam").append('"')
-                .append(",\"scored_nodes\":").append(answer.scoredNodes())
+                .append(",\"scored_nodes\":").append(answer.scored())
                 .append(",\"timings_ms\":{\"queue\":");
         Json.millis(json, started[0] - start).append(",\"search\":");
         Json.millis(json, answer.searchNanos()).append(",\"total\":");

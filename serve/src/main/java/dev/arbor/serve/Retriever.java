@@ -2,16 +2,16 @@ package dev.arbor.serve;
 
 import dev.arbor.history.HistoryStore;
 import dev.arbor.reader.SearcherManager;
-import dev.arbor.reader.TreeSegment;
+import dev.arbor.reader.SegmentSearcher;
 import dev.arbor.search.ItemFilter;
-import dev.arbor.search.SearchContext;
 import dev.arbor.search.SearchResult;
 import org.agrona.collections.IntHashSet;
 
 /**
  * Runs one retrieval on a worker thread: the user's history (from the store, or given), mapped to the live segment's
- * items, then beam search with the exclusions and the filter. Each worker keeps its search context and buffers
- * between requests and builds new ones only when the segment in service changed.
+ * items, then its search with the exclusions and the filter: the tree's beam search, or the path lattice's top paths
+ * reranked, through the generation's {@link SegmentSearcher}. Each worker keeps its query and buffers between requests
+ * and builds a new query only when the segment in service changed.
  */
 final class Retriever {
     private final LiveIndex index;
@@ -21,16 +21,17 @@ final class Retriever {
 
     /**
      * What a retrieval found, and what it was based on; {@code exact} when the filter made it score every item.
-     * {@code itemNames} holds each item's name, null for an item with an integer id.
+     * {@code itemNames} holds each item's name, null for an item with an integer id. {@code scored} is the search's
+     * work in the {@code kind}'s unit: nodes scored by a tree, items reranked by a lattice.
      */
-    record Answer(long generation, long[] itemIds, String[] itemNames, float[] scores, int historyUsed, int unknownHistoryItems,
-                  boolean exact, long scoredNodes, long searchNanos) {
+    record Answer(long generation, SegmentSearcher.Kind kind, long[] itemIds, String[] itemNames, float[] scores,
+                  int historyUsed, int unknownHistoryItems, boolean exact, long scored, long searchNanos) {
     }
 
-    /** One worker's reusable state, tied to the searcher it was built for. */
+    /** One worker's reusable state, tied to the generation it was built for. */
     private static final class Scratch {
         SearcherManager.Searcher searcher;
-        SearchContext context;
+        SegmentSearcher.Query query;
         final SearchResult result;
         final long[] stored;
         int[] ordinals = new int[256];
@@ -55,11 +56,11 @@ final class Retriever {
         SearcherManager.Searcher searcher = index.acquire();
         try {
             Scratch s = scratch.get();
+            SegmentSearcher segment = searcher.searcher();
             if (s.searcher != searcher) {
                 s.searcher = searcher;
-                s.context = searcher.searcher().newContext();
+                s.query = segment.newQuery();
             }
-            TreeSegment segment = searcher.segment();
             long[] ids = request.history();
             int count = ids == null ? histories.read(request.userId(), s.stored) : ids.length;
             if (ids == null) {
@@ -75,31 +76,27 @@ final class Retriever {
                     s.ordinals[known++] = ordinal;
                 }
             }
-            SearchContext ctx = s.context.reset().historyOrdinals(s.ordinals, known);
+            SegmentSearcher.Query query = s.query.reset().history(s.ordinals, known);
             if (request.excludeHistory()) {
                 for (int i = 0; i < known; i++) {
-                    ctx.excludeOrdinal(s.ordinals[i]);
+                    query.excludeOrdinal(s.ordinals[i]);
                 }
             }
-            for (long id : request.exclude()) {
-                ctx.exclude(id);
-            }
+            exclude(query, segment, request.exclude());
             if (request.deny() != null) {
-                for (long id : request.deny()) {
-                    ctx.exclude(id);
-                }
+                exclude(query, segment, request.deny());
             }
             ItemFilter filter = filter(request, segment);
-            ctx.filter(filter);
+            query.filter(filter);
             long t = System.nanoTime();
-            searcher.searcher().search(ctx, request.k(), request.beam(), s.result);
-            long scored = ctx.scoredNodes();
+            query.search(request.k(), request.beam(), s.result);
+            long scored = query.scored();
             boolean exact = filter != null && s.result.count() < request.k();
             if (exact) {
-                // The filter left the beam's leaves short of k: score every admissible item instead, as Lucene's
+                // The filter left the beam's items short of k: score every admissible item instead, as Lucene's
                 // filtered vector search falls back to an exact search.
-                searcher.searcher().bruteForce(ctx, request.k(), s.result);
-                scored += ctx.scoredNodes();
+                query.bruteForce(request.k(), s.result);
+                scored += query.scored();
             }
             long searchNanos = System.nanoTime() - t;
             long[] items = new long[s.result.count()];
@@ -110,16 +107,25 @@ final class Retriever {
                 names[i] = segment.itemName(s.result.ordinal(i));
                 scores[i] = s.result.score(i);
             }
-            int historyLength = segment.scorer().historyLength();
-            return new Answer(searcher.generation(), items, names, scores, Math.min(known, historyLength), count - known, exact,
-                    scored, searchNanos);
+            return new Answer(searcher.generation(), segment.kind(), items, names, scores,
+                    Math.min(known, segment.historyLength()), count - known, exact, scored, searchNanos);
         } finally {
             index.release(searcher);
         }
     }
 
+    /** Excludes the items of {@code ids} that the segment holds: an unknown one cannot be returned anyway. */
+    private static void exclude(SegmentSearcher.Query query, SegmentSearcher segment, long[] ids) {
+        for (long id : ids) {
+            int ordinal = segment.ordinalOf(id);
+            if (ordinal >= 0) {
+                query.excludeOrdinal(ordinal);
+            }
+        }
+    }
+
     /** The request's allow list and categories as one filter; null when it has neither. */
-    private static ItemFilter filter(Requests.RetrieveRequest request, TreeSegment segment) throws ErrorResponse {
+    private static ItemFilter filter(Requests.RetrieveRequest request, SegmentSearcher segment) throws ErrorResponse {
         IntHashSet allowed = null;
         if (request.allow() != null) {
             allowed = new IntHashSet(Math.max(8, request.allow().length * 2));

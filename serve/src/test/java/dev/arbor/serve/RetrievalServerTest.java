@@ -2,11 +2,19 @@ package dev.arbor.serve;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.arbor.format.BehaviourWindows;
 import dev.arbor.format.ExternalIds;
+import dev.arbor.format.LatticeArchitecture;
+import dev.arbor.format.LatticeIndex;
+import dev.arbor.format.LatticeShape;
+import dev.arbor.format.LatticeWeights;
 import dev.arbor.format.ModelKind;
 import dev.arbor.format.TreeIndex;
+import dev.arbor.lattice.LatticeModelScorer;
 import dev.arbor.reader.IndexDirectory;
+import dev.arbor.reader.LatticeSegment;
 import dev.arbor.reader.TreeSegment;
+import dev.arbor.scorer.Kernels;
 import dev.arbor.search.BeamSearcher;
 import dev.arbor.search.SearchContext;
 import dev.arbor.search.SearchResult;
@@ -23,19 +31,29 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code arbor serve} end to end over loopback: answers, refusals with their statuses, security, swap, overload. */
+/**
+ * {@code arbor serve} end to end over loopback: answers from a tree and from a path lattice, refusals with their
+ * statuses, security, swaps (between the kinds too), overload.
+ */
 class RetrievalServerTest {
     private static final String TOKEN = "s3cret-token";
     /** The JDK server's read timeout is JVM-wide; every server of this test class uses the same. */
     private static final long READ_TIMEOUT_SECONDS = 2;
+    /** The path lattices' items and codes per layer. */
+    private static final int LATTICE_ITEMS = 300, LATTICE_K = 8;
 
     @TempDir
     Path dir;
@@ -473,21 +491,133 @@ class RetrievalServerTest {
         assertTrue(r.body().contains("timed out"), r.body());
     }
 
+    /** A small path lattice of 8 x 3 codes, two paths per item, ids from 500, items in categories c0 .. c3. */
+    private static LatticeIndex lattice(long seed) {
+        LatticeArchitecture arch = new LatticeArchitecture(new LatticeShape(LATTICE_K, 3), 8, BehaviourWindows.sizes(),
+                new int[] {16}, new int[] {8});
+        SplittableRandom r = new SplittableRandom(seed);
+        long[] ids = LongStream.range(0, LATTICE_ITEMS).map(i -> 500 + i).toArray();
+        int[] paths = new int[LATTICE_ITEMS * 2 * 3], categories = new int[LATTICE_ITEMS];
+        for (int i = 0; i < LATTICE_ITEMS; i++) {
+            for (int d = 0; d < 3; d++) {
+                paths[i * 6 + d] = r.nextInt(LATTICE_K);
+                // The second path differs from the first in its last code.
+                paths[i * 6 + 3 + d] = d < 2 ? paths[i * 6 + d] : (paths[i * 6 + d] + 1 + r.nextInt(LATTICE_K - 1)) % LATTICE_K;
+            }
+            categories[i] = i % 4;
+        }
+        float[] embeddings = new float[LATTICE_ITEMS * 8], rerank = new float[LATTICE_ITEMS * 8];
+        for (int i = 0; i < embeddings.length; i++) {
+            embeddings[i] = (float) r.nextGaussian();
+            rerank[i] = (float) r.nextGaussian();
+        }
+        return new LatticeIndex(LatticeWeights.gaussian(arch, 0.3, seed), 2, ids, paths, embeddings, rerank,
+                Map.of("seed", Long.toString(seed)), categories, List.of("c0", "c1", "c2", "c3"));
+    }
+
+    /**
+     * The reranker's own top k over every item but the history's: what a beam keeping every path must answer. Computed
+     * from the live lattice's model, without its paths.
+     */
+    private static long[] rerankOracle(Path index, long[] history, int k) throws IOException {
+        try (LatticeSegment segment = IndexDirectory.openLatestLattice(index)) {
+            LatticeModelScorer scorer = segment.scorer(Kernels.best());
+            LatticeModelScorer.User user = scorer.newUser();
+            int[] ordinals = LongStream.of(history).mapToInt(segment::ordinalOf).toArray();
+            scorer.prepare(user, ordinals, ordinals.length);
+            int[] items = IntStream.range(0, segment.itemCount()).filter(i -> IntStream.of(ordinals).noneMatch(h -> h == i))
+                    .toArray();
+            float[] scores = new float[items.length];
+            scorer.score(user, items, items.length, scores);
+            return IntStream.range(0, items.length).boxed()
+                    .sorted(Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> items[i]))
+                    .limit(k).mapToLong(i -> segment.itemId(items[i])).toArray();
+        }
+    }
+
+    private static void awaitGeneration(RetrievalServer s, long generation) throws InterruptedException {
+        long t = System.nanoTime();
+        while (s.generation() != generation && System.nanoTime() - t < 10e9) {
+            Thread.sleep(20);
+        }
+        assertEquals(generation, s.generation(), "picked up the new commit");
+    }
+
     @Test
-    void aLatticePublishedIntoTheDirectoryIsRefusedAndTheTreeStaysInService() throws Exception {
+    void aPathLatticeIsServedAndSwappedForTheNextLatticeGeneration() throws Exception {
+        Path index = dir.resolve("index");
+        SegmentWriter.write(index, lattice(1));
+        RetrievalServer s = start(index, options(index));
+        long[] history = {510, 640, 777};
+        // A beam of every path (8^3) hands the reranker every item: the answer is the reranker's own ranking.
+        String request = "{\"history\": " + ids(history) + ", \"k\": 25, \"beam\": 512}";
+        for (long generation = 1; generation <= 3; generation++) {
+            if (generation > 1) {
+                SegmentWriter.write(index, lattice(generation));
+                awaitGeneration(s, generation);
+            }
+            HttpResponse<String> r = post(s, "/v1/retrieve", request, null);
+            assertEquals(200, r.statusCode(), r.body());
+            assertArrayEquals(rerankOracle(index, history, 25), itemIds(r.body()), r.body());
+            assertEquals(generation, field(r.body(), "generation"));
+            assertTrue(r.body().contains("\"index\":\"lattice\",\"search\":\"beam\""), r.body());
+            assertEquals(LATTICE_ITEMS - history.length, field(r.body(), "scored_nodes"), "every item reranked");
+            assertEquals(history.length, field(r.body(), "history_used"));
+        }
+        assertEquals(2, metric(s, "arbor_segment_swaps_total"));
+        // A narrow beam reranks only its paths' items.
+        String narrow = post(s, "/v1/retrieve", "{\"history\": " + ids(history) + ", \"k\": 5, \"beam\": 5}", null)
+                .body();
+        assertTrue(field(narrow, "scored_nodes") < LATTICE_ITEMS / 4, narrow);
+    }
+
+    @Test
+    void aTreeGivesWayToALatticeAndTheLatticeToATree() throws Exception {
         RetrievalServer s = serve(1000);
-        var arch = new dev.arbor.format.LatticeArchitecture(new dev.arbor.format.LatticeShape(4, 2), 4,
-                dev.arbor.format.BehaviourWindows.sizes(), new int[] {8}, new int[] {8});
+        String treeRequest = "{\"history\": [" + SyntheticIndex.itemId(3) + "]}";
+        assertTrue(post(s, "/v1/retrieve", treeRequest, null).body().contains("\"index\":\"tree\""));
+        Path index = dir.resolve("index");
+        assertEquals(1, metric(s, "arbor_segment_index_kind"));
+        SegmentWriter.write(index, lattice(7));
+        awaitGeneration(s, 2);
+        assertEquals(2, metric(s, "arbor_segment_index_kind"));
+        // The tree's items are unknown to the lattice: skipped and counted, as any unknown history item.
+        HttpResponse<String> skipped = post(s, "/v1/retrieve", treeRequest, null);
+        assertEquals(200, skipped.statusCode(), skipped.body());
+        assertEquals(1, field(skipped.body(), "unknown_history_items"));
+        // Ten paths of 512 hold about a dozen items, a quarter of them in c2: the category filter leaves them short of k,
+        // and the server falls back to the reranker over every item of the category.
+        String filtered = post(s, "/v1/retrieve", "{\"history\": [505, 606], \"k\": 10, \"beam\": 10,"
+                + " \"filter\": {\"categories\": [\"c2\"]}}", null).body();
+        assertTrue(filtered.contains("\"index\":\"lattice\",\"search\":\"exact\""), filtered);
+        long[] found = itemIds(filtered);
+        assertEquals(10, found.length, filtered);
+        for (long id : found) {
+            assertEquals(2, (id - 500) % 4, id + " is not in c2");
+        }
+        SegmentWriter.write(index, index(1000, 9));
+        awaitGeneration(s, 3);
+        assertEquals(1, metric(s, "arbor_segment_index_kind"));
+        HttpResponse<String> tree = post(s, "/v1/retrieve", treeRequest, null);
+        assertTrue(tree.body().contains("\"index\":\"tree\""), tree.body());
+        assertEquals(0, field(tree.body(), "unknown_history_items"));
+        assertEquals(0, metric(s, "arbor_segment_refresh_failures_total"));
+    }
+
+    @Test
+    void aLatticeWhoseModelCannotServeIsRefusedAndTheTreeStaysInService() throws Exception {
+        RetrievalServer s = serve(1000);
+        // Windows of 2 and 1 behaviours: the reader opens it, but its model cannot read the served history layout.
+        var arch = new LatticeArchitecture(new LatticeShape(4, 2), 4, new int[] {2, 1}, new int[] {8}, new int[] {8});
         int items = 10;
         int[] paths = new int[items * 2];
         for (int i = 0; i < items; i++) {
             paths[2 * i] = i % 4;
             paths[2 * i + 1] = i / 4;
         }
-        long[] ids = java.util.stream.LongStream.range(0, items).map(i -> 500 + i).toArray();
-        SegmentWriter.write(dir.resolve("index"), new dev.arbor.format.LatticeIndex(
-                dev.arbor.format.LatticeWeights.gaussian(arch, 0.1, 1), 1, ids, paths, new float[items * 4],
-                new float[items * 4], java.util.Map.of()));
+        long[] ids = LongStream.range(0, items).map(i -> 500 + i).toArray();
+        SegmentWriter.write(dir.resolve("index"), new LatticeIndex(LatticeWeights.gaussian(arch, 0.1, 1), 1, ids, paths,
+                new float[items * 4], new float[items * 4], Map.of()));
         long t = System.nanoTime();
         while (metric(s, "arbor_segment_refresh_failures_total") == 0 && System.nanoTime() - t < 10e9) {
             Thread.sleep(20);
