@@ -280,7 +280,7 @@ class CliTest {
         Run search = arbor("search", lattice.toString(), "--history", "10000000000,10000000007", "-k", "5", "--beam",
                 "50");
         assertEquals(0, search.code(), search.err());
-        assertTrue(search.out().contains("5 results; beam 50 over a 13 x 3 lattice"), search.out());
+        assertTrue(search.out().contains("5 results; beam 50 over the lattice scored"), search.out());
         Run bad = arbor("synth", "--items", "2000", "--lattice", "--lattice-shape", "4x3", "--lattice-paths", "5", "-o",
                 dir.resolve("bad").toString());
         assertEquals(2, bad.code());
